@@ -1,0 +1,68 @@
+/** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
+import type { Command } from 'commander';
+import { openWorkspace, observeWithProviders, readObserved } from '../workspace.js';
+import { parseAt, parseCount, parseOutput } from '../options.js';
+import type { CommandRuntime } from '../runtime.js';
+import { computePlan } from '../../plan/compute-plan.js';
+import { hasPending } from '../../plan/pending.js';
+import type { Plan } from '../../plan/types.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { ProblemsError } from '../../util/errors.js';
+import { iso } from '../../util/time.js';
+
+interface PlanOptions {
+  observed?: string;
+  at?: string;
+  detailedExitcode?: boolean;
+  limit?: string;
+}
+
+/** Registers the command. */
+export function registerPlan(program: Command, rt: CommandRuntime): void {
+  program
+    .command('plan')
+    .argument('[dir]', 'manifest folder', '.')
+    .description('show who moves to which version, in which wave, when, and who is blocked and why')
+    .option('--observed <file|url>', 'FleetSnapshot to plan against (YAML/JSON file or http(s) URL); default: ask the providers')
+    .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z)')
+    .option('--detailed-exitcode', 'exit 2 when upgrades are pending, 0 when nothing is left to do')
+    .option('--limit <n>', 'items listed in text and markdown output (0: all)', undefined)
+    .addHelpText(
+      'after',
+      `
+Statuses: upgrade (with reason due | upgrade-after | maintenance-window | deadline), in-progress,
+failed, blocked (with the reason), in-sync, ahead, not-installed, unmanaged.
+
+Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
+
+Examples:
+  $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
+  $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
+  $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown`,
+    )
+    .action(async (dir: string, opts: PlanOptions, cmd: Command) => {
+      const io = rt.io;
+      const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'markdown'], 'text');
+      const now = parseAt(opts.at, rt.now);
+      const limit = parseCount('--limit', opts.limit, output === 'markdown' ? 50 : 100);
+      const ws = await openWorkspace(dir, io, now);
+      const state = ws.report.state;
+      if (!state) {
+        if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
+        throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
+      }
+      const observed = opts.observed
+        ? await readObserved(opts.observed, io, rt.signal)
+        : await observeWithProviders(state, io, now, rt.signal);
+      const plan = computePlan({ desired: state, observed, now, problems: ws.report.problems });
+      if (output === 'json') io.out(JSON.stringify(plan, null, 2) + '\n');
+      else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit));
+      else io.out(renderPlanText(plan, { limit }));
+      rt.exit(opts.detailedExitcode && hasPending(plan) ? 2 : 0);
+    });
+}
+
+function emptyPlan(now: number, problems: Plan['problems']): Plan {
+  return { apiVersion: 'pushfleet.dev/v1', kind: 'Plan', at: iso(now), revision: null, summary: {}, items: [], rollouts: [], problems };
+}

@@ -1,0 +1,20 @@
+/** Where commands write, and whether the terminal may show colors and progress. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** True when stdout is a TTY and NO_COLOR is not set. */
+  readonly color: boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The process's own streams. */
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * The pushfleet executable, and the only place where errors become exit codes:
+ * 0 success, 1 any error a user can cause (printed as one clear line per problem, no stack
+ * trace unless --log-level debug), 2 "changes pending" for plan --detailed-exitcode.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { registerValidate } from './commands/validate.js';
+import { registerPlan } from './commands/plan.js';
+import { registerObserve } from './commands/observe.js';
+import { processIo, type CliIo } from './io.js';
+import type { CommandRuntime } from './runtime.js';
+import { InputError, ProblemsError, PushfleetError } from '../util/errors.js';
+import { formatProblem } from '../manifest/problem.js';
+import { packageVersion } from '../util/package-root.js';
+import { LOG_LEVELS } from '../util/logger.js';
+
+/** Builds the command tree. */
+export function buildProgram(rt: CommandRuntime): Command {
+  const program = new Command('pushfleet')
+    .description(
+      'GitOps rollouts of package versions to a fleet of tenants: release directives, waves,\nmaintenance windows and deadlines, reviewed in pull requests and reconciled by a controller.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .addOption(new Option('--output <format>', 'output format: text | json | markdown | yaml (per command)'))
+    .addOption(new Option('--log-level <level>', 'log level; debug also prints stack traces').choices(LOG_LEVELS).default('info'))
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Start here:
+  $ pushfleet validate examples/quickstart
+  $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
+  $ pushfleet observe examples/quickstart --output yaml > fleet-snapshot.yaml
+
+Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
+    );
+  registerValidate(program, rt);
+  registerPlan(program, rt);
+  registerObserve(program, rt);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) });
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), now: () => number = Date.now): Promise<number> {
+  let code = 0;
+  const abort = new AbortController();
+  const rt: CommandRuntime = { io, now, exit: (c) => (code = c), signal: abort.signal };
+  const program = buildProgram(rt);
+  const debug = argv.includes('debug') && argv.some((a) => a.startsWith('--log-level'));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    return reportError(err, io, debug);
+  }
+}
+
+/** Prints an error the way users should see it and returns its exit code. */
+function reportError(err: unknown, io: CliIo, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed usage errors; help and version exit 0.
+    return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 1;
+  }
+  if (err instanceof ProblemsError) {
+    for (const p of err.problems) io.err(formatProblem(p) + '\n');
+    io.err(`pushfleet: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof InputError || err instanceof PushfleetError) {
+    io.err(`pushfleet: ${err.message}\n`);
+    if (debug && err.cause) io.err(String((err.cause as Error).stack ?? err.cause) + '\n');
+    return 1;
+  }
+  const e = err as Error;
+  io.err(`pushfleet: internal error: ${e?.message ?? String(err)} (run with --log-level debug for details)\n`);
+  if (debug) io.err(`${e?.stack}\n`);
+  return 1;
+}
+
+function isEntryPoint(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

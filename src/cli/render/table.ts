@@ -1,0 +1,27 @@
+/** Plain-text and markdown tables, sized to their content. */
+
+/** Renders rows as aligned columns with a header and a rule. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Renders a GitHub-flavored markdown table; pipes in cells are escaped. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const rule = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  return [header, rule, ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n') + '\n';
+}
+
+/** 1204 -> "1,204". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `2026-11-22T02:00:00.000Z` -> `2026-11-22 02:00 UTC`; `-` for null. */
+export function shortTime(isoText: string | null): string {
+  if (!isoText) return '-';
+  return `${isoText.slice(0, 10)} ${isoText.slice(11, 16)} UTC`;
+}

@@ -1,0 +1,77 @@
+/**
+ * Gathering the inputs commands share: the manifests of a folder (validated), the providers
+ * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { loadRepository, type LoadedRepository } from '../manifest/load.js';
+import { validateRepository, type ValidationReport } from '../manifest/validate.js';
+import type { DesiredState } from '../manifest/types.js';
+import type { FleetSnapshot } from '../manifest/snapshot.js';
+import { parseSnapshot } from '../manifest/snapshot-file.js';
+import { createProvider } from '../providers/registry.js';
+import { observeFleet } from '../providers/observe-fleet.js';
+import { InputError, ProblemsError } from '../util/errors.js';
+import type { CliIo } from './io.js';
+
+/** A loaded and validated manifest folder. */
+export interface Workspace {
+  readonly dir: string;
+  readonly repo: LoadedRepository;
+  readonly report: ValidationReport;
+}
+
+/** Loads and validates DIR; a missing folder is a user error naming it. */
+export async function openWorkspace(dirArg: string | undefined, io: CliIo, now: number): Promise<Workspace> {
+  const dir = resolve(io.cwd, dirArg ?? '.');
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new InputError('bad-argument', `manifest folder "${dirArg ?? '.'}" does not exist or is not a folder`);
+  const repo = await loadRepository(dir, io.cwd);
+  if (repo.files.size === 0) throw new InputError('bad-argument', `no *.yaml or *.yml files under "${dirArg ?? '.'}"`);
+  return { dir, repo, report: validateRepository(repo, { now }) };
+}
+
+/** The desired state, or a ProblemsError listing every error. */
+export function requireValid(ws: Workspace): DesiredState {
+  if (!ws.report.state) throw new ProblemsError(ws.report.problems, 'the manifests have errors');
+  return ws.report.state;
+}
+
+/** Reads `--observed` (a file path or an http(s) URL) as a FleetSnapshot. */
+export async function readObserved(source: string, io: CliIo, signal: AbortSignal): Promise<FleetSnapshot> {
+  let text: string;
+  if (/^https?:\/\//.test(source)) {
+    const res = await fetch(source, { signal, headers: authHeader(io) }).catch((cause: unknown) => {
+      throw new InputError('observed-unreachable', `--observed ${source}: cannot fetch (${(cause as Error).message})`);
+    });
+    if (!res.ok) throw new InputError('observed-unreachable', `--observed ${source}: HTTP ${res.status}`);
+    text = await res.text();
+  } else {
+    text = await readFile(resolve(io.cwd, source), 'utf8').catch(() => {
+      throw new InputError('bad-flag', `--observed "${source}": file not found`);
+    });
+  }
+  const { snapshot, problems } = parseSnapshot(text, source);
+  if (!snapshot) throw new ProblemsError(problems, `--observed ${source} is not a valid FleetSnapshot`);
+  return snapshot;
+}
+
+/** A bearer token for snapshot URLs served by a controller with --api-token-file. */
+function authHeader(io: CliIo): Record<string, string> {
+  const token = io.env.PUSHFLEET_API_TOKEN;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** Observes the fleet through every Provider manifest of the state. */
+export async function observeWithProviders(state: DesiredState, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
+  if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
+  const providers = [...state.providers.values()].map((manifest) =>
+    createProvider({
+      manifest,
+      readFile: (p) => readFile(resolve(io.cwd, dirname(manifest.source.file), p), 'utf8'),
+      clock: { now: () => now },
+      env: io.env,
+    }),
+  );
+  return observeFleet(providers, now, signal);
+}

@@ -1,0 +1,72 @@
+/**
+ * Reads a manifest repository: every `*.yaml` / `*.yml` file below a folder, every document in it.
+ * The same parser serves folders on disk and file maps read from git objects (plan --base).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { parseYamlFile, type ParsedDocument } from './yaml-document.js';
+import type { Problem } from './problem.js';
+
+/** Every document of a repository, in file order, with the syntax problems found. */
+export interface LoadedRepository {
+  readonly documents: readonly ParsedDocument[];
+  readonly problems: readonly Problem[];
+  /** Raw file texts by path, for content hashing and for data files such as a simulator fleet. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.pushfleet', 'dist']);
+
+/** True for file names the loader reads. */
+export function isManifestFile(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+/**
+ * Lists manifest files under `dir` (recursively, skipping hidden folders and node_modules),
+ * sorted so every run reads them in the same order.
+ */
+export async function listManifestFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(folder: string): Promise<void> {
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) await walk(join(folder, entry.name));
+      } else if (entry.isFile() && isManifestFile(entry.name)) {
+        out.push(join(folder, entry.name));
+      }
+    }
+  }
+  await walk(dir);
+  return out.sort();
+}
+
+/**
+ * Loads a folder. File names in problems are relative to `displayFrom` (default: the current
+ * folder), which is what `pushfleet validate` prints.
+ */
+export async function loadRepository(dir: string, displayFrom = process.cwd()): Promise<LoadedRepository> {
+  const paths = await listManifestFiles(dir);
+  const texts = await Promise.all(paths.map((p) => readFile(p, 'utf8')));
+  const files = new Map<string, string>();
+  paths.forEach((p, i) => files.set(displayPath(relative(displayFrom, p)), texts[i] ?? ''));
+  return parseRepositoryFiles(files);
+}
+
+/** Parses an in-memory repository (path -> text), e.g. files read from a git revision. */
+export function parseRepositoryFiles(files: ReadonlyMap<string, string>): LoadedRepository {
+  const documents: ParsedDocument[] = [];
+  const problems: Problem[] = [];
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!isManifestFile(file)) continue;
+    const parsed = parseYamlFile(text, file);
+    documents.push(...parsed.documents);
+    problems.push(...parsed.problems);
+  }
+  return { documents, problems, files };
+}
+
+function displayPath(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}

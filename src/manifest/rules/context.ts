@@ -1,0 +1,14 @@
+import type { DesiredState } from '../types.js';
+import type { Locate } from '../desired-state.js';
+import type { Problem } from '../problem.js';
+
+/** What every semantic rule receives: the indexed state, positions, and the instant "now". */
+export interface RuleContext {
+  readonly state: DesiredState;
+  readonly locate: Locate;
+  /** Epoch ms; warnings such as "deadline already in the past" compare against it. */
+  readonly now: number;
+}
+
+/** A semantic rule: returns every problem it finds, never only the first. */
+export type Rule = (ctx: RuleContext) => Problem[];

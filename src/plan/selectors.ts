@@ -1,0 +1,54 @@
+/** Matching tenants against label selectors and directive targets (AND across fields, OR within lists). */
+import type { LabelSelector, TenantMatcher, TenantType } from '../manifest/types.js';
+
+/** The facts about a tenant that selectors look at. */
+export interface MatchableTenant {
+  readonly id: string;
+  readonly type: TenantType;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Kubernetes label-selector semantics; an empty selector matches everything. */
+export function matchesSelector(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[k] !== v) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !(e.values ?? []).includes(value!)) return false;
+        break;
+      case 'NotIn':
+        if (has && (e.values ?? []).includes(value!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+/**
+ * Matches `tenants`, `selector` and `types` of a matcher (the `installed` range is the caller's,
+ * since it needs the package's version order). A matcher with none of them matches everything.
+ */
+export function matchesTenant(matcher: TenantMatcher, tenant: MatchableTenant): boolean {
+  return compileMatcher(matcher)(tenant);
+}
+
+/** A matcher turned into a predicate once, with tenant lists as sets: the planner's hot path. */
+export function compileMatcher(matcher: TenantMatcher): (tenant: MatchableTenant) => boolean {
+  const ids = matcher.tenants ? new Set(matcher.tenants) : undefined;
+  const types = matcher.types ? new Set<TenantType>(matcher.types) : undefined;
+  const selector = matcher.selector;
+  return (tenant) =>
+    (!ids || ids.has(tenant.id)) &&
+    (!types || types.has(tenant.type)) &&
+    (!selector || matchesSelector(selector, tenant.labels));
+}
