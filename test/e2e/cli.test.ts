@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBuiltCli } from '../support/cli.js';
+import { validatorFor } from '../../src/manifest/schema-registry.js';
+import { BASE } from '../support/desired.js';
+
+let root: string;
+
+const FLEET = `apiVersion: pushfleet.dev/v1
+kind: FleetSnapshot
+observedAt: 2026-11-21T12:00:00Z
+tenants:
+  - { id: 00DA, type: production, status: active, labels: {}, packages: { billing: "2.3.0" } }
+  - { id: 00DB, type: sandbox, status: active, labels: {}, packages: { billing: "2.4.0" } }
+`;
+const DIRECTIVE = `
+---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: billing-default }
+spec: { package: billing, version: "2.4.0" }
+`;
+
+function repo(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'pushfleet-e2e-'));
+  repo('good', { 'manifests.yaml': BASE + DIRECTIVE, 'fleet.yaml': FLEET });
+  repo('synced', { 'manifests.yaml': BASE + DIRECTIVE.replace('2.4.0', '2.3.0'), 'fleet.yaml': FLEET.replace('"2.4.0"', '"2.3.0"') });
+  repo('bad', {
+    'manifests.yaml': BASE + DIRECTIVE.replace('version: "2.4.0"', 'version: "2.4.0", strategy: nope') + '\n---\napiVersion: pushfleet.dev/v1\nkind: Packag\nmetadata: { name: x }\nspec: {}\n',
+    'fleet.yaml': FLEET,
+  });
+  writeFileSync(join(root, 'snapshot.json'), JSON.stringify({ apiVersion: 'pushfleet.dev/v1', kind: 'FleetSnapshot', tenants: [{ id: '00DC', type: 'production', status: 'active', packages: { billing: '2.3.0' } }] }));
+  writeFileSync(join(root, 'broken-snapshot.yaml'), 'apiVersion: pushfleet.dev/v1\nkind: FleetSnapshot\ntenants:\n  - { id: 00DC, type: prod, status: active }\n');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('pushfleet validate', () => {
+  it('exits 0 on a valid repository', () => {
+    const r = runBuiltCli(['validate', 'good'], root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('ok:');
+  });
+
+  it('exits 1 and prints every problem as file:line:column', () => {
+    const r = runBuiltCli(['validate', 'bad'], root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^bad\/manifests\.yaml:\d+:\d+: error: .*RolloutStrategy "nope" does not exist/m);
+    expect(r.stdout).toMatch(/^bad\/manifests\.yaml:\d+:\d+: error: unknown kind "Packag" \(did you mean "Package"\?\)/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the problems array with --output json', () => {
+    const r = runBuiltCli(['validate', 'bad', '--output', 'json'], root);
+    expect(r.code).toBe(1);
+    const problems = JSON.parse(r.stdout) as { code: string; line: number }[];
+    expect(problems.map((p) => p.code).sort()).toEqual(['missing-reference', 'unknown-kind']);
+  });
+});
+
+describe('pushfleet plan', () => {
+  it('prints JSON that matches the Plan schema, observing through the simulator provider', () => {
+    const r = runBuiltCli(['plan', 'good', '--at', '2026-11-21T12:00:00Z', '--output', 'json'], root);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    const validate = validatorFor('Plan');
+    expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
+    expect(plan.summary).toMatchObject({ upgrade: 1, 'in-sync': 1 });
+    expect(plan.items[0]).toMatchObject({ tenant: '00DA', status: 'upgrade', reason: 'due', startAt: '2026-11-21T12:00:00.000Z' });
+  });
+
+  it('answers 2 with --detailed-exitcode when changes are pending and 0 when none are', () => {
+    expect(runBuiltCli(['plan', 'good', '--detailed-exitcode'], root).code).toBe(2);
+    expect(runBuiltCli(['plan', 'synced', '--detailed-exitcode'], root).code).toBe(0);
+  });
+
+  it('plans against --observed and renders text and markdown', () => {
+    const text = runBuiltCli(['plan', 'good', '--observed', 'snapshot.json', '--at', '2026-11-21T12:00:00Z'], root);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('00DC');
+    expect(text.stdout).not.toContain('00DA');
+    const md = runBuiltCli(['plan', 'good', '--output', 'markdown', '--at', '2026-11-21T12:00:00Z'], root);
+    expect(md.stdout).toContain('**billing-default** moves 1 tenant of billing from 2.3.0 to 2.4.0 in 1 wave');
+  });
+
+  it('exits 1 on invalid manifests, with the problems also in the JSON', () => {
+    const r = runBuiltCli(['plan', 'bad', '--output', 'json'], root);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).problems).toHaveLength(2);
+  });
+
+  it('reports bad input in one line without a stack trace', () => {
+    const cases: [string[], RegExp][] = [
+      [['plan', 'good', '--at', 'tomorrow'], /--at "tomorrow" is not an ISO-8601 timestamp/],
+      [['plan', 'missing-dir'], /manifest folder "missing-dir" does not exist/],
+      [['plan', 'good', '--observed', 'nope.json'], /--observed "nope.json": file not found/],
+      [['plan', 'good', '--observed', 'broken-snapshot.yaml'], /broken-snapshot\.yaml:4:\d+: error: tenants\[0\]\.type must be one of/],
+      [['plan', 'good', '--output', 'xml'], /--output "xml" is not supported/],
+      [['plan', 'good', '--bogus'], /unknown option '--bogus'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runBuiltCli(args, root);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('pushfleet observe', () => {
+  it('prints the simulator fleet as a FleetSnapshot and writes it with --out', () => {
+    const r = runBuiltCli(['observe', 'good'], root);
+    expect(r.code, r.stderr).toBe(0);
+    const snapshot = JSON.parse(r.stdout);
+    expect(snapshot.kind).toBe('FleetSnapshot');
+    expect(snapshot.tenants.map((t: { id: string }) => t.id)).toEqual(['00DA', '00DB']);
+    const out = runBuiltCli(['observe', 'good', '--out', 'observed.json'], root);
+    expect(out.code).toBe(0);
+    expect(runBuiltCli(['plan', 'good', '--observed', 'observed.json', '--output', 'json'], root).code).toBe(0);
+  });
+
+  it('prints help that teaches, with examples', () => {
+    const r = runBuiltCli(['plan', '--help'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--detailed-exitcode');
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Test helpers: a DesiredState from YAML text through the real loader and validator, and
+ * snapshots built from compact tenant descriptions.
+ */
+import { parseRepositoryFiles } from '../../src/manifest/load.js';
+import { validateRepository } from '../../src/manifest/validate.js';
+import type { DesiredState, TenantType } from '../../src/manifest/types.js';
+import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../../src/manifest/snapshot.js';
+import { formatProblem } from '../../src/manifest/problem.js';
+
+/** Validates manifests given as file -> YAML text; throws with every error when invalid. */
+export function desiredFrom(files: Record<string, string>, now = Date.parse('2026-11-21T12:00:00Z')): DesiredState {
+  const report = validateRepository(parseRepositoryFiles(new Map(Object.entries(files))), { now });
+  if (!report.state) throw new Error(report.problems.map(formatProblem).join('\n'));
+  return report.state;
+}
+
+/** A compact tenant: id, type, packages, and optional labels/status. */
+export interface TenantSketch {
+  readonly id: string;
+  readonly type?: TenantType;
+  readonly status?: 'active' | 'inactive';
+  readonly labels?: Record<string, string>;
+  readonly packages?: Record<string, InstalledPackage>;
+  readonly ineligible?: string;
+}
+
+/** A FleetSnapshot from sketches. */
+export function fleet(tenants: readonly TenantSketch[]): FleetSnapshot {
+  return {
+    apiVersion: 'pushfleet.dev/v1',
+    kind: 'FleetSnapshot',
+    observedAt: '2026-11-21T12:00:00Z',
+    tenants: tenants.map(
+      (t): ObservedTenant => ({
+        id: t.id,
+        type: t.type ?? 'production',
+        status: t.status ?? 'active',
+        labels: t.labels ?? {},
+        packages: t.packages ?? {},
+        ...(t.ineligible ? { ineligible: t.ineligible } : {}),
+      }),
+    ),
+  };
+}
+
+/** The standard Provider + Package header most planner tests start from. */
+export const BASE = `
+apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: fleet }
+spec: { type: simulator, simulator: { fleet: fleet.yaml } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: billing }
+spec:
+  provider: fleet
+  versions: [ { version: "2.3.0" }, { version: "2.4.0" }, { version: "2.5.0", deprecated: true } ]
+`;
