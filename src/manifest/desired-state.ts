@@ -70,19 +70,35 @@ export function buildDesiredState(
       case 'Tenant':
         // Tenant and TenantList entries share one namespace: a tenant is described once.
         if (claim('Tenant', name, m.source))
-          tenants.set(name, { ...m.spec, name, labels: m.metadata.labels ?? {}, source: m.source });
+          tenants.set(name, {
+            ...m.spec,
+            name,
+            labels: m.metadata.labels ?? {},
+            source: m.source,
+            ...policySource(m.spec.maintenancePolicy, () => locate(m, ['spec', 'maintenancePolicy'])),
+          });
         break;
       case 'TenantList':
         if (!claim(m.kind, name, m.source)) break;
         m.spec.tenants.forEach((t, i) => {
           const at = locate(m, ['spec', 'tenants', i, 'name']);
-          if (claim('Tenant', t.name, at)) tenants.set(t.name, { ...t, labels: t.labels ?? {}, source: at });
+          if (claim('Tenant', t.name, at))
+            tenants.set(t.name, {
+              ...t,
+              labels: t.labels ?? {},
+              source: at,
+              ...policySource(t.maintenancePolicy, () => locate(m, ['spec', 'tenants', i, 'maintenancePolicy'])),
+            });
         });
         break;
     }
   }
   const state: DesiredState = { revision, providers, packages, directives, tenants, policies, strategies, notifications };
   return { state, problems };
+}
+
+function policySource(policy: string | undefined, at: () => SourcePosition): { maintenancePolicySource?: SourcePosition } {
+  return policy === undefined ? {} : { maintenancePolicySource: at() };
 }
 
 function where(p: SourcePosition): string {

@@ -15,7 +15,8 @@ const COMBINATORS = new Set(['oneOf', 'anyOf', 'if', 'not', 'then', 'else']);
 /** Converts ajv errors for one document into problems (deduplicated, most specific first). */
 export function translateSchemaErrors(errors: readonly ErrorObject[], doc: ParsedDocument): Problem[] {
   const secretPaths = new Set(
-    errors.filter((e) => isSecretRefError(e) && typeof e.data === 'string').map((e) => e.instancePath),
+    // A number is a literal secret too (a PIN, a numeric API key); YAML reads `secret: 123456` as one.
+    errors.filter((e) => isSecretRefError(e) && (typeof e.data === 'string' || typeof e.data === 'number')).map((e) => e.instancePath),
   );
   const insideSecret = (p: string): boolean =>
     [...secretPaths].some((s) => p === s || p.startsWith(s + '/') || s.startsWith(p + '/'));

@@ -201,6 +201,8 @@ export interface TenantOverride extends TenantSpec {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly source: SourcePosition;
+  /** Where `maintenancePolicy` is written, so a dangling reference is reported at that field. */
+  readonly maintenancePolicySource?: SourcePosition;
 }
 
 /**

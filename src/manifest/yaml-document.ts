@@ -3,7 +3,7 @@
  * (`['spec', 'windows', 0, 'cron']`) back into a line and column, so every problem points at the
  * exact node an operator has to fix.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { error, type Problem, type SourcePosition } from './problem.js';
 
 /** A path into a parsed value: map keys and sequence indexes. */
@@ -45,8 +45,8 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
   const list: readonly Document.Parsed[] = Array.isArray(docs) ? docs : [];
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
-      const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-      problems.push(error(code, firstLine(e.message), position(e.pos[0])));
+      if (e.code === 'DUPLICATE_KEY') problems.push(error('duplicate-key', duplicateKeyMessage(doc, e.pos[0]), position(e.pos[0])));
+      else problems.push(error('yaml-syntax', firstLine(e.message), position(e.pos[0])));
     }
     if (doc.errors.length > 0 || doc.contents === null) return;
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
@@ -59,6 +59,21 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
     });
   });
   return { documents, problems };
+}
+
+/** Names the repeated key (the yaml library's own message does not), so the operator knows which one. */
+function duplicateKeyMessage(doc: Document.Parsed, offset: number): string {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key === undefined ? 'map keys must be unique' : `duplicate key "${key}": map keys must be unique`;
 }
 
 function firstLine(message: string): string {

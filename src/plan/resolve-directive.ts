@@ -72,7 +72,9 @@ export function draftItem(
     return { ...base, directive, status: 'not-installed', detail: 'package not installed and install is false' };
   }
 
-  const job = progress.job(tenant.id, pkg.name, directive.target);
+  const recorded = progress.job(tenant.id, pkg.name, directive.target);
+  // A reviewed change to the directive (new generation) retries tenants that failed before it.
+  const job = recorded?.state === 'failed' && recorded.generation !== undefined && recorded.generation !== directive.generation ? undefined : recorded;
   const effectiveInstalled = job?.state === 'succeeded' ? directive.target : installed;
   const draft: Draft = { ...base, directive, job, effectiveInstalled, status: 'upgrade' };
   const order = effectiveInstalled ? pkg.compare(effectiveInstalled, directive.target) : -1;

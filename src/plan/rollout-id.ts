@@ -26,3 +26,8 @@ export function canonicalJson(value: unknown): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
+
+/** The directive name of a rollout id (names cannot contain `/`). */
+export function directiveOfRollout(id: string): string {
+  return id.slice(0, id.indexOf('/'));
+}

@@ -105,6 +105,8 @@ export type JobState = 'created' | 'submitted' | 'running' | 'succeeded' | 'fail
 /** What the store knows about one job, as far as planning needs it. */
 export interface JobProgress {
   readonly rollout: string;
+  /** Directive generation the job ran under: a failure from an older generation is tried again. */
+  readonly generation?: string;
   readonly tenant: string;
   readonly package: string;
   readonly version: string;

@@ -100,7 +100,8 @@ export function parseRange(text: string): VersionRange | undefined {
 function parseComparator(token: string): Comparator[] | undefined {
   if (token === '*' || token === 'x') return [];
   const m = /^(<=|>=|<|>|=|\^|~)?([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(token);
-  if (!m) return undefined;
+  // A version names a release, so it has a digit: "less than 2.4" is not three versions.
+  if (!m || !/\d/.test(m[2]!)) return undefined;
   const op = m[1] ?? '=';
   const version = m[2]!;
   if (op === '^' || op === '~') {

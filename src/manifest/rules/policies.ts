@@ -6,11 +6,9 @@
 import { error, warning, type Problem } from '../problem.js';
 import type { RuleContext } from './context.js';
 import type { MaintenancePolicyManifest } from '../types.js';
-import { parseDuration, formatDuration } from '../../util/duration.js';
 import { parseTimestamp, iso } from '../../util/time.js';
-import { cronCanFire, minStartGapMs, parseCron } from '../../plan/schedule/cron.js';
-import { isValidTimeZone } from '../../plan/schedule/zone.js';
 import { compilePolicy, countWindowStartsBetween } from '../../plan/schedule/windows.js';
+import type { PolicyProblemCode } from '../../plan/schedule/compile-policy.js';
 import { effectiveDirective } from '../effective.js';
 
 /** Reports every policy problem, and warns about deadlines that leave no window. */
@@ -25,48 +23,33 @@ export function checkPolicies(ctx: RuleContext): Problem[] {
   const defaults = [...ctx.state.policies.values()].filter((p) => p.spec.default === true);
   for (const p of defaults.slice(1))
     out.push(error('multiple-default-policies', `more than one default MaintenancePolicy: ${defaults.map((d) => d.metadata.name).join(', ')}`, ctx.locate(p, ['spec', 'default'])));
-  out.push(...checkDeadlineRoom(ctx, sound));
+  out.push(...checkDeadlineRoom(ctx, sound.filter((p) => inUse(ctx, p))));
   return out;
 }
 
+const CODES: Readonly<Record<PolicyProblemCode, string>> = {
+  timezone: 'bad-timezone',
+  cron: 'bad-cron',
+  'cron-never-fires': 'cron-never-fires',
+  duration: 'bad-window',
+  cutoff: 'bad-cutoff',
+  blackout: 'bad-blackout',
+};
+
+/** The window compiler already knows what is wrong with a policy; the rule only places it. */
 function checkPolicy(ctx: RuleContext, p: MaintenancePolicyManifest): Problem[] {
-  const out: Problem[] = [];
-  const name = `MaintenancePolicy "${p.metadata.name}"`;
-  if (!isValidTimeZone(p.spec.timezone))
-    out.push(error('bad-timezone', `${name}: "${p.spec.timezone}" is not an IANA time zone (use a name like Europe/Berlin; abbreviations such as CET are rejected)`, ctx.locate(p, ['spec', 'timezone'])));
-  const cutoff = p.spec.cutoff !== undefined ? parseDuration(p.spec.cutoff) : undefined;
-  p.spec.windows.forEach((w, i) => {
-    const parsed = parseCron(w.cron);
-    const at = ctx.locate(p, ['spec', 'windows', i, 'cron']);
-    if (!parsed.ok) {
-      out.push(error('bad-cron', `${name}: cron "${w.cron}": ${parsed.message}`, at));
-      return;
-    }
-    if (!cronCanFire(parsed.cron)) {
-      out.push(error('cron-never-fires', `${name}: cron "${w.cron}" can never fire`, at));
-      return;
-    }
-    const duration = parseDuration(w.duration) ?? 0;
-    const durationAt = ctx.locate(p, ['spec', 'windows', i, 'duration']);
-    const gap = minStartGapMs(parsed.cron);
-    if (duration <= 0) out.push(error('bad-window', `${name}: window duration must be longer than zero`, durationAt));
-    else if (duration > gap)
-      out.push(error('bad-window', `${name}: window duration ${w.duration} is longer than the shortest gap between two starts of "${w.cron}" (${formatDuration(gap)})`, durationAt));
-    if (cutoff !== undefined && duration > 0 && cutoff >= duration)
-      out.push(error('bad-cutoff', `${name}: cutoff ${p.spec.cutoff} must be shorter than the window duration ${w.duration}`, ctx.locate(p, ['spec', 'cutoff'])));
-  });
-  p.spec.blackouts?.forEach((b, i) => {
-    const from = blackoutBound(b.from);
-    const to = blackoutBound(b.to);
-    if (from !== undefined && to !== undefined && to < from)
-      out.push(error('bad-blackout', `${name}: blackout ends (${b.to}) before it starts (${b.from})`, ctx.locate(p, ['spec', 'blackouts', i, 'to'])));
-  });
-  return out;
+  return compilePolicy(p.spec).problems.map((problem) =>
+    error(CODES[problem.code], `MaintenancePolicy "${p.metadata.name}": ${problem.message}`, ctx.locate(p, ['spec', ...problem.path])),
+  );
 }
 
-/** Dates compare as their UTC midnight and timestamps as instants: enough to catch reversed ranges. */
-function blackoutBound(text: string): number | undefined {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : parseTimestamp(text);
+/**
+ * True when the policy can apply to some tenant (semantics.md section 3): a Tenant names it, it
+ * has `appliesTo`, or it is the default. Only policies in use can make a deadline too close.
+ */
+function inUse(ctx: RuleContext, p: MaintenancePolicyManifest): boolean {
+  if (p.spec.default === true || p.spec.appliesTo !== undefined) return true;
+  return [...ctx.state.tenants.values()].some((t) => t.maintenancePolicy === p.metadata.name);
 }
 
 function checkDeadlineRoom(ctx: RuleContext, policies: readonly MaintenancePolicyManifest[]): Problem[] {

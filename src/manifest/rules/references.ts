@@ -37,7 +37,7 @@ export function checkReferences(ctx: RuleContext): Problem[] {
 
   for (const t of state.tenants.values()) {
     if (t.maintenancePolicy !== undefined && !state.policies.has(t.maintenancePolicy))
-      out.push(error('missing-reference', missing('MaintenancePolicy', t.maintenancePolicy, state.policies.keys()), t.source));
+      out.push(error('missing-reference', missing('MaintenancePolicy', t.maintenancePolicy, state.policies.keys()), t.maintenancePolicySource ?? t.source));
   }
   return out;
 }

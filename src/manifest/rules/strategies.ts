@@ -15,11 +15,11 @@ export function checkStrategies(ctx: RuleContext): Problem[] {
         out.push(error('bad-percent', `wave "${w.name}": percent must be in (0, 100], got ${w.percent}`, ctx.locate(s, ['spec', 'waves', i, 'percent'])));
     });
     const last = s.spec.waves[s.spec.waves.length - 1];
-    if (last && (last.selector || last.types || last.tenants))
+    if (last && (last.selector || last.types || last.tenants || (last.percent !== undefined && last.percent < 100)))
       out.push(
         warning(
           'last-wave-selective',
-          `the last wave "${last.name}" of RolloutStrategy "${s.metadata.name}" has a selector, so tenants can fall outside every wave (blocked/no-wave)`,
+          `the last wave "${last.name}" of RolloutStrategy "${s.metadata.name}" has a selector or a percent below 100, so tenants can fall outside every wave (blocked/no-wave)`,
           ctx.locate(s, ['spec', 'waves', s.spec.waves.length - 1, 'name']),
         ),
       );
