@@ -4,6 +4,7 @@
  * exact node an operator has to fix.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import jsyaml from 'js-yaml';
 import { error, type Problem, type SourcePosition } from './problem.js';
 
 /** A path into a parsed value: map keys and sequence indexes. */
@@ -31,16 +32,61 @@ export interface ParsedFile {
 /**
  * Parses a multi-document YAML text. Syntax errors and duplicate keys become problems at their
  * position; a document with errors yields no value (half a document is never acted on).
+ *
+ * Two parsers, for speed: js-yaml (YAML 1.2 core schema) turns valid text into data about ten
+ * times faster than `yaml`, whose node tree with positions is built only when a position is
+ * first asked for, or when js-yaml finds an error and every error needs its place
+ * (docs/decisions/0003-fast-yaml.md).
  */
 export function parseYamlFile(text: string, file: string): ParsedFile {
+  let values: unknown[];
+  try {
+    values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, filename: file });
+  } catch {
+    return parseWithPositions(text, file);
+  }
+  const tree = lazyTree(text, file);
+  const documents: ParsedDocument[] = [];
+  values.forEach((value, index) => {
+    if (value === null || value === undefined) return;
+    documents.push({ file, index, value, locate: (path, key = false) => tree().locate(index, path, key) });
+  });
+  return { documents, problems: [] };
+}
+
+/** The positioned node tree of a file, parsed on first use. */
+function lazyTree(text: string, file: string): () => { locate(index: number, path: ValuePath, key: boolean): SourcePosition } {
+  let built: { locate(index: number, path: ValuePath, key: boolean): SourcePosition } | undefined;
+  return () => {
+    if (built) return built;
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const list: readonly Document.Parsed[] = Array.isArray(docs) ? docs : [];
+    const position = positionIn(lineCounter, file);
+    built = {
+      locate: (index, path, key) => {
+        const doc = list[index];
+        return doc ? position(offsetOf(doc.contents, path, key)) : { file, line: 1, column: 1 };
+      },
+    };
+    return built;
+  };
+}
+
+function positionIn(lineCounter: LineCounter, file: string): (offset: number) => SourcePosition {
+  return (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line: Math.max(1, line), column: Math.max(1, col) };
+  };
+}
+
+/** The slow, thorough path: every syntax error with its position. */
+function parseWithPositions(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
-  const position = (offset: number): SourcePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line: Math.max(1, line), column: Math.max(1, col) };
-  };
+  const position = positionIn(lineCounter, file);
   // parseAllDocuments returns an EmptyStream (an empty array with extra fields) for an empty file.
   const list: readonly Document.Parsed[] = Array.isArray(docs) ? docs : [];
   list.forEach((doc, index) => {
@@ -51,17 +97,11 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
     if (doc.errors.length > 0 || doc.contents === null) return;
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return;
-    documents.push({
-      file,
-      index,
-      value,
-      locate: (path, key = false) => position(offsetOf(doc.contents, path, key)),
-    });
+    documents.push({ file, index, value, locate: (path, key = false) => position(offsetOf(doc.contents, path, key)) });
   });
   return { documents, problems };
 }
 
-/** Names the repeated key (the yaml library's own message does not), so the operator knows which one. */
 function duplicateKeyMessage(doc: Document.Parsed, offset: number): string {
   let key: string | undefined;
   visit(doc, {

@@ -177,7 +177,7 @@ function compileDirective(
     approvals: new Set(d.spec.approvals ?? []),
     strategy: effective.strategy !== undefined ? strategies.get(effective.strategy) : undefined,
     rolloutId: rolloutId(d.metadata.name, d.spec.package, d.spec.version, d.spec.patch),
-    generation: directiveGeneration(d),
+    generation: directiveGeneration(d, Object.fromEntries([...effective.inherited].map((f) => [f, effective[f]]))),
     catalogEntry,
     known: catalog ? catalogEntry !== undefined : undefined,
     requires: [],

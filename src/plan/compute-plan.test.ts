@@ -145,6 +145,14 @@ describe('directive resolution and statuses', () => {
     expect(item(resumed, 'a')).toMatchObject({ status: 'upgrade', reason: 'due' });
   });
 
+  it('keeps the generation when only approvals change, so approving neither resumes a halt nor retries failures', () => {
+    const gen = (extra: string): string =>
+      computePlan({ desired: desiredFrom({ 'm.yaml': BASE + directive('billing-default', `package: billing\nversion: "2.4.0"${extra}`) }), observed: fleet([]), now: NOW }).rollouts[0]!
+        .generation;
+    expect(gen('\napprovals: [all]')).toBe(gen(''));
+    expect(gen('\nsuspend: true')).not.toBe(gen(''));
+  });
+
   it('orders patches after versions and reports them separately in JSON', () => {
     const m = `
 apiVersion: pushfleet.dev/v1
@@ -228,6 +236,11 @@ spec: { timezone: Europe/Berlin, windows: [ { cron: "0 3 * * *", duration: 2h } 
     expect(item(p, 'x')).toMatchObject({ status: 'blocked', reason: 'conflict' });
     expect(item(p, 'y')).toMatchObject({ reason: 'maintenance-window', startAt: '2026-11-22T02:00:00.000Z' });
     expect(item(p, 'z')).toMatchObject({ reason: 'due' });
+    // The tie is permanent, so it does not hold the wave open.
+    expect(p.rollouts[0]!.waves[0]).toMatchObject({ pending: 2 });
+    // A directive that ignores windows does not care which policy applies.
+    const plain = BASE + two + directive('billing-default', 'package: billing\nversion: "2.4.0"');
+    expect(item(plan(plain, [{ id: 'x', labels: { region: 'eu', tier: 'gold' }, packages: { billing: '2.3.0' } }]), 'x')).toMatchObject({ status: 'upgrade', reason: 'due' });
   });
 });
 

@@ -33,7 +33,7 @@ export function computePlan(input: PlanInput): Plan {
   const progress = input.progress ?? EMPTY_PROGRESS;
   const state = compileState(desired, input.catalogs);
   const index = indexProgress(progress);
-  const tenants = tenantViews(desired, observed);
+  const tenants = tenantViews(desired, observed, state);
 
   const drafts: Draft[] = [];
   const byDirective = new Map<CompiledDirective, Draft[]>();
@@ -45,7 +45,7 @@ export function computePlan(input: PlanInput): Plan {
       if (!draft) continue;
       earlier.set(pkg.name, draft);
       own.push(draft);
-      if (draft.directive && !draft.conflicts && draft.status !== 'not-installed') {
+      if (draft.directive && !draft.conflicts) {
         let list = byDirective.get(draft.directive);
         if (!list) byDirective.set(draft.directive, (list = []));
         list.push(draft);
@@ -68,7 +68,9 @@ export function computePlan(input: PlanInput): Plan {
       let first: number | undefined;
       for (const d of g.members) {
         if (!isCandidate(d)) continue;
-        scheduleDraft(d, directive, state, timing);
+        const t = timing(directive, 'policy' in d.tenant.policy ? d.tenant.policy.policy : undefined);
+        d.reason = t.reason;
+        d.startAt = t.startAt;
         if (d.startAt !== null && (first === undefined || d.startAt < first)) first = d.startAt;
       }
       if (first !== undefined) waves[i] = { ...waves[i]!, firstStartAt: iso(first) };
@@ -90,24 +92,6 @@ export function computePlan(input: PlanInput): Plan {
     rollouts,
     problems: input.problems ?? [],
   };
-}
-
-function scheduleDraft(
-  d: Draft,
-  directive: CompiledDirective,
-  state: CompiledState,
-  timing: ReturnType<typeof timingCalculator>,
-): void {
-  const choice = choosePolicy(state, d.tenant);
-  if ('conflict' in choice) {
-    d.status = 'blocked';
-    d.reason = 'conflict';
-    d.detail = `matches ${choice.conflict.length} maintenance policies: ${choice.conflict.join(', ')}`;
-    return;
-  }
-  const t = timing(directive, choice.policy);
-  d.reason = t.reason;
-  d.startAt = t.startAt;
 }
 
 function rolloutOf(directive: CompiledDirective, waves: PlanRollout['waves'], index: ReturnType<typeof indexProgress>): PlanRollout {
@@ -148,18 +132,19 @@ function toItem(d: Draft): PlanItem {
 }
 
 /** Observed tenants sorted by id, with git's labels and type merged over the provider's. */
-function tenantViews(desired: DesiredState, observed: FleetSnapshot): TenantView[] {
+function tenantViews(desired: DesiredState, observed: FleetSnapshot, state: CompiledState): TenantView[] {
   return [...observed.tenants]
     .sort((a, b) => compareText(a.id, b.id))
     .map((t) => {
       const override = desired.tenants.get(t.id);
-      return {
+      const view = {
         id: t.id,
         type: override?.type ?? t.type,
         labels: override ? { ...t.labels, ...override.labels } : (t.labels ?? {}),
         observed: t,
         override,
       };
+      return { ...view, policy: choosePolicy(state, view) };
     });
 }
 

@@ -1,6 +1,6 @@
 import type { ObservedTenant } from '../manifest/snapshot.js';
 import type { TenantOverride } from '../manifest/types.js';
-import type { CompiledDirective, CompiledPackage } from './compile.js';
+import type { CompiledDirective, CompiledPackage, CompiledPolicyRef } from './compile.js';
 import type { MatchableTenant } from './selectors.js';
 import type { ItemReason, ItemStatus, JobProgress } from './types.js';
 import type { VersionRef } from './versions.js';
@@ -9,6 +9,8 @@ import type { VersionRef } from './versions.js';
 export interface TenantView extends MatchableTenant {
   readonly observed: ObservedTenant;
   readonly override?: TenantOverride;
+  /** The tenant's maintenance policy, or the policies whose `appliesTo` all match it (a conflict). */
+  readonly policy: { readonly policy?: CompiledPolicyRef } | { readonly conflict: readonly string[] };
 }
 
 /**

@@ -105,6 +105,10 @@ function firstBlock(
     return { reason: 'unknown-version', detail: `${formatVersion(directive.target)} is not a known version of ${directive.packageName}` };
   if (directive.catalogEntry?.deprecated)
     return { reason: 'deprecated-version', detail: `${formatVersion(directive.target)} is deprecated` };
+  const policy = draft.tenant.policy;
+  // Only window-bound directives care which policy applies; a tie between policies cannot be waited out.
+  if (directive.inWindow && 'conflict' in policy)
+    return { reason: 'conflict', detail: `matches ${policy.conflict.length} maintenance policies: ${policy.conflict.join(', ')}` };
   const dependency = unmetDependency(draft, directive, earlier);
   if (dependency) return { reason: 'dependency', detail: dependency };
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };

@@ -10,11 +10,15 @@ export function rolloutId(directive: string, pkg: string, version: string, patch
 }
 
 /**
- * The directive's generation: a hash of its spec. Any change to the spec gives a new generation,
- * which is what resumes a halted rollout (semantics.md section 5).
+ * The directive's generation: a hash of its spec and of the package defaults it inherits. A
+ * change to either gives a new generation, which resumes a halted rollout and retries tenants
+ * that failed (semantics.md section 5). `approvals` is left out on purpose: approving the next
+ * wave opens a gate, it is not a fix, and must neither resume a halt nor reopen finished waves
+ * (docs/decisions/0004-generations.md).
  */
-export function directiveGeneration(directive: ReleaseDirectiveManifest): string {
-  return createHash('sha256').update(canonicalJson(directive.spec)).digest('hex').slice(0, 12);
+export function directiveGeneration(directive: ReleaseDirectiveManifest, inherited: object = {}): string {
+  const { approvals: _gates, ...spec } = directive.spec;
+  return createHash('sha256').update(canonicalJson({ spec, inherited })).digest('hex').slice(0, 12);
 }
 
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */

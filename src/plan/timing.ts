@@ -18,7 +18,7 @@ export interface Timing {
 export type PolicyChoice = { policy?: CompiledPolicyRef } | { conflict: readonly string[] };
 
 /** Picks T's policy: the Tenant's own, else the one `appliesTo` match, else the fleet default, else none. */
-export function choosePolicy(state: CompiledState, tenant: TenantView): PolicyChoice {
+export function choosePolicy(state: CompiledState, tenant: Omit<TenantView, 'policy'>): PolicyChoice {
   const named = tenant.override?.maintenancePolicy;
   if (named !== undefined) return { policy: state.policies.get(named) };
   const matches = state.appliesToPolicies.filter((p) => p.appliesTo!(tenant));

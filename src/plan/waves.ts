@@ -46,7 +46,7 @@ function stableSample(directive: string, drafts: readonly Draft[], count: number
 
 /** True when a draft no longer keeps its wave open. */
 function isSettled(d: Draft): boolean {
-  if (d.status === 'in-sync' || d.status === 'ahead' || d.status === 'failed') return true;
+  if (d.status === 'in-sync' || d.status === 'ahead' || d.status === 'failed' || d.status === 'not-installed') return true;
   return d.status === 'blocked' && PERMANENT_BLOCKS.has(d.reason as BlockReason);
 }
 

@@ -46,3 +46,10 @@ export class ProviderError extends PushfleetError {
   }
   readonly retryAfterMs: number | undefined;
 }
+
+/** A store write that would break an invariant (a second unfinished job for a tenant and package). */
+export class StoreConflictError extends PushfleetError {
+  constructor(message: string) {
+    super('store-conflict', message);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Where the controller gets its manifests: a git repository (fetched on an interval, on
+ * POST /hooks/git and on SIGHUP) or a local folder (watched). Each revision carries its id
+ * (commit sha, or a content hash for a folder), author and time; every job and event records
+ * the revision that caused it.
+ */
+
+/** One revision of the manifests. */
+export interface Revision {
+  /** Commit sha, or `dir-<sha256 prefix>` of the folder content. */
+  readonly id: string;
+  readonly author?: string;
+  /** Epoch ms of the commit or of the newest file change. */
+  readonly time?: number;
+  readonly message?: string;
+  /** Every YAML/JSON file under the manifest root: path relative to the root -> text. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Prefix that makes `files` paths readable in problems (e.g. "examples/quickstart/"). */
+  readonly displayPrefix: string;
+}
+
+/** A source of revisions. */
+export interface Source {
+  /** A short description for logs and status, e.g. "git https://... main:manifests". */
+  readonly description: string;
+  /** Starts background work (fetch interval, folder watch); `onChange` is called when a new revision may be there. */
+  start(onChange: () => void): Promise<void>;
+  /** The current revision (cached per id; cheap to call on every pass). */
+  current(signal: AbortSignal): Promise<Revision>;
+  /** Asks for a fetch now (webhook, SIGHUP); resolves when it finished. No-op for a folder. */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}

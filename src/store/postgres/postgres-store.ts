@@ -1,0 +1,318 @@
+/**
+ * The store on PostgreSQL (`pg` Pool), for several replicas sharing one database. Batch
+ * methods send one statement per batch, not one per row: rows travel as arrays, one per column,
+ * expanded by `unnest`, so 1,000 jobs cost one round trip. Methods with more than one statement
+ * run in a transaction.
+ *
+ * Event sequence numbers are assigned under an advisory lock as max(seq) + position, so they
+ * become visible in order: a reader paging with `afterSeq` never skips an event that commits
+ * late (which a plain sequence allows, as sequence values are taken before commit).
+ *
+ * The leader lease is one row, taken or renewed atomically by an upsert that only succeeds when
+ * the row is free, expired, or already the caller's.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import {
+  EVENT_INSERT_COLUMNS,
+  JOB_COLUMNS,
+  REVISION_COLUMNS,
+  ROLLOUT_INSERT_COLUMNS,
+  ROLLOUT_PATCH_COLUMNS,
+  bindValue,
+  bindValues,
+  columnNames,
+  decodeJson,
+  eventFromRow,
+  jobFromRow,
+  jobPatchColumns,
+  revisionFromRow,
+  rolloutFromRow,
+  waveFromRow,
+} from '../columns.js';
+import type { Column } from '../columns.js';
+import { prefixUpperBound } from '../key-range.js';
+import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
+import { createPgPool, inTransaction } from './pg-pool.js';
+import type { PgPoolOptions } from './pg-pool.js';
+import { LOCK_NAMESPACE, migratePostgres } from './postgres-migrate.js';
+
+/** How to open a PostgreSQL store. */
+export type PostgresStoreOptions = PgPoolOptions;
+
+const DEFAULT_EVENT_LIMIT = 100;
+const EVENT_LOCK = 2;
+const LEASE_NAME = 'controller';
+
+/** `$1, $2, ...` from `start`. */
+function placeholders(count: number, start = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
+}
+
+/** The array type a column's values travel in (JSON as text, cast where it is stored). */
+function arrayType(column: Column): string {
+  switch (column.kind) {
+    case 'integer':
+      return 'integer[]';
+    case 'epoch':
+      return 'bigint[]';
+    case 'boolean':
+      return 'boolean[]';
+    case 'json':
+    case 'text':
+      return 'text[]';
+  }
+}
+
+/** `unnest($1::text[], $2::bigint[], ...)` for the columns, from placeholder `start`. */
+function unnestOf(columns: readonly Column[], start = 1): string {
+  return `unnest(${columns.map((c, i) => `$${start + i}::${arrayType(c)}`).join(', ')})`;
+}
+
+/** One array per column, of the rows' bind values. */
+function columnArrays(records: readonly object[], columns: readonly Column[]): unknown[][] {
+  return columns.map((c) => records.map((r) => bindValue(c, (r as Readonly<Record<string, unknown>>)[c.field])));
+}
+
+const INSERT_JOBS = `INSERT INTO jobs (${columnNames(JOB_COLUMNS)}) SELECT * FROM ${unnestOf(JOB_COLUMNS)}`;
+const INSERT_EVENTS = `INSERT INTO events (seq, ${columnNames(EVENT_INSERT_COLUMNS)})
+  SELECT (SELECT coalesce(max(seq), 0) FROM events) + u.ord, ${EVENT_INSERT_COLUMNS.map((c) => (c.kind === 'json' ? `u.${c.name}::jsonb` : `u.${c.name}`)).join(', ')}
+  FROM ${unnestOf(EVENT_INSERT_COLUMNS)} WITH ORDINALITY AS u(${columnNames(EVENT_INSERT_COLUMNS)}, ord)`;
+const RECORD_REVISION = `INSERT INTO revisions (${columnNames(REVISION_COLUMNS)}, seq)
+  VALUES (${placeholders(REVISION_COLUMNS.length)}, (SELECT coalesce(max(seq), 0) + 1 FROM revisions))
+  ON CONFLICT (id) DO UPDATE SET ${[...REVISION_COLUMNS.slice(1).map((c) => c.name), 'seq'].map((n) => `${n} = excluded.${n}`).join(', ')}`;
+const UPSERT_ROLLOUT = `INSERT INTO rollouts (${columnNames(ROLLOUT_INSERT_COLUMNS)})
+  VALUES (${placeholders(ROLLOUT_INSERT_COLUMNS.length)})
+  ON CONFLICT (id) DO UPDATE SET generation = excluded.generation`;
+const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (rollout_id, name) DO UPDATE SET
+    started_at = coalesce(waves.started_at, excluded.started_at),
+    completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
+const PUT_KV = `INSERT INTO kv (key, value) SELECT u.key, u.value::jsonb FROM unnest($1::text[], $2::text[]) AS u(key, value)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+const ACQUIRE_LEASE = `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+  WHERE leases.holder = excluded.holder OR leases.expires_at <= $4
+  RETURNING holder`;
+
+/** Creates a PostgreSQL store (connecting lazily); call migrate() before use. */
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = createPgPool(options);
+  let closed = false;
+
+  async function rows(sql: string, params: readonly unknown[] = []): Promise<readonly unknown[]> {
+    return (await pool.query(sql, params as unknown[])).rows;
+  }
+
+  async function first(sql: string, params: readonly unknown[] = []): Promise<unknown> {
+    return (await rows(sql, params))[0];
+  }
+
+  return {
+    async migrate() {
+      await migratePostgres(pool, options.schema);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+
+    async recordRevision(revision: RevisionRecord) {
+      await pool.query(RECORD_REVISION, bindValues(revision, REVISION_COLUMNS));
+    },
+    async latestRevision() {
+      const row = await first('SELECT * FROM revisions ORDER BY seq DESC LIMIT 1');
+      return row === undefined ? undefined : revisionFromRow(row);
+    },
+    async latestValidRevision() {
+      const row = await first('SELECT * FROM revisions WHERE valid ORDER BY seq DESC LIMIT 1');
+      return row === undefined ? undefined : revisionFromRow(row);
+    },
+
+    async upsertRollout(rollout) {
+      await pool.query(UPSERT_ROLLOUT, bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
+    },
+    async updateRollout(id, patch) {
+      const fields = patch as Readonly<Record<string, unknown>>;
+      const columns = ROLLOUT_PATCH_COLUMNS.filter((c) => fields[c.field] !== undefined);
+      if (columns.length === 0) return;
+      const sql = `UPDATE rollouts SET ${columns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')} WHERE id = $${columns.length + 1}`;
+      await pool.query(sql, [...columns.map((c) => bindValue(c, fields[c.field])), id]);
+    },
+    async getRollout(id) {
+      const row = await first('SELECT * FROM rollouts WHERE id = $1', [id]);
+      return row === undefined ? undefined : rolloutFromRow(row);
+    },
+    async listRollouts(): Promise<readonly RolloutRecord[]> {
+      return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
+    },
+
+    async markWave(rolloutId, name, patch) {
+      await pool.query(MARK_WAVE, [rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null]);
+    },
+    async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
+      const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
+      const found = rolloutId === undefined ? await rows(`SELECT * FROM waves ${order}`) : await rows(`SELECT * FROM waves WHERE rollout_id = $1 ${order}`, [rolloutId]);
+      return found.map(waveFromRow);
+    },
+
+    async insertJobs(jobs) {
+      if (jobs.length === 0) return;
+      // One statement: atomic without an explicit transaction.
+      try {
+        await pool.query(INSERT_JOBS, columnArrays(jobs, JOB_COLUMNS));
+      } catch (error) {
+        throw conflictOf(error) ?? error;
+      }
+    },
+    async updateJobs(updates) {
+      if (updates.length === 0) return;
+      const groups = consecutiveGroups(updates);
+      // A single statement is atomic on its own: skip the BEGIN/COMMIT round trips.
+      if (groups.length === 1) return updateGroup(pool, groups[0]!);
+      await inTransaction(pool, async (client) => {
+        for (const group of groups) await updateGroup(client, group);
+      });
+    },
+    async getJob(id) {
+      const row = await first('SELECT * FROM jobs WHERE id = $1', [id]);
+      return row === undefined ? undefined : jobFromRow(row);
+    },
+    async listJobs(filter: JobFilter = {}): Promise<readonly JobRecord[]> {
+      if (filter.states?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.states) {
+        params.push(filter.states);
+        where.push(`state = ANY($${params.length}::text[])`);
+      }
+      for (const [column, value] of [
+        ['rollout_id', filter.rolloutId],
+        ['request_ref', filter.requestRef],
+        ['batch_key', filter.batchKey],
+        ['tenant', filter.tenant],
+      ] as const) {
+        if (value === undefined) continue;
+        params.push(value);
+        where.push(`${column} = $${params.length}`);
+      }
+      const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+      return (await rows(sql, params)).map(jobFromRow);
+    },
+    async countJobs(rolloutId) {
+      const found = (
+        rolloutId === undefined
+          ? await rows('SELECT state, count(*) AS n FROM jobs GROUP BY state')
+          : await rows('SELECT state, count(*) AS n FROM jobs WHERE rollout_id = $1 GROUP BY state', [rolloutId])
+      ) as readonly { state: JobState; n: number }[];
+      return Object.fromEntries(found.map((r) => [r.state, r.n]));
+    },
+
+    async appendEvents(events) {
+      if (events.length === 0) return;
+      await inTransaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, EVENT_LOCK]);
+        await client.query(INSERT_EVENTS, columnArrays(events, EVENT_INSERT_COLUMNS));
+      });
+    },
+    async listEvents(options = {}): Promise<readonly EventRecord[]> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (options.afterSeq !== undefined) {
+        params.push(options.afterSeq);
+        where.push(`seq > $${params.length}`);
+      }
+      if (options.rolloutId !== undefined) {
+        params.push(options.rolloutId);
+        where.push(`rollout_id = $${params.length}`);
+      }
+      params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
+      const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $${params.length}`;
+      return (await rows(sql, params)).map(eventFromRow);
+    },
+
+    async kvGet(key) {
+      const row = (await first('SELECT value FROM kv WHERE key = $1', [key])) as { value: string } | undefined;
+      return row === undefined ? undefined : decodeJson(row.value);
+    },
+    async kvList(prefix) {
+      const upper = prefixUpperBound(prefix);
+      const found = (
+        upper === undefined
+          ? await rows('SELECT key, value FROM kv WHERE key >= $1 ORDER BY key', [prefix])
+          : await rows('SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key', [prefix, upper])
+      ) as readonly { key: string; value: string }[];
+      return found.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
+    },
+    async kvPutMany(entries) {
+      if (entries.length === 0) return;
+      // One upsert may not touch a row twice: keep each key's last value, as sequential puts would.
+      const last = new Map<string, string>();
+      for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
+      await pool.query(PUT_KV, [[...last.keys()], [...last.values()]]);
+    },
+
+    async acquireLease(holder, ttlMs, now) {
+      const result = await pool.query(ACQUIRE_LEASE, [LEASE_NAME, holder, Math.floor(now + ttlMs), Math.floor(now)]);
+      return result.rowCount === 1;
+    },
+  };
+}
+
+type JobUpdate = { readonly id: string; readonly patch: JobPatch };
+
+/**
+ * Splits updates into runs of consecutive updates that set the same columns, each run naming a
+ * job at most once, so each run is one UPDATE and a job updated twice sees its updates in order.
+ */
+function consecutiveGroups(updates: readonly JobUpdate[]): readonly (readonly JobUpdate[])[] {
+  const groups: JobUpdate[][] = [];
+  let shape = '';
+  let ids = new Set<string>();
+  for (const update of updates) {
+    const next = jobPatchColumns(update.patch)
+      .columns.map((c) => c.name)
+      .join(',');
+    const current = groups.at(-1);
+    if (current && next === shape && !ids.has(update.id)) {
+      current.push(update);
+    } else {
+      groups.push([update]);
+      shape = next;
+      ids = new Set();
+    }
+    ids.add(update.id);
+  }
+  return groups;
+}
+
+/** One UPDATE ... FROM unnest(...) for a run of updates that set the same columns. */
+async function updateGroup(client: Pool | PoolClient, group: readonly JobUpdate[]): Promise<void> {
+  const patches = group.map((u) => jobPatchColumns(u.patch));
+  const columns = patches[0]?.columns ?? [];
+  if (columns.length === 0) return;
+  const sql = `UPDATE jobs AS j SET ${columns.map((c) => `${c.name} = u.${c.name}`).join(', ')}
+    FROM unnest($1::text[], ${columns.map((c, i) => `$${i + 2}::${arrayType(c)}`).join(', ')}) AS u(id, ${columnNames(columns)})
+    WHERE j.id = u.id`;
+  const params = [group.map((u) => u.id), ...columns.map((_, i) => patches.map((p) => p.values[i]))];
+  try {
+    await client.query(sql, params);
+  } catch (error) {
+    throw conflictOf(error) ?? error;
+  }
+}
+
+/** The StoreConflictError for a unique violation on jobs, or undefined for any other error. */
+function conflictOf(error: unknown): Error | undefined {
+  const { code, constraint, detail } = error as { readonly code?: string; readonly constraint?: string; readonly detail?: string };
+  if (code !== '23505') return undefined;
+  // detail: Key (tenant, package)=(t1, billing) already exists.
+  const values = /\)=\((.*)\) already exists/.exec(detail ?? '')?.[1];
+  if (constraint === 'jobs_one_unfinished') {
+    const split = values?.lastIndexOf(', ') ?? -1;
+    return split < 0 ? unfinishedJobConflict(undefined, undefined) : unfinishedJobConflict(values!.slice(0, split), values!.slice(split + 2));
+  }
+  if (constraint === 'jobs_pkey') return duplicateJobConflict(values);
+  return undefined;
+}

@@ -1,0 +1,257 @@
+/**
+ * The embedded store on SQLite (better-sqlite3): one file, one connection, WAL journal.
+ * better-sqlite3 is synchronous, so every method runs to completion before it returns and
+ * methods never interleave; batch methods are one transaction each, with statements prepared
+ * once and cached by their SQL text.
+ *
+ * Durability: WAL with `synchronous = FULL` by default, i.e. every commit is fsynced before it
+ * returns. A SIGKILL alone would not need it (a committed WAL frame is in the OS page cache and
+ * survives the process), but the controller writes a job before it pushes, and a push cannot be
+ * taken back: if a power loss dropped the job row after the push happened, a restart would push
+ * the tenant again. Batching makes the fsync cheap (one per batch of hundreds of jobs);
+ * `synchronous: 'normal'` trades that guarantee for speed where only process crashes matter.
+ */
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import {
+  EVENT_INSERT_COLUMNS,
+  JOB_COLUMNS,
+  REVISION_COLUMNS,
+  ROLLOUT_INSERT_COLUMNS,
+  ROLLOUT_PATCH_COLUMNS,
+  bindValue,
+  bindValues,
+  columnNames,
+  decodeJson,
+  eventFromRow,
+  jobFromRow,
+  jobPatchColumns,
+  revisionFromRow,
+  rolloutFromRow,
+  waveFromRow,
+} from '../columns.js';
+import { prefixUpperBound } from '../key-range.js';
+import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
+import { migrateSqlite } from './sqlite-migrate.js';
+
+/** How to open a SQLite store. */
+export interface SqliteStoreOptions {
+  /** Database file (its folder must exist), or `:memory:`. */
+  readonly path: string;
+  /** `full` (default) fsyncs every commit; `normal` survives process crashes but not power loss. */
+  readonly synchronous?: 'full' | 'normal';
+  /** How long a write waits for another connection's lock before failing; default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+const DEFAULT_EVENT_LIMIT = 100;
+
+const INSERT_JOB = `INSERT INTO jobs (${columnNames(JOB_COLUMNS)}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_EVENT = `INSERT INTO events (${columnNames(EVENT_INSERT_COLUMNS)}) VALUES (${EVENT_INSERT_COLUMNS.map(() => '?').join(', ')})`;
+const RECORD_REVISION = `INSERT INTO revisions (${columnNames(REVISION_COLUMNS)}, seq)
+  VALUES (${REVISION_COLUMNS.map(() => '?').join(', ')}, (SELECT coalesce(max(seq), 0) + 1 FROM revisions))
+  ON CONFLICT (id) DO UPDATE SET ${[...REVISION_COLUMNS.slice(1).map((c) => c.name), 'seq'].map((n) => `${n} = excluded.${n}`).join(', ')}`;
+const UPSERT_ROLLOUT = `INSERT INTO rollouts (${columnNames(ROLLOUT_INSERT_COLUMNS)})
+  VALUES (${ROLLOUT_INSERT_COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (id) DO UPDATE SET generation = excluded.generation`;
+const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (rollout_id, name) DO UPDATE SET
+    started_at = coalesce(waves.started_at, excluded.started_at),
+    completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
+const PUT_KV = `INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
+/** Opens (creating if needed) a SQLite store; call migrate() before use. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  const statements = new Map<string, Statement>();
+  let closed = false;
+
+  // Prepared lazily: statements can only be prepared once migrate() has created the tables.
+  function stmt(sql: string): Statement {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  }
+
+  const insertJobs = db.transaction((jobs: readonly JobRecord[]) => {
+    const insert = stmt(INSERT_JOB);
+    for (const job of jobs) {
+      try {
+        insert.run(bindValues(job, JOB_COLUMNS));
+      } catch (error) {
+        throw conflictOf(error, job) ?? error;
+      }
+    }
+  });
+
+  const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[]) => {
+    for (const { id, patch } of updates) {
+      const { columns, values } = jobPatchColumns(patch);
+      if (columns.length === 0) continue;
+      const sql = `UPDATE jobs SET ${columns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`;
+      try {
+        stmt(sql).run([...values, id]);
+      } catch (error) {
+        const job = stmt('SELECT tenant, package FROM jobs WHERE id = ?').get(id) as { tenant: string; package: string } | undefined;
+        throw conflictOf(error, { id, tenant: job?.tenant, package: job?.package }) ?? error;
+      }
+    }
+  });
+
+  const appendEvents = db.transaction((events: readonly Omit<EventRecord, 'seq'>[]) => {
+    const insert = stmt(INSERT_EVENT);
+    for (const event of events) insert.run(bindValues(event, EVENT_INSERT_COLUMNS));
+  });
+
+  const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
+    const put = stmt(PUT_KV);
+    for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
+  });
+
+  return {
+    async migrate() {
+      migrateSqlite(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      statements.clear();
+      db.close();
+    },
+
+    async recordRevision(revision: RevisionRecord) {
+      stmt(RECORD_REVISION).run(bindValues(revision, REVISION_COLUMNS));
+    },
+    async latestRevision() {
+      const row = stmt('SELECT * FROM revisions ORDER BY seq DESC LIMIT 1').get();
+      return row === undefined ? undefined : revisionFromRow(row);
+    },
+    async latestValidRevision() {
+      const row = stmt('SELECT * FROM revisions WHERE valid = 1 ORDER BY seq DESC LIMIT 1').get();
+      return row === undefined ? undefined : revisionFromRow(row);
+    },
+
+    async upsertRollout(rollout) {
+      stmt(UPSERT_ROLLOUT).run(bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
+    },
+    async updateRollout(id, patch) {
+      const fields = patch as Readonly<Record<string, unknown>>;
+      const columns = ROLLOUT_PATCH_COLUMNS.filter((c) => fields[c.field] !== undefined);
+      if (columns.length === 0) return;
+      const sql = `UPDATE rollouts SET ${columns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`;
+      stmt(sql).run([...columns.map((c) => bindValue(c, fields[c.field])), id]);
+    },
+    async getRollout(id) {
+      const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
+      return row === undefined ? undefined : rolloutFromRow(row);
+    },
+    async listRollouts(): Promise<readonly RolloutRecord[]> {
+      return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
+    },
+
+    async markWave(rolloutId, name, patch) {
+      stmt(MARK_WAVE).run(rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null);
+    },
+    async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
+      const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
+      const rows = rolloutId === undefined ? stmt(`SELECT * FROM waves ${order}`).all() : stmt(`SELECT * FROM waves WHERE rollout_id = ? ${order}`).all(rolloutId);
+      return rows.map(waveFromRow);
+    },
+
+    async insertJobs(jobs) {
+      if (jobs.length > 0) insertJobs.immediate(jobs);
+    },
+    async updateJobs(updates) {
+      if (updates.length > 0) updateJobs.immediate(updates);
+    },
+    async getJob(id) {
+      const row = stmt('SELECT * FROM jobs WHERE id = ?').get(id);
+      return row === undefined ? undefined : jobFromRow(row);
+    },
+    async listJobs(filter: JobFilter = {}): Promise<readonly JobRecord[]> {
+      if (filter.states?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.states) {
+        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+        params.push(...filter.states);
+      }
+      for (const [column, value] of [
+        ['rollout_id', filter.rolloutId],
+        ['request_ref', filter.requestRef],
+        ['batch_key', filter.batchKey],
+        ['tenant', filter.tenant],
+      ] as const) {
+        if (value === undefined) continue;
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+      const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+      return stmt(sql).all(params).map(jobFromRow);
+    },
+    async countJobs(rolloutId) {
+      const rows = (
+        rolloutId === undefined
+          ? stmt('SELECT state, count(*) AS n FROM jobs GROUP BY state').all()
+          : stmt('SELECT state, count(*) AS n FROM jobs WHERE rollout_id = ? GROUP BY state').all(rolloutId)
+      ) as { state: JobState; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    },
+
+    async appendEvents(events) {
+      if (events.length > 0) appendEvents.immediate(events);
+    },
+    async listEvents(options = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (options.afterSeq !== undefined) {
+        where.push('seq > ?');
+        params.push(options.afterSeq);
+      }
+      if (options.rolloutId !== undefined) {
+        where.push('rollout_id = ?');
+        params.push(options.rolloutId);
+      }
+      params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
+      const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
+      return stmt(sql).all(params).map(eventFromRow);
+    },
+
+    async kvGet(key) {
+      const row = stmt('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+      return row === undefined ? undefined : decodeJson(row.value);
+    },
+    async kvList(prefix) {
+      const upper = prefixUpperBound(prefix);
+      const rows = (
+        upper === undefined
+          ? stmt('SELECT key, value FROM kv WHERE key >= ? ORDER BY key').all(prefix)
+          : stmt('SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key').all(prefix, upper)
+      ) as { key: string; value: string }[];
+      return rows.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
+    },
+    async kvPutMany(entries) {
+      if (entries.length > 0) kvPutMany.immediate(entries);
+    },
+
+    async acquireLease() {
+      // One process owns a SQLite file: it is always the leader.
+      return true;
+    },
+  };
+}
+
+/** The StoreConflictError for a refused job write, or undefined for any other error. */
+function conflictOf(error: unknown, job: { readonly id: string; readonly tenant?: string | undefined; readonly package?: string | undefined }): Error | undefined {
+  const code = (error as { readonly code?: unknown }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return unfinishedJobConflict(job.tenant, job.package);
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return duplicateJobConflict(job.id);
+  return undefined;
+}

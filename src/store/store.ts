@@ -1,0 +1,212 @@
+/**
+ * The store: what the controller remembers between passes and across crashes. One interface,
+ * implemented by SQLite (embedded default) and PostgreSQL (several replicas); SQLite and
+ * PostgreSQL differ only inside store/. Every method is atomic on its own; batch methods are
+ * atomic as a whole (all rows or none).
+ *
+ * Job state machine (semantics.md section 6, plus retries):
+ *   created   -> submitted   provider accepted the job (requestRef recorded)
+ *   created   -> failed      rejected at submit time, or permanent error
+ *   created   -> canceled    directive retargeted/removed/suspended before submit
+ *   submitted -> running     provider reports the job started
+ *   submitted -> canceled    canceled at the provider before it started
+ *   submitted|running -> succeeded | failed
+ *   submitted|running -> created   retryable failure with attempts left (new idempotency key,
+ *                                  notBefore = now + backoff * factor^(attempt-1))
+ * At most one job per (tenant, package) is in created/submitted/running at any time.
+ */
+import type { Problem } from '../manifest/problem.js';
+import type { JobState } from '../plan/types.js';
+
+export type { JobState };
+
+/** A git revision (or folder content hash) the controller has seen. */
+export interface RevisionRecord {
+  readonly id: string;
+  readonly author?: string;
+  /** Epoch ms of the commit (or of the folder change). */
+  readonly time?: number;
+  readonly message?: string;
+  readonly loadedAt: number;
+  readonly valid: boolean;
+  readonly problems: readonly Problem[];
+}
+
+/** A rollout: (directive, package, target version, patch). */
+export interface RolloutRecord {
+  readonly id: string;
+  readonly directive: string;
+  readonly package: string;
+  readonly version: string;
+  readonly patch?: number;
+  /** Directive generation last seen for this rollout. */
+  readonly generation: string;
+  /** Revision that first created the rollout. */
+  readonly revision: string;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
+  readonly haltedGeneration?: string;
+  readonly haltReason?: string;
+  readonly haltedAt?: number;
+}
+
+/** Wave timestamps of a rollout. */
+export interface WaveRecord {
+  readonly rolloutId: string;
+  readonly name: string;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
+}
+
+/** One push of one package version to one tenant. */
+export interface JobRecord {
+  readonly id: string;
+  readonly rolloutId: string;
+  /** Directive generation the job was created under (failure budgets count per generation). */
+  readonly generation: string;
+  readonly tenant: string;
+  readonly package: string;
+  readonly version: string;
+  readonly patch?: number;
+  readonly wave?: string;
+  readonly state: JobState;
+  /** Submissions made so far (1 after the first submit). */
+  readonly attempts: number;
+  /** Key of the current attempt: a repeated submit with it never pushes twice. */
+  readonly idempotencyKey: string;
+  /** Key of the push request this attempt is (to be) part of; set before submitting. */
+  readonly batchKey?: string;
+  readonly requestRef?: string;
+  readonly jobRef?: string;
+  /** Epoch ms before which a retry must not be submitted. */
+  readonly notBefore?: number;
+  /** Epoch ms the push may start at the provider (scheduled start), when in the future. */
+  readonly scheduledStart?: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly submittedAt?: number;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  readonly errorType?: string;
+  readonly errorSeverity?: string;
+  readonly errorTitle?: string;
+  readonly errorMessage?: string;
+  readonly errorDetails?: string;
+  /** Git revision whose plan created the job. */
+  readonly revision: string;
+}
+
+/**
+ * Fields of a job that may change after creation. A key absent from the patch leaves its field
+ * alone; an optional field present with the value `undefined` is cleared (a retry clears
+ * `requestRef`, `jobRef`, `batchKey`); `state`, `attempts` and `idempotencyKey` cannot be cleared.
+ */
+export type JobPatch = Partial<
+  Pick<
+    JobRecord,
+    | 'state'
+    | 'attempts'
+    | 'idempotencyKey'
+    | 'batchKey'
+    | 'requestRef'
+    | 'jobRef'
+    | 'notBefore'
+    | 'submittedAt'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'errorType'
+    | 'errorSeverity'
+    | 'errorTitle'
+    | 'errorMessage'
+    | 'errorDetails'
+  >
+> & { readonly updatedAt: number };
+
+/** An entry of the append-only event log. */
+export interface EventRecord {
+  readonly seq: number;
+  readonly at: number;
+  /** e.g. revision.loaded, revision.invalid, rollout.started, wave.started, wave.completed,
+   *  rollout.completed, rollout.halted, job.created, job.submitted, job.succeeded, job.failed,
+   *  job.retry, job.canceled. */
+  readonly type: string;
+  readonly message: string;
+  readonly rolloutId?: string;
+  readonly tenant?: string;
+  readonly jobId?: string;
+  readonly revision?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** Filters for listing jobs. */
+export interface JobFilter {
+  readonly states?: readonly JobState[];
+  readonly rolloutId?: string;
+  readonly requestRef?: string;
+  readonly batchKey?: string;
+  readonly tenant?: string;
+}
+
+/** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
+export interface Store {
+  /** Applies pending numbered migrations (append-only). Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  recordRevision(revision: RevisionRecord): Promise<void>;
+  /** The newest revision recorded (valid or not). */
+  latestRevision(): Promise<RevisionRecord | undefined>;
+  /** The newest valid revision. */
+  latestValidRevision(): Promise<RevisionRecord | undefined>;
+
+  /** Inserts the rollout if it is new; otherwise updates only its generation. */
+  upsertRollout(rollout: Omit<RolloutRecord, 'startedAt' | 'completedAt' | 'haltedGeneration' | 'haltReason' | 'haltedAt'>): Promise<void>;
+  /** Sets timestamps and halt fields; `null` clears a halt. */
+  updateRollout(
+    id: string,
+    patch: {
+      readonly startedAt?: number;
+      readonly completedAt?: number | null;
+      readonly haltedGeneration?: string | null;
+      readonly haltReason?: string | null;
+      readonly haltedAt?: number | null;
+    },
+  ): Promise<void>;
+  getRollout(id: string): Promise<RolloutRecord | undefined>;
+  listRollouts(): Promise<readonly RolloutRecord[]>;
+
+  /** Records a wave's start or completion; a timestamp already set is never overwritten. */
+  markWave(rolloutId: string, name: string, patch: { readonly startedAt?: number; readonly completedAt?: number }): Promise<void>;
+  listWaves(rolloutId?: string): Promise<readonly WaveRecord[]>;
+
+  /**
+   * Inserts new jobs atomically. Throws StoreConflictError (and inserts nothing) when a
+   * tenant already has an unfinished job for the same package.
+   */
+  insertJobs(jobs: readonly JobRecord[]): Promise<void>;
+  /** Applies several job updates atomically. */
+  updateJobs(updates: readonly { readonly id: string; readonly patch: JobPatch }[]): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
+  /** Job counts by state, optionally for one rollout. */
+  countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
+
+  /** Appends events atomically, assigning increasing sequence numbers. */
+  appendEvents(events: readonly Omit<EventRecord, 'seq'>[]): Promise<void>;
+  /** Events after a sequence number (oldest first), at most `limit` (default 100). */
+  listEvents(options?: { readonly afterSeq?: number; readonly limit?: number; readonly rolloutId?: string; readonly newestFirst?: boolean }): Promise<readonly EventRecord[]>;
+
+  /** Provider state (the simulator's fleet), JSON values by key. */
+  kvGet(key: string): Promise<unknown>;
+  kvList(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  kvPutMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+
+  /**
+   * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds
+   * it. Granted when the lease is free, expired (`expiresAt <= now`) or already `holder`'s.
+   * Replicas' clocks must agree to well within `ttlMs`. Absent: a single process, always leader
+   * (SQLite implements it as always true).
+   */
+  acquireLease?(holder: string, ttlMs: number, now: number): Promise<boolean>;
+}
