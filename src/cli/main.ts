@@ -10,6 +10,8 @@ import { realpathSync } from 'node:fs';
 import { registerValidate } from './commands/validate.js';
 import { registerPlan } from './commands/plan.js';
 import { registerObserve } from './commands/observe.js';
+import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandRuntime } from './runtime.js';
 import { InputError, ProblemsError, PushfleetError } from '../util/errors.js';
@@ -42,6 +44,8 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerValidate(program, rt);
   registerPlan(program, rt);
   registerObserve(program, rt);
+  registerRun(program, rt);
+  registerStatus(program, rt);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) });
   return program;
 }

@@ -5,6 +5,7 @@
 import type { CatalogVersion, PackageManifest, ProviderManifest } from '../manifest/types.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Clock } from '../util/time.js';
+import type { CancelResult, JobUpdate, PushRequest, SubmitResult } from './push-types.js';
 
 /** What a provider factory receives. */
 export interface ProviderContext {
@@ -12,8 +13,22 @@ export interface ProviderContext {
   /** Reads a file named relative to the Provider manifest (from disk or from a git revision). */
   readonly readFile: (relativePath: string) => Promise<string>;
   readonly clock: Clock;
-  /** Reads a secret reference's value (env or file); never logged. */
+  /** The environment secret references resolve against; never logged. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Durable key-value state for providers that keep their own (the simulator); absent for one-shot commands. */
+  readonly state?: ProviderStateStore;
+  /** Tenant-side package ids: Package manifest name -> provider id (`externalId`). */
+  readonly packages?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Durable state a provider may keep in the controller's store (the simulator does, so a
+ * restarted controller sees the same fleet). Values are JSON; `putMany` is atomic.
+ */
+export interface ProviderStateStore {
+  get(key: string): Promise<unknown>;
+  list(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  putMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
 }
 
 /** The read side every provider implements. */
@@ -24,6 +39,25 @@ export interface Provider {
   observe(signal: AbortSignal): Promise<FleetSnapshot>;
   /** The package's released versions, for packages without a catalog in git. */
   versions(pkg: PackageManifest, signal: AbortSignal): Promise<readonly CatalogVersion[]>;
+  /**
+   * Submits one push request. Partial success is normal: rejected tenants come back as
+   * per-tenant failures. Throws ProviderError only when the request as a whole failed.
+   */
+  submit?(request: PushRequest, signal: AbortSignal): Promise<SubmitResult>;
+  /** Status of every job of the given requests; O(1) provider calls per request where possible. */
+  poll?(requestRefs: readonly string[], signal: AbortSignal): Promise<readonly JobUpdate[]>;
+  /** Cancels the not-yet-started jobs of a request. */
+  cancel?(requestRef: string, signal: AbortSignal): Promise<CancelResult>;
+  /** After a crash: the request submitted under this idempotency key, if any. */
+  find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
+}
+
+/** A provider that can push: the controller needs all four execution calls. */
+export type PushProvider = Provider & Required<Pick<Provider, 'submit' | 'poll' | 'cancel' | 'find'>>;
+
+/** True when the provider implements the execution calls. */
+export function canPush(p: Provider): p is PushProvider {
+  return Boolean(p.submit && p.poll && p.cancel && p.find);
 }
 
 /** Creates a provider for one Provider manifest. */

@@ -8,14 +8,17 @@ import { hasPending } from '../../plan/pending.js';
 import type { Plan } from '../../plan/types.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { ProblemsError } from '../../util/errors.js';
+import { InputError, ProblemsError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
+import { runPlanDiff } from './plan-diff.js';
 
 interface PlanOptions {
   observed?: string;
   at?: string;
   detailedExitcode?: boolean;
   limit?: string;
+  base?: string;
+  head?: string;
 }
 
 /** Registers the command. */
@@ -28,6 +31,8 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
     .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z)')
     .option('--detailed-exitcode', 'exit 2 when upgrades are pending, 0 when nothing is left to do')
     .option('--limit <n>', 'items listed in text and markdown output (0: all)', undefined)
+    .option('--base <ref>', 'review a change: plan DIR at this git revision and at the head, and print the difference')
+    .option('--head <ref>', 'with --base: the git revision under review (default: the working tree)')
     .addHelpText(
       'after',
       `
@@ -35,17 +40,23 @@ Statuses: upgrade (with reason due | upgrade-after | maintenance-window | deadli
 failed, blocked (with the reason), in-sync, ahead, not-installed, unmanaged.
 
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
+With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
+1 error, including a head revision that does not validate (its problems are printed).
 
 Examples:
   $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
   $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
-  $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown`,
+  $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown
+  $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
+  $ pushfleet plan manifests/ --base main --head my-branch --output json | jq .summary`,
     )
     .action(async (dir: string, opts: PlanOptions, cmd: Command) => {
       const io = rt.io;
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'markdown'], 'text');
       const now = parseAt(opts.at, rt.now);
       const limit = parseCount('--limit', opts.limit, output === 'markdown' ? 50 : 100);
+      if (opts.head !== undefined && opts.base === undefined) throw new InputError('bad-flag', '--head needs --base: pass the revision to compare against, e.g. --base origin/main');
+      if (opts.base !== undefined) return runPlanDiff(dir, { ...opts, base: opts.base }, { output, limit, now }, rt);
       const ws = await openWorkspace(dir, io, now);
       const state = ws.report.state;
       if (!state) {

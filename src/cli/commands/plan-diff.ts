@@ -1,0 +1,134 @@
+/**
+ * `pushfleet plan [DIR] --base REF [--head REF]`: the pull-request review. Gathers both
+ * revisions, validates them, observes the fleet once (from `--observed`, or through the head's
+ * providers), plans both at the same instant, and hands the two plans to the pure diff.
+ */
+import { dirname, posix } from 'node:path';
+import { parseRepositoryFiles } from '../../manifest/load.js';
+import { validateRepository } from '../../manifest/validate.js';
+import type { Problem } from '../../manifest/problem.js';
+import type { DesiredState } from '../../manifest/types.js';
+import type { FleetSnapshot } from '../../manifest/snapshot.js';
+import { computePlan } from '../../plan/compute-plan.js';
+import type { Plan } from '../../plan/types.js';
+import { createProvider } from '../../providers/registry.js';
+import { observeFleet } from '../../providers/observe-fleet.js';
+import { diffPlans } from '../../review/diff-plans.js';
+import type { PlanDiff } from '../../review/types.js';
+import { InputError, ProblemsError } from '../../util/errors.js';
+import { iso } from '../../util/time.js';
+import type { CliIo } from '../io.js';
+import type { OutputFormat } from '../options.js';
+import type { CommandRuntime } from '../runtime.js';
+import { readObserved } from '../workspace.js';
+import { rolloutStats } from '../render/rollout-stats.js';
+import { renderDiffMarkdown } from '../render/diff-markdown.js';
+import { renderDiffText } from '../render/diff-text.js';
+import { locateManifests, readRevision, readWorkingTree, type ReviewRevision } from './plan-diff-revisions.js';
+
+/** What to review. */
+export interface ReviewRequest {
+  /** The manifest folder, relative to `io.cwd`. */
+  readonly dir: string;
+  readonly base: string;
+  /** A git ref; undefined for the working tree. */
+  readonly head?: string;
+  /** `--observed FILE|URL`; undefined to observe through the head's providers. */
+  readonly observed?: string;
+  readonly now: number;
+}
+
+/** The review and the two plans it compares (renderers summarize rollouts from them). */
+export interface Review {
+  readonly diff: PlanDiff;
+  readonly base: Plan;
+  readonly head: Plan;
+}
+
+/** Loads, validates, observes, plans and diffs. Throws InputError for a bad ref or folder. */
+export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortSignal): Promise<Review> {
+  const loc = await locateManifests(req.dir, io.cwd);
+  const [baseRev, headRev] = await Promise.all([
+    readRevision(loc, req.base, signal),
+    req.head === undefined ? readWorkingTree(loc, signal) : readRevision(loc, req.head, signal),
+  ]);
+  if (baseRev.files.size === 0 && headRev.files.size === 0) {
+    throw new InputError('bad-argument', `no *.yaml or *.yml files under "${req.dir}" at ${req.base} or at ${req.head ?? 'the working tree'}`);
+  }
+  const baseReport = validateRepository(parseRepositoryFiles(baseRev.files), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
+  const headReport = validateRepository(parseRepositoryFiles(headRev.files), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
+
+  let base = unplanned(req.now, baseRev, baseReport.problems);
+  let head = unplanned(req.now, headRev, headReport.problems);
+  // An invalid head is never acted on, so there is nothing to plan or observe: only its problems.
+  if (headReport.state) {
+    const observed = req.observed
+      ? await readObserved(req.observed, io, signal)
+      : await observeRevision(headReport.state, headRev, io, req.now, signal);
+    head = computePlan({ desired: headReport.state, observed, now: req.now, problems: headReport.problems });
+    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, problems: baseReport.problems });
+  }
+  const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display });
+  return { diff, base, head };
+}
+
+/** The fleet as the revision's providers report it, reading their files (a simulator fleet) from the revision. */
+async function observeRevision(state: DesiredState, rev: ReviewRevision, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
+  if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest at the head revision: pass --observed FILE|URL or declare a Provider');
+  const providers = [...state.providers.values()].map((manifest) =>
+    createProvider({
+      manifest,
+      readFile: (p) => rev.readFile(posix.join(dirname(manifest.source.file), p)),
+      clock: { now: () => now },
+      env: io.env,
+    }),
+  );
+  return observeFleet(providers, now, signal);
+}
+
+/** A plan with no items for a revision that was not planned, carrying its problems. */
+function unplanned(now: number, rev: ReviewRevision, problems: readonly Problem[]): Plan {
+  return { apiVersion: 'pushfleet.dev/v1', kind: 'Plan', at: iso(now), revision: rev.commit, summary: {}, items: [], rollouts: [], problems };
+}
+
+/** Flags of `plan` that the review uses. */
+export interface PlanDiffFlags {
+  readonly base: string;
+  readonly head?: string;
+  readonly observed?: string;
+  readonly detailedExitcode?: boolean;
+}
+
+/** How to print the review, and the instant both plans are for. */
+export interface DiffView {
+  readonly output: OutputFormat;
+  /** Item changes listed in text and markdown. */
+  readonly limit: number;
+  readonly now: number;
+}
+
+/**
+ * Runs the review and prints it. An invalid head still prints (JSON and markdown carry its
+ * problems, so CI can post them) and then fails with them; `--detailed-exitcode` answers 2 when
+ * the change moves any item or changes any rollout, 0 when it does not.
+ */
+export async function runPlanDiff(dir: string, flags: PlanDiffFlags, view: DiffView, rt: CommandRuntime): Promise<void> {
+  const { output, limit, now } = view;
+  const review = await reviewChange({ dir, base: flags.base, head: flags.head, observed: flags.observed, now }, rt.io, rt.signal);
+  const { diff } = review;
+  const stats = { base: rolloutStats(review.base), head: rolloutStats(review.head) };
+  if (output === 'json') rt.io.out(JSON.stringify(diff, null, 2) + '\n');
+  else if (output === 'markdown') rt.io.out(renderDiffMarkdown(diff, stats, { limit, command: reproduce(dir, flags, diff.at) }));
+  else rt.io.out(renderDiffText(diff, stats, { limit }));
+  if (!diff.head.valid) throw new ProblemsError(diff.problems.filter((p) => p.severity === 'error'), 'the head revision has errors; nothing was planned');
+  rt.exit(flags.detailedExitcode && diff.changed ? 2 : 0);
+}
+
+/** The command line that reproduces this review on a checkout. */
+function reproduce(dir: string, flags: PlanDiffFlags, at: string): string {
+  const args = ['pushfleet plan', dir, '--base', flags.base];
+  if (flags.head) args.push('--head', flags.head);
+  if (flags.observed) args.push('--observed', flags.observed);
+  args.push('--at', at, '--output', 'markdown');
+  return args.join(' ');
+}

@@ -1,0 +1,113 @@
+/** `pushfleet run`: the long-lived controller (semantics.md section 7). */
+import type { Command } from 'commander';
+import type { CommandRuntime } from '../runtime.js';
+import { openSource } from '../../source/open-source.js';
+import { openStore } from '../../store/open-store.js';
+import { createController } from '../../reconcile/controller.js';
+import { acceleratedClock, realClock } from '../../util/clock.js';
+import { createLogger, type LogLevel } from '../../util/logger.js';
+import { parseDuration } from '../../util/duration.js';
+import { InputError } from '../../util/errors.js';
+import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
+import { parseCount } from '../options.js';
+
+interface RunOptions {
+  repo?: string;
+  branch?: string;
+  path?: string;
+  dir?: string;
+  store: string;
+  once?: boolean;
+  pollInterval: string;
+  fetchInterval: string;
+  cacheDir?: string;
+  clockSpeed?: string;
+  maxBatch?: string;
+}
+
+/** Registers the command. */
+export function registerRun(program: Command, rt: CommandRuntime): void {
+  program
+    .command('run')
+    .description('run the controller: watch the manifests, diff against the fleet, push upgrades wave by wave')
+    .option('--repo <url|path>', 'git repository of the manifests (fetched on an interval, on SIGHUP)')
+    .option('--branch <branch>', 'branch to follow with --repo (default: main)')
+    .option('--path <path>', 'folder of the manifests inside the repository (default: its root)')
+    .option('--dir <dir>', 'a local folder of manifests, watched for changes (instead of --repo)')
+    .option('--store <url>', 'sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
+    .option('--once', 'reconcile until nothing is due or in flight, then exit')
+    .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
+    .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
+    .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
+    .option('--max-batch <n>', 'most tenants in one provider push request', '2000')
+    .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets)')
+    .addHelpText(
+      'after',
+      `
+The controller is level-triggered: every pass re-reads the revision, the store and the fleet,
+plans, then acts. Jobs are written to the store before the provider is called, so a crash at
+any point neither loses nor duplicates a push. SIGTERM/SIGINT: finish the current pass, exit 0.
+SIGHUP: fetch the repository now. Logs: JSON on stderr (--log-level).
+
+Exit codes: 0 clean stop, 1 fatal (bad flags, unreachable store, no valid revision with --once).
+
+Examples:
+  $ pushfleet run --dir examples/quickstart --once
+  $ pushfleet run --repo https://git.example.com/fleet.git --branch main --path manifests \\
+      --store postgres://pushfleet@db/pushfleet`,
+    )
+    .action(async (opts: RunOptions, cmd: Command) => {
+      const io = rt.io;
+      const pollIntervalMs = duration('--poll-interval', opts.pollInterval);
+      const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
+      const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
+      if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
+      const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
+      const clock = speed ? acceleratedClock(speed) : realClock();
+      const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
+      const store = await openStore(opts.store);
+      const stop = new AbortController();
+      const onSignal = (): void => {
+        log.info({}, 'stopping after the current pass');
+        stop.abort();
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      const tty = Boolean(process.stderr.isTTY) && !('NO_COLOR' in io.env);
+      const controller = createController({
+        source,
+        store,
+        clock,
+        log,
+        env: io.env,
+        pollIntervalMs: speed ? pollIntervalMs * speed : pollIntervalMs,
+        once: opts.once,
+        maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,
+        onPass: tty
+          ? async (result) => {
+              const counts = new Map<string, JobCounts>();
+              for (const r of result.plan.rollouts) counts.set(r.id, await store.countJobs(r.id));
+              io.err(`\x1b[2J\x1b[H${new Date(clock.now()).toISOString()}  ${source.description}\n\n${renderRolloutBoard(result.plan.rollouts, counts, new Map())}`);
+            }
+          : undefined,
+      });
+      process.on('SIGHUP', () => {
+        void source.refresh().then(() => controller.wake());
+      });
+      try {
+        const ok = await controller.run(stop.signal);
+        rt.exit(ok ? 0 : 1);
+        if (!ok) io.err('pushfleet: no valid revision of the manifests; see the logged problems\n');
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        await store.close();
+      }
+    });
+}
+
+function duration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m`);
+  return ms;
+}

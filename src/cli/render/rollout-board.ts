@@ -1,0 +1,35 @@
+/**
+ * The rollout board: one line per rollout and per wave with a progress bar, used by
+ * `pushfleet status` and by `pushfleet run` in a terminal.
+ */
+import type { PlanRollout } from '../../plan/types.js';
+import { formatVersion } from '../../plan/versions.js';
+import { progressBar } from './progress-bar.js';
+import { count, shortTime } from './table.js';
+
+/** Job counts of a rollout, by state. */
+export type JobCounts = Readonly<Partial<Record<'created' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'canceled', number>>>;
+
+/** Renders rollouts with per-wave bars; `jobs` gives job counts per rollout id. */
+export function renderRolloutBoard(rollouts: readonly PlanRollout[], jobs: ReadonlyMap<string, JobCounts>, halts: ReadonlyMap<string, string>): string {
+  const lines: string[] = [];
+  for (const r of rollouts) {
+    const c = jobs.get(r.id) ?? {};
+    const running = (c.created ?? 0) + (c.submitted ?? 0) + (c.running ?? 0);
+    const tenants = r.waves.reduce((n, w) => n + w.tenants, 0);
+    const pending = r.waves.reduce((n, w) => n + w.pending, 0);
+    const flags = [r.suspended ? 'SUSPENDED' : '', halts.has(r.id) || r.halted ? 'HALTED' : ''].filter(Boolean).join(' ');
+    lines.push(
+      `${r.directive}  ${r.package} -> ${formatVersion(r)}  ${progressBar(tenants - pending, tenants)}  ` +
+        `${count(c.succeeded ?? 0)} ok, ${count(c.failed ?? 0)} failed, ${count(running)} in flight${flags ? `  ${flags}` : ''}`,
+    );
+    const reason = halts.get(r.id);
+    if (reason) lines.push(`  halted: ${reason}`);
+    for (const w of r.waves) {
+      const gate = w.approval ? (w.approved ? ' approved' : ' needs approval') : '';
+      const when = w.state === 'baking' && w.bakeUntil ? ` until ${shortTime(w.bakeUntil)}` : w.firstStartAt && w.state === 'active' ? ` next start ${shortTime(w.firstStartAt)}` : '';
+      lines.push(`  ${w.name.padEnd(12)} ${progressBar(w.tenants - w.pending, w.tenants, 16)}  ${count(w.tenants)} tenants  ${w.state}${gate}${when}`);
+    }
+  }
+  return lines.join('\n') + (lines.length ? '\n' : 'no rollouts\n');
+}

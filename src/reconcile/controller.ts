@@ -1,0 +1,134 @@
+/**
+ * The controller loop: pass after pass, sleeping until the next thing is due, woken early by
+ * source changes. Stopping (SIGTERM) lets the current pass finish its calls, then returns.
+ */
+import type { Source } from '../source/source.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+import type { WaitingClock } from '../util/clock.js';
+import { createRevisionTracker, type RevisionStatus } from './revisions.js';
+import { createProviderCache } from './providers.js';
+import { runPass, type PassResult } from './pass.js';
+import { nextWake } from './next-wake.js';
+import { iso } from '../util/time.js';
+
+/** Controller settings, resolved and frozen by the CLI. */
+export interface ControllerOptions {
+  readonly source: Source;
+  readonly store: Store;
+  readonly clock: WaitingClock;
+  readonly log: Logger;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** How often running jobs are polled. Default 5s. */
+  readonly pollIntervalMs?: number;
+  /** Longest sleep when nothing is scheduled. Default 30s. */
+  readonly idleIntervalMs?: number;
+  /** Largest push request. Default 2,000 tenants. */
+  readonly maxBatch?: number;
+  /** Submit pushes starting within this window ahead, scheduled. Default 15 minutes. */
+  readonly lookaheadMs?: number;
+  /** Run until nothing is due or in flight, then return. */
+  readonly once?: boolean;
+  /** Called after every pass (progress display, metrics, notifications). */
+  readonly onPass?: (result: PassResult, status: RevisionStatus) => void | Promise<void>;
+}
+
+/** Status the controller leaves in the store after every pass, for `pushfleet status` and the API. */
+export const STATUS_KEY = 'controller/status';
+
+/** A running controller. */
+export interface Controller {
+  /** Runs until `stop` aborts (or, with `once`, until quiet). Resolves false when no valid revision was ever found. */
+  run(stop: AbortSignal): Promise<boolean>;
+  /** Wakes the loop now (webhook, SIGHUP). */
+  wake(): void;
+}
+
+/** Creates the controller. */
+export function createController(options: ControllerOptions): Controller {
+  const { source, store, clock, log } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const idleIntervalMs = options.idleIntervalMs ?? 30_000;
+  const lookaheadMs = options.lookaheadMs ?? 15 * 60_000;
+  let wakeNow: AbortController | undefined;
+  let pendingWake = false;
+  const wake = (): void => {
+    pendingWake = true;
+    wakeNow?.abort();
+  };
+
+  async function sleepUntil(at: number, stop: AbortSignal): Promise<void> {
+    if (pendingWake) return void (pendingWake = false);
+    wakeNow = new AbortController();
+    try {
+      await clock.sleep(Math.max(0, at - clock.now()), AbortSignal.any([stop, wakeNow.signal]));
+    } catch {
+      // Woken early or stopping: either way, look again.
+    } finally {
+      pendingWake = false;
+      wakeNow = undefined;
+    }
+  }
+
+  return {
+    wake,
+    async run(stop) {
+      // Passes are not aborted by stop: in-flight provider calls return and are recorded.
+      const passSignal = new AbortController().signal;
+      const tracker = createRevisionTracker(source, store, log, () => clock.now());
+      const providers = createProviderCache(store, clock, options.env);
+      await source.start(wake);
+      let everGood = false;
+      while (!stop.aborted) {
+        const now = clock.now();
+        let at = now + idleIntervalMs;
+        let quiet = false;
+        try {
+          const status = await tracker.current(passSignal);
+          if (!status.good) {
+            log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
+            if (options.once) return false;
+          } else {
+            everGood = true;
+            const result = await runPass({
+              store,
+              log,
+              providers: providers.forState(status.good.state, status.good.readFile),
+              revision: status.good,
+              now,
+              signal: passSignal,
+              maxBatch: options.maxBatch ?? 2_000,
+              lookaheadMs,
+            });
+            const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });
+            at = wakeInfo.at;
+            quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
+            await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
+            await options.onPass?.(result, status);
+          }
+        } catch (err) {
+          log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');
+          at = now + pollIntervalMs;
+        }
+        if (options.once && quiet) break;
+        await sleepUntil(at, stop);
+      }
+      await source.close();
+      return everGood;
+    },
+  };
+}
+
+/** What `pushfleet status` shows: the last plan's rollouts and summary, without the items. */
+function statusRecord(result: PassResult, status: RevisionStatus, now: number, nextAt: number, source: string) {
+  return {
+    at: iso(now),
+    nextPassAt: iso(nextAt),
+    source,
+    revision: status.good?.revision.id,
+    rejectedRevision: status.rejected ? { id: status.rejected.id, errors: status.rejected.problems.filter((p) => p.severity === 'error') } : null,
+    summary: result.plan.summary,
+    rollouts: result.plan.rollouts,
+    tenants: result.snapshot.tenants.length,
+  };
+}

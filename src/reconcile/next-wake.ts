@@ -1,0 +1,48 @@
+/**
+ * When the controller should look again (semantics.md section 7, step 6): the earliest of the
+ * next poll (while jobs run), the next start time, retry, bake end or job timeout. Window
+ * openings are start times of items, so they are covered; a source change wakes it earlier.
+ */
+import type { JobRecord } from '../store/store.js';
+import type { Plan } from '../plan/types.js';
+
+/** Inputs for the next wake-up. */
+export interface WakeInputs {
+  readonly now: number;
+  readonly plan: Plan;
+  readonly jobs: readonly JobRecord[];
+  readonly pollIntervalMs: number;
+  readonly idleIntervalMs: number;
+  /** Pushes are submitted this long before they start. */
+  readonly lookaheadMs: number;
+}
+
+/** The instant of the next pass and whether work is in flight (for `--once`). */
+export function nextWake(inputs: WakeInputs): { at: number; busy: boolean; dueNow: boolean } {
+  const { now, plan, jobs } = inputs;
+  let at = now + inputs.idleIntervalMs;
+  let busy = false;
+  let dueNow = false;
+  const consider = (t: number | undefined): void => {
+    if (t !== undefined && t < at) at = Math.max(t, now);
+  };
+  for (const j of jobs) {
+    if (j.state === 'submitted' || j.state === 'running' || (j.state === 'created' && j.batchKey)) {
+      busy = true;
+      consider(now + inputs.pollIntervalMs);
+    } else if (j.state === 'created') {
+      busy = true;
+      consider(j.notBefore ?? now);
+      if ((j.notBefore ?? now) <= now) dueNow = true;
+    }
+  }
+  for (const item of plan.items) {
+    if (item.status !== 'upgrade' || !item.startAt) continue;
+    const t = Date.parse(item.startAt) - inputs.lookaheadMs;
+    // Already due but not dispatched: held back by maxInFlight; the next poll frees room.
+    if (t <= now) dueNow = true;
+    else consider(t);
+  }
+  for (const r of plan.rollouts) for (const w of r.waves) if (w.bakeUntil) { const t = Date.parse(w.bakeUntil); if (t > now) consider(t); }
+  return { at, busy, dueNow };
+}

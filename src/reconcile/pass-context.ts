@@ -1,0 +1,18 @@
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+import type { ProviderSet } from './providers.js';
+import type { GoodRevision } from './revisions.js';
+
+/** What every step of a reconcile pass works with. */
+export interface PassContext {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly providers: ProviderSet;
+  readonly revision: GoodRevision;
+  readonly now: number;
+  readonly signal: AbortSignal;
+  /** Largest number of tenants in one provider push request. */
+  readonly maxBatch: number;
+  /** Items starting within this many ms are submitted ahead with a scheduled start. */
+  readonly lookaheadMs: number;
+}

@@ -1,0 +1,74 @@
+/**
+ * One reconcile pass (semantics.md section 7), level-triggered: re-read the revision, the
+ * store and the fleet, plan, then act. Running it twice changes nothing the second time.
+ *
+ *   recover unsubmitted batches -> poll running jobs -> observe -> plan -> budgets
+ *   -> cancel unwanted jobs -> dispatch due items -> record rollouts and waves
+ */
+import type { Plan } from '../plan/types.js';
+import { computePlan } from '../plan/compute-plan.js';
+import { observeFleet } from '../providers/observe-fleet.js';
+import type { FleetSnapshot } from '../manifest/snapshot.js';
+import type { PassContext } from './pass-context.js';
+import { readStoreView } from './progress.js';
+import { recoverUnsubmitted, dispatchDue, type RolloutContext } from './dispatch.js';
+import { pollJobs } from './poll.js';
+import { enforceBudgets } from './halts.js';
+import { cancelUnwanted } from './cancel.js';
+import { recordRollouts } from './rollout-records.js';
+import { executionSettings, DEFAULT_SETTINGS, type ExecutionSettings } from './settings.js';
+import type { JobRecord } from '../store/store.js';
+
+/** What a pass did and saw. */
+export interface PassResult {
+  readonly plan: Plan;
+  readonly snapshot: FleetSnapshot;
+  readonly jobs: readonly JobRecord[];
+  readonly created: number;
+  readonly finished: number;
+  readonly canceled: number;
+}
+
+/** Runs one pass. */
+export async function runPass(ctx: PassContext): Promise<PassResult> {
+  const settingsOf = settingsLookup(ctx);
+  let view = await readStoreView(ctx.store);
+  ctx.log.debug({ jobs: view.jobs.length }, 'pass: recover');
+  await recoverUnsubmitted(ctx, view.jobs);
+  ctx.log.debug({}, 'pass: poll');
+  const finished = await pollJobs(ctx, (await readStoreView(ctx.store)).jobs, settingsOf);
+
+  ctx.log.debug({ finished }, 'pass: observe');
+  const snapshot = await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
+  view = await readStoreView(ctx.store);
+  const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, problems: ctx.revision.problems });
+
+  ctx.log.debug({ summary: plan.summary }, 'pass: act');
+  const halted = await enforceBudgets(ctx, plan, view.jobs, settingsOf);
+  const canceled = await cancelUnwanted(ctx, plan, view.jobs, halted);
+  if (canceled > 0) view = await readStoreView(ctx.store);
+
+  const rollouts = new Map<string, RolloutContext>(
+    plan.rollouts.map((r) => [r.id, { settings: settingsOf(r.id), generation: r.generation, halted: halted.has(r.id) || r.suspended }]),
+  );
+  const created = await dispatchDue(ctx, plan, view.jobs, rollouts);
+  view = await readStoreView(ctx.store);
+  await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
+  return { plan, snapshot, jobs: view.jobs, created, finished, canceled };
+}
+
+/** Settings per rollout id, from the strategy its directive uses in this revision. */
+function settingsLookup(ctx: PassContext): (rolloutId: string) => ExecutionSettings {
+  const cache = new Map<string, ExecutionSettings>();
+  const state = ctx.revision.state;
+  return (rolloutId) => {
+    const hit = cache.get(rolloutId);
+    if (hit) return hit;
+    const directive = state.directives.get(rolloutId.slice(0, rolloutId.indexOf('/')));
+    const strategyName = directive?.spec.strategy ?? (directive ? state.packages.get(directive.spec.package)?.spec.defaults?.strategy : undefined);
+    const strategy = strategyName ? state.strategies.get(strategyName)?.spec : undefined;
+    const settings = directive ? executionSettings(strategy) : DEFAULT_SETTINGS;
+    cache.set(rolloutId, settings);
+    return settings;
+  };
+}

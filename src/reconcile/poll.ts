@@ -1,0 +1,97 @@
+/**
+ * Polling running jobs and recording outcomes: retryable failures go back to `created` with a
+ * backoff (a new idempotency key per attempt), permanent ones fail; jobs running longer than
+ * `jobTimeout` fail with type Timeout (stuck-job detection).
+ */
+import type { EventRecord, JobPatch, JobRecord } from '../store/store.js';
+import type { JobUpdate } from '../providers/push-types.js';
+import type { PassContext } from './pass-context.js';
+import { failurePatch } from './job-outcome.js';
+import { retryDelay, type ExecutionSettings } from './settings.js';
+
+const POLL_CHUNK = 100;
+
+/** Polls every submitted or running job and records what changed; returns the number of jobs that finished. */
+export async function pollJobs(
+  ctx: PassContext,
+  jobs: readonly JobRecord[],
+  settingsOf: (rolloutId: string) => ExecutionSettings,
+): Promise<number> {
+  const active = jobs.filter((j) => (j.state === 'submitted' || j.state === 'running') && j.requestRef);
+  if (active.length === 0) return 0;
+  const byPackage = new Map<string, JobRecord[]>();
+  for (const j of active) byPackage.set(j.package, [...(byPackage.get(j.package) ?? []), j]);
+
+  const updates: { id: string; patch: JobPatch }[] = [];
+  const events: Omit<EventRecord, 'seq'>[] = [];
+  for (const [pkg, list] of byPackage) {
+    const provider = ctx.providers.forPackage(pkg);
+    const refs = [...new Set(list.map((j) => j.requestRef!))];
+    const answers = new Map<string, JobUpdate>();
+    for (let i = 0; i < refs.length; i += POLL_CHUNK) {
+      try {
+        for (const u of await provider.poll(refs.slice(i, i + POLL_CHUNK), ctx.signal)) answers.set(`${u.requestRef}\u0000${u.tenant}`, u);
+      } catch (err) {
+        ctx.log.warn({ package: pkg, err: (err as Error).message }, 'poll failed');
+        events.push({ at: ctx.now, type: 'provider.error', message: `poll failed: ${(err as Error).message}`, data: { package: pkg } });
+      }
+    }
+    for (const job of list) {
+      const settings = settingsOf(job.rolloutId);
+      const change = transition(job, answers.get(`${job.requestRef}\u0000${job.tenant}`), settings, ctx.now);
+      if (!change) continue;
+      updates.push({ id: job.id, patch: change.patch });
+      if (change.event) events.push({ at: ctx.now, rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: job.revision, ...change.event });
+    }
+  }
+  if (updates.length > 0) await ctx.store.updateJobs(updates);
+  if (events.length > 0) await ctx.store.appendEvents(events);
+  return updates.filter((u) => u.patch.state === 'succeeded' || u.patch.state === 'failed').length;
+}
+
+type Change = { patch: JobPatch; event?: { type: string; message: string; data?: Record<string, unknown> } };
+
+/** The store change one provider answer (or its absence, for timeouts) implies. */
+export function transition(job: JobRecord, update: JobUpdate | undefined, settings: ExecutionSettings, now: number): Change | undefined {
+  const startedAt = update?.startedAt ?? job.startedAt;
+  if (!update || update.status === 'pending' || update.status === 'running') {
+    const since = startedAt ?? Math.max(job.submittedAt ?? job.createdAt, job.scheduledStart ?? 0);
+    if (now - since > settings.jobTimeoutMs) {
+      const patch = failurePatch({ type: 'Timeout', message: `no result after ${Math.round(settings.jobTimeoutMs / 60_000)}m (jobTimeout)`, retryable: false }, now);
+      return { patch, event: { type: 'job.failed', message: `${job.tenant}: timed out`, data: { errorType: 'Timeout' } } };
+    }
+    if (update?.status === 'running' && job.state !== 'running') return { patch: { state: 'running', startedAt: startedAt ?? now, updatedAt: now } };
+    return undefined;
+  }
+  if (update.status === 'succeeded')
+    return {
+      patch: { state: 'succeeded', startedAt, finishedAt: update.endedAt ?? now, updatedAt: now },
+      event: { type: 'job.succeeded', message: `${job.tenant}: upgraded to ${job.version}` },
+    };
+  if (update.status === 'canceled') return { patch: { state: 'canceled', finishedAt: now, updatedAt: now }, event: { type: 'job.canceled', message: `${job.tenant}: canceled by the provider` } };
+  const error = update.error ?? { type: 'UnclassifiedError', message: 'failed without an error record', retryable: true };
+  if (error.retryable && job.attempts <= settings.retryAttempts) {
+    const notBefore = now + retryDelay(settings, job.attempts);
+    return {
+      patch: {
+        state: 'created',
+        idempotencyKey: `${job.id}:${job.attempts + 1}`,
+        batchKey: undefined,
+        requestRef: undefined,
+        jobRef: undefined,
+        notBefore,
+        errorType: error.type,
+        errorSeverity: error.severity ?? 'Error',
+        errorTitle: error.title,
+        errorMessage: error.message,
+        errorDetails: error.details,
+        updatedAt: now,
+      },
+      event: { type: 'job.retry', message: `${job.tenant}: ${error.type}, retry ${job.attempts} of ${settings.retryAttempts}`, data: { errorType: error.type, notBefore } },
+    };
+  }
+  return {
+    patch: { ...failurePatch(error, now), startedAt },
+    event: { type: 'job.failed', message: `${job.tenant}: ${error.type}: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },
+  };
+}

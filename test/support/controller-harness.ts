@@ -1,0 +1,110 @@
+/**
+ * Runs the real controller on a temporary manifest folder (folder source), a real SQLite store
+ * and the simulator provider, in virtual time: sleeps jump the clock, so days of windows,
+ * bakes and backoffs pass in milliseconds.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
+import { createController, type ControllerOptions } from '../../src/reconcile/controller.js';
+import type { PassResult } from '../../src/reconcile/pass.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { JobRecord, Store } from '../../src/store/store.js';
+import { openSource } from '../../src/source/open-source.js';
+import { virtualClock, type VirtualClock } from '../../src/util/clock.js';
+
+/** A controller under test and the things around it. */
+export interface Harness {
+  readonly dir: string;
+  readonly clock: VirtualClock;
+  readonly store: Store;
+  readonly passes: PassResult[];
+  /** Runs the controller with `--once` semantics (until nothing is due or in flight). */
+  runOnce(options?: Partial<ControllerOptions>): Promise<void>;
+  /**
+   * Runs the controller until the rollout is settled: no job in flight, no upgrade waiting for
+   * its time, no wave baking (waiting for approval or halted counts as settled). Virtual time
+   * makes windows and bakes days apart pass at once; `maxDays` bounds a runaway.
+   */
+  runUntilSettled(options?: Partial<ControllerOptions> & { maxDays?: number }): Promise<void>;
+  /** Runs exactly `n` passes (stopping the controller like SIGTERM after the last). */
+  runPasses(n: number, options?: Partial<ControllerOptions>): Promise<void>;
+  /** Writes (or replaces) a manifest file. */
+  write(file: string, text: string): void;
+  jobs(): Promise<readonly JobRecord[]>;
+  close(): Promise<void>;
+}
+
+/** Creates a harness with the given files at the given instant. */
+export async function controllerHarness(files: Record<string, string>, start: string): Promise<Harness> {
+  const root = mkdtempSync(join(tmpdir(), 'pushfleet-ctl-'));
+  const dir = join(root, 'manifests');
+  const write = (file: string, text: string): void => {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  };
+  for (const [file, text] of Object.entries(files)) write(file, text);
+  const clock = virtualClock(Date.parse(start));
+  const store = await openStore(`sqlite:${join(root, 'state.db')}`);
+  const log = pino({ level: process.env.PUSHFLEET_TEST_LOG ?? 'silent' });
+  const passes: PassResult[] = [];
+  return {
+    dir,
+    clock,
+    store,
+    passes,
+    write,
+    async runOnce(options = {}) {
+      await run(options, new AbortController());
+    },
+    async runUntilSettled(options = {}) {
+      const stop = new AbortController();
+      const limit = clock.now() + (options.maxDays ?? 60) * 86_400_000;
+      await run(
+        {
+          ...options,
+          once: false,
+          onPass: async (r, s) => {
+            await options.onPass?.(r, s);
+            const busy = r.jobs.some((j) => j.state === 'created' || j.state === 'submitted' || j.state === 'running');
+            const waiting = r.plan.items.some((i) => i.status === 'upgrade') || r.plan.rollouts.some((ro) => ro.waves.some((w) => w.state === 'baking'));
+            if ((!busy && !waiting) || clock.now() > limit) stop.abort();
+          },
+        },
+        stop,
+      );
+    },
+    async runPasses(n, options = {}) {
+      const stop = new AbortController();
+      let count = 0;
+      await run({ ...options, once: false, onPass: async (r, s) => { await options.onPass?.(r, s); if (++count >= n) stop.abort(); } }, stop);
+    },
+    jobs: () => store.listJobs(),
+    async close() {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+
+  async function run(options: Partial<ControllerOptions>, stop: AbortController): Promise<void> {
+      const source = openSource({ dir, debounceMs: 10 });
+      const controller = createController({
+        source,
+        store,
+        clock,
+        log,
+        env: {},
+        once: true,
+        pollIntervalMs: 5_000,
+        // Virtual time: a long idle sleep keeps multi-day waits to a few passes.
+        idleIntervalMs: 6 * 3_600_000,
+        ...options,
+        onPass: async (result, status) => {
+          passes.push(result);
+          await options.onPass?.(result, status);
+        },
+      });
+      await controller.run(stop.signal);
+  }
+}
