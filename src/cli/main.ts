@@ -12,6 +12,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerObserve } from './commands/observe.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
+import { registerSimulate } from './commands/simulate.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandRuntime } from './runtime.js';
 import { InputError, ProblemsError, PushfleetError } from '../util/errors.js';
@@ -46,6 +47,7 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerObserve(program, rt);
   registerRun(program, rt);
   registerStatus(program, rt);
+  registerSimulate(program, rt);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) });
   return program;
 }

@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DURATION_PATTERN } from '../util/duration.js';
 import { TIMESTAMP_PATTERN } from '../util/time.js';
+import { SCHEMA_FILES } from './schema-registry.js';
 
 // ajv-formats is CommonJS: under NodeNext the default import is `module.exports`, whose `.default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -30,19 +31,8 @@ function newAjv(): Ajv2020 {
 }
 const ajv = newAjv();
 
-/** Schema file of each manifest kind: the kind in kebab-case. */
-const KIND_FILES = {
-  Provider: 'provider.schema.json',
-  Package: 'package.schema.json',
-  ReleaseDirective: 'release-directive.schema.json',
-  Tenant: 'tenant.schema.json',
-  TenantList: 'tenant-list.schema.json',
-  MaintenancePolicy: 'maintenance-policy.schema.json',
-  RolloutStrategy: 'rollout-strategy.schema.json',
-  Notification: 'notification.schema.json',
-  FleetSnapshot: 'fleet-snapshot.schema.json',
-  Plan: 'plan.schema.json',
-} as const;
+/** Schema file of each kind, as the validator knows them. */
+const KIND_FILES = SCHEMA_FILES;
 type SchemaKind = keyof typeof KIND_FILES;
 
 function validate(kind: SchemaKind, doc: unknown): ErrorObject[] {

@@ -10,6 +10,7 @@ import { createRevisionTracker, type RevisionStatus } from './revisions.js';
 import { createProviderCache } from './providers.js';
 import { runPass, type PassResult } from './pass.js';
 import { nextWake } from './next-wake.js';
+import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
 
 /** Controller settings, resolved and frozen by the CLI. */
@@ -29,6 +30,8 @@ export interface ControllerOptions {
   readonly lookaheadMs?: number;
   /** Run until nothing is due or in flight, then return. */
   readonly once?: boolean;
+  /** Run until the rollouts are settled (done, halted or waiting for approval; see isSettled), then return. */
+  readonly untilSettled?: boolean;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus) => void | Promise<void>;
 }
@@ -83,6 +86,7 @@ export function createController(options: ControllerOptions): Controller {
         const now = clock.now();
         let at = now + idleIntervalMs;
         let quiet = false;
+        let settled = false;
         try {
           const status = await tracker.current(passSignal);
           if (!status.good) {
@@ -103,6 +107,7 @@ export function createController(options: ControllerOptions): Controller {
             const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });
             at = wakeInfo.at;
             quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
+            settled = isSettled(result);
             await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
             await options.onPass?.(result, status);
           }
@@ -110,7 +115,7 @@ export function createController(options: ControllerOptions): Controller {
           log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');
           at = now + pollIntervalMs;
         }
-        if (options.once && quiet) break;
+        if ((options.once && quiet) || (options.untilSettled && settled)) break;
         await sleepUntil(at, stop);
       }
       await source.close();

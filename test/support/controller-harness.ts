@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { createController, type ControllerOptions } from '../../src/reconcile/controller.js';
 import type { PassResult } from '../../src/reconcile/pass.js';
+import { isSettled } from '../../src/reconcile/settled.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { JobRecord, Store } from '../../src/store/store.js';
 import { openSource } from '../../src/source/open-source.js';
@@ -67,9 +68,7 @@ export async function controllerHarness(files: Record<string, string>, start: st
           once: false,
           onPass: async (r, s) => {
             await options.onPass?.(r, s);
-            const busy = r.jobs.some((j) => j.state === 'created' || j.state === 'submitted' || j.state === 'running');
-            const waiting = r.plan.items.some((i) => i.status === 'upgrade') || r.plan.rollouts.some((ro) => ro.waves.some((w) => w.state === 'baking'));
-            if ((!busy && !waiting) || clock.now() > limit) stop.abort();
+            if (isSettled(r) || clock.now() > limit) stop.abort();
           },
         },
         stop,

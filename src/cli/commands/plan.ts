@@ -48,7 +48,9 @@ Examples:
   $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
   $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown
   $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
-  $ pushfleet plan manifests/ --base main --head my-branch --output json | jq .summary`,
+  $ pushfleet plan manifests/ --base main --head my-branch --output json | jq .summary
+
+Reviewing a change in a pull request (--base, CI examples): docs/pull-request-review.md`,
     )
     .action(async (dir: string, opts: PlanOptions, cmd: Command) => {
       const io = rt.io;

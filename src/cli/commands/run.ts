@@ -10,6 +10,10 @@ import { parseDuration } from '../../util/duration.js';
 import { InputError } from '../../util/errors.js';
 import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
 import { parseCount } from '../options.js';
+import { readStatus, renderStatus } from './status.js';
+import type { PassResult } from '../../reconcile/pass.js';
+import { startControllerServer, type RunningServer } from '../../server/start-server.js';
+import { timePasses } from '../../server/pass-timer.js';
 
 interface RunOptions {
   repo?: string;
@@ -18,11 +22,15 @@ interface RunOptions {
   dir?: string;
   store: string;
   once?: boolean;
+  untilSettled?: boolean;
   pollInterval: string;
   fetchInterval: string;
   cacheDir?: string;
   clockSpeed?: string;
   maxBatch?: string;
+  listen?: string;
+  apiTokenFile?: string;
+  webhookSecretFile?: string;
 }
 
 /** Registers the command. */
@@ -36,23 +44,32 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--dir <dir>', 'a local folder of manifests, watched for changes (instead of --repo)')
     .option('--store <url>', 'sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--once', 'reconcile until nothing is due or in flight, then exit')
+    .option('--until-settled', 'reconcile until every rollout is done, halted or waiting for an approval, then exit')
     .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', 'most tenants in one provider push request', '2000')
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets)')
+    .option('--listen <addr>', 'HTTP API, metrics, webhook and dashboard: HOST:PORT, PORT (loopback) or off (default: 127.0.0.1:8080; off with --once/--until-settled)')
+    .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
+    .option('--webhook-secret-file <file>', 'verify POST /hooks/git signatures with this secret (default: $PUSHFLEET_WEBHOOK_SECRET when set)')
     .addHelpText(
       'after',
       `
 The controller is level-triggered: every pass re-reads the revision, the store and the fleet,
 plans, then acts. Jobs are written to the store before the provider is called, so a crash at
 any point neither loses nor duplicates a push. SIGTERM/SIGINT: finish the current pass, exit 0.
-SIGHUP: fetch the repository now. Logs: JSON on stderr (--log-level).
+SIGHUP or POST /hooks/git: fetch the repository now. Logs: JSON on stderr (--log-level).
+
+HTTP (--listen): the dashboard at /, /healthz, /readyz, /metrics (Prometheus), the read API
+under /api/v1 and the git webhook POST /hooks/git; see docs/api.md. Binds to loopback unless
+you name another address; secrets come from files or the environment, never from flags.
 
 Exit codes: 0 clean stop, 1 fatal (bad flags, unreachable store, no valid revision with --once).
 
 Examples:
   $ pushfleet run --dir examples/quickstart --once
+  $ pushfleet run --dir manifests --listen 0.0.0.0:8080 --api-token-file /run/secrets/api-token
   $ pushfleet run --repo https://git.example.com/fleet.git --branch main --path manifests \\
       --store postgres://pushfleet@db/pushfleet`,
     )
@@ -74,33 +91,60 @@ Examples:
       process.once('SIGTERM', onSignal);
       process.once('SIGINT', onSignal);
       const tty = Boolean(process.stderr.isTTY) && !('NO_COLOR' in io.env);
+      let lastDraw = 0;
+      const drawBoard = tty
+        ? async (result: PassResult) => {
+            // Accelerated demos run many passes a second; redraw at most four times a second.
+            if (Date.now() - lastDraw < 250) return;
+            lastDraw = Date.now();
+            const counts = new Map<string, JobCounts>();
+            for (const r of result.plan.rollouts) counts.set(r.id, await store.countJobs(r.id));
+            io.err(`\x1b[2J\x1b[H${new Date(clock.now()).toISOString()}  ${source.description}\n\n${renderRolloutBoard(result.plan.rollouts, counts, new Map())}`);
+          }
+        : undefined;
+      // The HTTP server measures passes through the source (a pass starts by reading it).
+      const timed = timePasses(source);
+      let http: RunningServer | undefined;
       const controller = createController({
-        source,
+        source: timed.source,
         store,
         clock,
         log,
         env: io.env,
+        // With --clock-speed, intervals are real time: one second of waiting is `speed` seconds of the demo's clock.
         pollIntervalMs: speed ? pollIntervalMs * speed : pollIntervalMs,
+        idleIntervalMs: speed ? 1_000 * speed : undefined,
         once: opts.once,
+        untilSettled: opts.untilSettled,
         maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,
-        onPass: tty
-          ? async (result) => {
-              const counts = new Map<string, JobCounts>();
-              for (const r of result.plan.rollouts) counts.set(r.id, await store.countJobs(r.id));
-              io.err(`\x1b[2J\x1b[H${new Date(clock.now()).toISOString()}  ${source.description}\n\n${renderRolloutBoard(result.plan.rollouts, counts, new Map())}`);
-            }
-          : undefined,
+        onPass: async (result, status) => {
+          http?.server.recordPass(result, status, timed.elapsedSeconds());
+          await drawBoard?.(result);
+        },
       });
       process.on('SIGHUP', () => {
         void source.refresh().then(() => controller.wake());
       });
       try {
+        http = await startControllerServer({
+          listen: opts.listen,
+          finite: Boolean(opts.once || opts.untilSettled),
+          apiTokenFile: opts.apiTokenFile,
+          webhookSecretFile: opts.webhookSecretFile,
+          env: io.env,
+          store,
+          log,
+          refresh: () => source.refresh(),
+          wake: () => controller.wake(),
+        });
         const ok = await controller.run(stop.signal);
         rt.exit(ok ? 0 : 1);
+        if (ok && (opts.once || opts.untilSettled)) io.out(renderStatus(await readStatus(store)));
         if (!ok) io.err('pushfleet: no valid revision of the manifests; see the logged problems\n');
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
+        await http?.server.close();
         await store.close();
       }
     });

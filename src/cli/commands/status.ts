@@ -1,25 +1,13 @@
-/** `pushfleet status`: rollouts, waves, job counts, halts and the next pass, from the store. */
+/** `pushfleet status`: rollouts, waves, job counts, halts and the next pass, from the store or a controller's API. */
 import type { Command } from 'commander';
 import type { CommandRuntime } from '../runtime.js';
 import { openStore } from '../../store/open-store.js';
-import type { Store } from '../../store/store.js';
-import { STATUS_KEY } from '../../reconcile/controller.js';
-import type { PlanRollout } from '../../plan/types.js';
+import { readStatus, type StatusReport } from '../../server/read-status.js';
+import { InputError } from '../../util/errors.js';
 import { parseOutput } from '../options.js';
-import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
+import { renderRolloutBoard } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { realClock } from '../../util/clock.js';
-
-interface StoredStatus {
-  readonly at: string;
-  readonly nextPassAt: string;
-  readonly source: string;
-  readonly revision?: string;
-  readonly rejectedRevision: { id: string; errors: { message: string; file?: string; line?: number }[] } | null;
-  readonly summary: Record<string, number>;
-  readonly rollouts: readonly PlanRollout[];
-  readonly tenants: number;
-}
 
 /** Registers the command. */
 export function registerStatus(program: Command, rt: CommandRuntime): void {
@@ -27,6 +15,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .command('status')
     .description('show rollouts, waves, job counts, halts and the next pass, as the controller last recorded them')
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
+    .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
     .option('--watch', 'refresh every 2 seconds until interrupted')
     .addHelpText(
       'after',
@@ -35,14 +24,17 @@ Output: text (progress bars in a terminal) or --output json.
 
 Examples:
   $ pushfleet status
+  $ pushfleet status --server http://127.0.0.1:8080 --watch
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'`,
     )
-    .action(async (opts: { store: string; watch?: boolean }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean }, cmd: Command) => {
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
-      const store = await openStore(opts.store);
+      if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
+      const server = opts.server;
+      const store = server === undefined ? await openStore(opts.store) : undefined;
       try {
         for (;;) {
-          const report = await readStatus(store);
+          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
           else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report));
           if (!opts.watch) break;
@@ -50,23 +42,33 @@ Examples:
           if (rt.signal.aborted) break;
         }
       } finally {
-        await store.close();
+        await store?.close();
       }
     });
 }
 
-/** Everything `status` shows, as JSON. */
-export async function readStatus(store: Store) {
-  const status = (await store.kvGet(STATUS_KEY)) as StoredStatus | undefined;
-  const rollouts = await store.listRollouts();
-  const jobs: Record<string, JobCounts> = {};
-  for (const r of rollouts) jobs[r.id] = await store.countJobs(r.id);
-  const halts = Object.fromEntries(rollouts.filter((r) => r.haltedGeneration).map((r) => [r.id, r.haltReason ?? 'halted']));
-  const events = await store.listEvents({ newestFirst: true, limit: 10 });
-  return { controller: status ?? null, jobs, halts, recentEvents: events };
+export { readStatus };
+
+/** Reads `GET /api/v1/status` of a running controller. */
+async function fetchStatus(base: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+  let url: URL;
+  try {
+    url = new URL('api/v1/status', base.endsWith('/') ? base : `${base}/`);
+  } catch {
+    throw new InputError('bad-flag', `--server "${base}" is not a URL like http://127.0.0.1:8080`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-flag', `--server "${base}" must be an http(s) URL`);
+  const token = env.PUSHFLEET_API_TOKEN;
+  const res = await fetch(url, { signal, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
+    throw new InputError('server-unreachable', `--server ${base}: cannot connect (${(cause as Error).message})`);
+  });
+  if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);
+  if (!res.ok) throw new InputError('server-unreachable', `--server ${base}: HTTP ${res.status} from ${url.pathname}`);
+  return (await res.json()) as StatusReport;
 }
 
-function renderStatus(report: Awaited<ReturnType<typeof readStatus>>): string {
+/** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
+export function renderStatus(report: StatusReport): string {
   const c = report.controller;
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
@@ -74,6 +76,6 @@ function renderStatus(report: Awaited<ReturnType<typeof readStatus>>): string {
     c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors); acting on ${c.revision}` : '',
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)));
-  const events = report.recentEvents.map((e) => `  ${shortTime(new Date(e.at).toISOString())}  ${e.type.padEnd(18)} ${e.message}`);
+  const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
   return `${head.join('\n')}\n\n${board}\nrecent events:\n${events.join('\n')}\n`;
 }

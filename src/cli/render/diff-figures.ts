@@ -39,7 +39,7 @@ export function total(counts: ChangeCounts): number {
   return CHANGE_KINDS.reduce((sum, k) => sum + counts[k], 0);
 }
 
-/** "1,204 scheduled, 30 retargeted" (kinds with a zero count left out); `none` when all are zero. */
+/** "1,204 scheduled, 30 retargeted" (kinds with a zero count left out); "no item changes" when all are zero. */
 export function countsPhrase(counts: ChangeCounts): string {
   const parts = CHANGE_KINDS.filter((k) => counts[k] > 0).map((k) => `${count(counts[k])} ${k}`);
   return parts.length > 0 ? parts.join(', ') : 'no item changes';
@@ -92,7 +92,8 @@ export function changeClause(r: RolloutDiff, arrow: string): string {
       if (f === 'suspended') parts.push(h.suspended ? 'suspended' : 'resumed');
     }
   }
-  parts.push(countsPhrase(r.counts));
+  if (r.handedOver > 0) parts.push(`${count(r.handedOver)} handed over to other directives`);
+  if (r.handedOver === 0 || total(r.counts) > 0) parts.push(countsPhrase(r.counts));
   return parts.join('; ');
 }
 

@@ -93,7 +93,8 @@ function changeSections(diff: PlanDiff, stats: ReviewStats): string[] {
 
 function waveSection(rollouts: readonly RolloutDiff[]): string[] {
   const rows: string[][] = [];
-  for (const r of rollouts) {
+  // A removed rollout's waves say nothing its headline does not.
+  for (const r of rollouts.filter((x) => x.change !== 'removed')) {
     const headWaves = new Map((r.head?.waves ?? []).map((w) => [w.name, w]));
     for (const w of r.waves) {
       const hw = headWaves.get(w.name);
