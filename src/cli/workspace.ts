@@ -11,6 +11,7 @@ import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { parseSnapshot } from '../manifest/snapshot-file.js';
 import { createProvider } from '../providers/registry.js';
 import { observeFleet } from '../providers/observe-fleet.js';
+import type { ProviderStateStore } from '../providers/provider.js';
 import { InputError, ProblemsError } from '../util/errors.js';
 import type { CliIo } from './io.js';
 
@@ -63,7 +64,13 @@ function authHeader(io: CliIo): Record<string, string> {
 }
 
 /** Observes the fleet through every Provider manifest of the state. */
-export async function observeWithProviders(state: DesiredState, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
+export async function observeWithProviders(
+  state: DesiredState,
+  io: CliIo,
+  now: number,
+  signal: AbortSignal,
+  providerState?: ProviderStateStore,
+): Promise<FleetSnapshot> {
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
   const providers = [...state.providers.values()].map((manifest) =>
     createProvider({
@@ -71,6 +78,7 @@ export async function observeWithProviders(state: DesiredState, io: CliIo, now: 
       readFile: (p) => readFile(resolve(io.cwd, dirname(manifest.source.file), p), 'utf8'),
       clock: { now: () => now },
       env: io.env,
+      state: providerState,
     }),
   );
   return observeFleet(providers, now, signal);

@@ -21,11 +21,7 @@ export interface ProviderSet {
 /** Builds provider sets per revision, reusing providers whose manifest did not change. */
 export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>) {
   const cache = new Map<string, Provider>();
-  const state: ProviderStateStore = {
-    get: (key) => store.kvGet(key),
-    list: (prefix) => store.kvList(prefix),
-    putMany: (entries) => store.kvPutMany(entries),
-  };
+  const state = providerStateOf(store);
   return {
     /** The providers for a desired state; `readFile` reads files of its revision by display path. */
     forState(desired: DesiredState, readFile: (path: string) => Promise<string>): ProviderSet {
@@ -52,6 +48,15 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
         },
       };
     },
+  };
+}
+
+/** The store's key-value table as provider state (the simulator keeps its fleet there). */
+export function providerStateOf(store: Store): ProviderStateStore {
+  return {
+    get: (key) => store.kvGet(key),
+    list: (prefix) => store.kvList(prefix),
+    putMany: (entries) => store.kvPutMany(entries),
   };
 }
 

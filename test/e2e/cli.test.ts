@@ -115,6 +115,33 @@ describe('pushfleet plan', () => {
   });
 });
 
+describe('pushfleet run, status and plan --store', () => {
+  it('reconciles once, then status and plan read the progress from the store', () => {
+    const store = `sqlite:${join(root, 'run.db')}`;
+    const run = runBuiltCli(['run', '--dir', 'good', '--store', store, '--once', '--poll-interval', '1s', '--log-level', 'warn'], root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('billing-default');
+
+    const status = runBuiltCli(['status', '--store', store, '--output', 'json'], root);
+    expect(status.code, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(Object.values(report.jobs)).toEqual([{ succeeded: 1 }]);
+    expect(report.recentEvents.map((e: { type: string }) => e.type)).toContain('rollout.completed');
+
+    const plan = runBuiltCli(['plan', 'good', '--store', store, '--output', 'json'], root);
+    expect(plan.code, plan.stderr).toBe(0);
+    // The simulator's fleet lives in the store: the pushed tenant is in sync now.
+    expect(JSON.parse(plan.stdout).summary).toMatchObject({ upgrade: 0, 'in-sync': 2 });
+  });
+
+  it('names the flag when the store URL is bad', () => {
+    const r = runBuiltCli(['status', '--store', 'mysql://nope'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--store/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('pushfleet observe', () => {
   it('prints the simulator fleet as a FleetSnapshot and writes it with --out', () => {
     const r = runBuiltCli(['observe', 'good'], root);

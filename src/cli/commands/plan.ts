@@ -11,6 +11,9 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { InputError, ProblemsError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
 import { runPlanDiff } from './plan-diff.js';
+import { openStore } from '../../store/open-store.js';
+import { readStoreView } from '../../reconcile/progress.js';
+import { providerStateOf } from '../../reconcile/providers.js';
 
 interface PlanOptions {
   observed?: string;
@@ -19,6 +22,7 @@ interface PlanOptions {
   limit?: string;
   base?: string;
   head?: string;
+  store?: string;
 }
 
 /** Registers the command. */
@@ -31,6 +35,7 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
     .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z)')
     .option('--detailed-exitcode', 'exit 2 when upgrades are pending, 0 when nothing is left to do')
     .option('--limit <n>', 'items listed in text and markdown output (0: all)', undefined)
+    .option('--store <url>', 'show live progress from a controller store (sqlite:PATH or postgres://...): in-progress, failed, halted, bakes')
     .option('--base <ref>', 'review a change: plan DIR at this git revision and at the head, and print the difference')
     .option('--head <ref>', 'with --base: the git revision under review (default: the working tree)')
     .addHelpText(
@@ -47,6 +52,7 @@ Examples:
   $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
   $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
   $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown
+  $ pushfleet plan examples/quickstart --store sqlite:.pushfleet/quickstart.db   # after npm start
   $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
   $ pushfleet plan manifests/ --base main --head my-branch --output json | jq .summary
 
@@ -65,10 +71,17 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
         if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
         throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
       }
-      const observed = opts.observed
-        ? await readObserved(opts.observed, io, rt.signal)
-        : await observeWithProviders(state, io, now, rt.signal);
-      const plan = computePlan({ desired: state, observed, now, problems: ws.report.problems });
+      const store = opts.store !== undefined ? await openStore(opts.store) : undefined;
+      let plan: Plan;
+      try {
+        const progress = store ? (await readStoreView(store)).progress : undefined;
+        const observed = opts.observed
+          ? await readObserved(opts.observed, io, rt.signal)
+          : await observeWithProviders(state, io, now, rt.signal, store && providerStateOf(store));
+        plan = computePlan({ desired: state, observed, progress, now, problems: ws.report.problems });
+      } finally {
+        await store?.close();
+      }
       if (output === 'json') io.out(JSON.stringify(plan, null, 2) + '\n');
       else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit));
       else io.out(renderPlanText(plan, { limit }));

@@ -82,7 +82,7 @@ Examples:
           ...(opts.provider === undefined ? {} : { provider: opts.provider }),
         });
         const server = await startSimulateServer({ sim: backend, listen, log, ...(token ? { token } : {}), ...(faults ? { faults } : {}) });
-        io.out(`pushfleet simulate: serving ${tenants} tenants of "${backend.name}" on ${server.url}\n`);
+        io.out(`pushfleet simulate: serving ${tenants} tenant${tenants === 1 ? '' : 's'} of "${backend.name}" on ${server.url}\n`);
         log.info({ url: server.url, tenants, provider: backend.name, faults: faultText ?? null, auth: Boolean(token) }, 'simulate: listening');
         await untilStopped();
         log.info({}, 'simulate: stopping');

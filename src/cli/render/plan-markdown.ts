@@ -41,6 +41,7 @@ export function renderPlanMarkdown(plan: Plan, limit = 50): string {
 /** "billing-default moves 1,204 tenants of billing from 2.3.0 to 2.4.0 in 3 waves; ..." */
 export function sentence(s: RolloutStats): string {
   const r = s.rollout;
+  if (s.moving === 0 && s.blocked === 0 && s.failed === 0) return `**${r.directive}** has no tenant left to move to ${r.package} ${formatVersion(r)}`;
   const parts = [`**${r.directive}** moves ${count(s.moving)} tenant${s.moving === 1 ? '' : 's'} of ${r.package} from ${describeFrom(s, count)} to ${formatVersion(r)} in ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}`];
   if (s.firstStartAt) parts.push(`first starts ${shortTime(s.firstStartAt)}${s.windowed > 0 ? ' inside maintenance windows' : ''}`);
   if (r.deadline) parts.push(`deadline ${r.deadline.slice(0, 10)}`);

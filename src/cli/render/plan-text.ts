@@ -26,7 +26,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     for (const s of stats) {
       const r = s.rollout;
       const flags = [r.suspended ? 'SUSPENDED' : '', r.halted ? 'HALTED' : ''].filter(Boolean).join(' ');
-      rows.push([r.directive, `${r.package} ${describeFrom(s, count)} -> ${formatVersion(r)}`, count(s.moving), count(s.blocked), shortTime(s.firstStartAt), shortTime(r.deadline), flags]);
+      rows.push([r.directive, s.moving > 0 ? `${r.package} ${describeFrom(s, count)} -> ${formatVersion(r)}` : `${r.package} -> ${formatVersion(r)} (nothing left to move)`, count(s.moving), count(s.blocked), shortTime(s.firstStartAt), shortTime(r.deadline), flags]);
       for (const w of r.waves) {
         const gate = w.approval ? (w.approved ? ' (approved)' : ' (needs approval)') : '';
         rows.push([`  ${w.name}`, `${w.state}${gate}`, count(w.pending), '', shortTime(w.firstStartAt), w.bakeUntil ? `bakes until ${shortTime(w.bakeUntil)}` : '', '']);
