@@ -12,6 +12,7 @@ import { runPass, type PassResult } from './pass.js';
 import { nextWake } from './next-wake.js';
 import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
+import { hostname } from 'node:os';
 
 /** Controller settings, resolved and frozen by the CLI. */
 export interface ControllerOptions {
@@ -32,6 +33,13 @@ export interface ControllerOptions {
   readonly once?: boolean;
   /** Run until the rollouts are settled (done, halted or waiting for approval; see isSettled), then return. */
   readonly untilSettled?: boolean;
+  /**
+   * Who this replica is, for the store's leader lease (PostgreSQL): only the holder acts;
+   * others wait and take over when the lease expires. Default: host name and process id.
+   */
+  readonly leaseHolder?: string;
+  /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
+  readonly leaseTtlMs?: number;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus) => void | Promise<void>;
 }
@@ -53,6 +61,8 @@ export function createController(options: ControllerOptions): Controller {
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const idleIntervalMs = options.idleIntervalMs ?? 30_000;
   const lookaheadMs = options.lookaheadMs ?? 15 * 60_000;
+  const holder = options.leaseHolder ?? `${hostname()}:${process.pid}`;
+  const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   let wakeNow: AbortController | undefined;
   let pendingWake = false;
   const wake = (): void => {
@@ -82,12 +92,22 @@ export function createController(options: ControllerOptions): Controller {
       const providers = createProviderCache(store, clock, options.env);
       await source.start(wake);
       let everGood = false;
+      let following = false;
       while (!stop.aborted) {
         const now = clock.now();
         let at = now + idleIntervalMs;
         let quiet = false;
         let settled = false;
         try {
+          if (store.acquireLease && !(await store.acquireLease(holder, leaseTtlMs, now))) {
+            // Another replica leads; look again before its lease could expire.
+            if (!following) log.info({ holder }, 'another replica holds the lease; following');
+            following = true;
+            await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
+            continue;
+          }
+          if (following) log.info({ holder }, 'lease acquired; leading');
+          following = false;
           const status = await tracker.current(passSignal);
           if (!status.good) {
             log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
@@ -116,6 +136,8 @@ export function createController(options: ControllerOptions): Controller {
           at = now + pollIntervalMs;
         }
         if ((options.once && quiet) || (options.untilSettled && settled)) break;
+        // A leader renews its lease every pass, so it must not sleep through half of it.
+        if (store.acquireLease) at = Math.min(at, now + leaseTtlMs / 2);
         await sleepUntil(at, stop);
       }
       await source.close();

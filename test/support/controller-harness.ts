@@ -38,7 +38,11 @@ export interface Harness {
 }
 
 /** Creates a harness with the given files at the given instant. */
-export async function controllerHarness(files: Record<string, string>, start: string): Promise<Harness> {
+export async function controllerHarness(
+  files: Record<string, string>,
+  start: string,
+  storeOptions: { url?: string; schema?: string } = {},
+): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'pushfleet-ctl-'));
   const dir = join(root, 'manifests');
   const write = (file: string, text: string): void => {
@@ -47,7 +51,7 @@ export async function controllerHarness(files: Record<string, string>, start: st
   };
   for (const [file, text] of Object.entries(files)) write(file, text);
   const clock = virtualClock(Date.parse(start));
-  const store = await openStore(`sqlite:${join(root, 'state.db')}`);
+  const store = await openStore(storeOptions.url ?? `sqlite:${join(root, 'state.db')}`, storeOptions.schema ? { schema: storeOptions.schema } : undefined);
   const log = pino({ level: process.env.PUSHFLEET_TEST_LOG ?? 'silent' });
   const passes: PassResult[] = [];
   return {
