@@ -14,6 +14,13 @@
  *   submitted|running -> created   retryable failure with attempts left (new idempotency key,
  *                                  notBefore = now + backoff * factor^(attempt-1))
  * At most one job per (tenant, package) is in created/submitted/running at any time.
+ *
+ * Events with their change: the methods that change state take an optional `events` list,
+ * appended in the SAME transaction as the change. The controller passes the events that
+ * describe a change (job.succeeded with the job's new state, rollout.started with startedAt),
+ * so a crash between two writes can never leave a change without its event (a lost
+ * job.succeeded, a rollout.completed never notified) nor an event without its change
+ * (test/e2e/crash.test.ts kills the controller to check it).
  */
 import type { Problem } from '../manifest/problem.js';
 import type { JobState } from '../plan/types.js';
@@ -139,6 +146,9 @@ export interface EventRecord {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
+/** An event to append: the store assigns its `seq`. */
+export type NewEvent = Omit<EventRecord, 'seq'>;
+
 /** Filters for listing jobs. */
 export interface JobFilter {
   readonly states?: readonly JobState[];
@@ -154,7 +164,8 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  recordRevision(revision: RevisionRecord): Promise<void>;
+  /** Records (or re-records) a revision; `events` are appended in the same transaction. */
+  recordRevision(revision: RevisionRecord, events?: readonly NewEvent[]): Promise<void>;
   /** The newest revision recorded (valid or not). */
   latestRevision(): Promise<RevisionRecord | undefined>;
   /** The newest valid revision. */
@@ -162,7 +173,7 @@ export interface Store {
 
   /** Inserts the rollout if it is new; otherwise updates only its generation. */
   upsertRollout(rollout: Omit<RolloutRecord, 'startedAt' | 'completedAt' | 'haltedGeneration' | 'haltReason' | 'haltedAt'>): Promise<void>;
-  /** Sets timestamps and halt fields; `null` clears a halt. */
+  /** Sets timestamps and halt fields; `null` clears a halt. `events` are appended in the same transaction. */
   updateRollout(
     id: string,
     patch: {
@@ -172,28 +183,33 @@ export interface Store {
       readonly haltReason?: string | null;
       readonly haltedAt?: number | null;
     },
+    events?: readonly NewEvent[],
   ): Promise<void>;
   getRollout(id: string): Promise<RolloutRecord | undefined>;
   listRollouts(): Promise<readonly RolloutRecord[]>;
 
-  /** Records a wave's start or completion; a timestamp already set is never overwritten. */
-  markWave(rolloutId: string, name: string, patch: { readonly startedAt?: number; readonly completedAt?: number }): Promise<void>;
+  /**
+   * Records a wave's start or completion; a timestamp already set is never overwritten.
+   * `events` are appended in the same transaction.
+   */
+  markWave(rolloutId: string, name: string, patch: { readonly startedAt?: number; readonly completedAt?: number }, events?: readonly NewEvent[]): Promise<void>;
   listWaves(rolloutId?: string): Promise<readonly WaveRecord[]>;
 
   /**
    * Inserts new jobs atomically. Throws StoreConflictError (and inserts nothing) when a
-   * tenant already has an unfinished job for the same package.
+   * tenant already has an unfinished job for the same package. `events` are appended in the
+   * same transaction (none on a conflict).
    */
-  insertJobs(jobs: readonly JobRecord[]): Promise<void>;
-  /** Applies several job updates atomically. */
-  updateJobs(updates: readonly { readonly id: string; readonly patch: JobPatch }[]): Promise<void>;
+  insertJobs(jobs: readonly JobRecord[], events?: readonly NewEvent[]): Promise<void>;
+  /** Applies several job updates atomically, with `events` appended in the same transaction. */
+  updateJobs(updates: readonly { readonly id: string; readonly patch: JobPatch }[], events?: readonly NewEvent[]): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
   listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
   /** Job counts by state, optionally for one rollout. */
   countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
 
   /** Appends events atomically, assigning increasing sequence numbers. */
-  appendEvents(events: readonly Omit<EventRecord, 'seq'>[]): Promise<void>;
+  appendEvents(events: readonly NewEvent[]): Promise<void>;
   /** Events after a sequence number (oldest first), at most `limit` (default 100). */
   listEvents(options?: { readonly afterSeq?: number; readonly limit?: number; readonly rolloutId?: string; readonly newestFirst?: boolean }): Promise<readonly EventRecord[]>;
 
@@ -205,8 +221,8 @@ export interface Store {
   /**
    * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds
    * it. Granted when the lease is free, expired (`expiresAt <= now`) or already `holder`'s.
-   * Replicas' clocks must agree to well within `ttlMs`. Absent: a single process, always leader
-   * (SQLite implements it as always true).
+   * Replicas' clocks must agree to well within `ttlMs`. Absent (SQLite): a single process, always
+   * the leader, with no lease to renew.
    */
   acquireLease?(holder: string, ttlMs: number, now: number): Promise<boolean>;
 }

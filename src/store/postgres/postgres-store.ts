@@ -12,7 +12,7 @@
  * the row is free, expired, or already the caller's.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -108,6 +108,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     return (await rows(sql, params))[0];
   }
 
+  /**
+   * Runs `work` with `events` appended in the same transaction (store.ts: a change and its
+   * events commit together); without events, `work` runs on the pool as before.
+   */
+  async function withEvents(events: readonly NewEvent[] | undefined, work: (db: Pool | PoolClient) => Promise<unknown>): Promise<void> {
+    if (!events || events.length === 0) return void (await work(pool));
+    await inTransaction(pool, async (client) => {
+      await work(client);
+      await insertEvents(client, events);
+    });
+  }
+
   return {
     async migrate() {
       await migratePostgres(pool, options.schema);
@@ -118,8 +130,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       await pool.end();
     },
 
-    async recordRevision(revision: RevisionRecord) {
-      await pool.query(RECORD_REVISION, bindValues(revision, REVISION_COLUMNS));
+    async recordRevision(revision: RevisionRecord, events) {
+      await withEvents(events, (db) => db.query(RECORD_REVISION, bindValues(revision, REVISION_COLUMNS)));
     },
     async latestRevision() {
       const row = await first('SELECT * FROM revisions ORDER BY seq DESC LIMIT 1');
@@ -133,12 +145,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async upsertRollout(rollout) {
       await pool.query(UPSERT_ROLLOUT, bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
     },
-    async updateRollout(id, patch) {
+    async updateRollout(id, patch, events) {
       const fields = patch as Readonly<Record<string, unknown>>;
       const columns = ROLLOUT_PATCH_COLUMNS.filter((c) => fields[c.field] !== undefined);
-      if (columns.length === 0) return;
       const sql = `UPDATE rollouts SET ${columns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')} WHERE id = $${columns.length + 1}`;
-      await pool.query(sql, [...columns.map((c) => bindValue(c, fields[c.field])), id]);
+      await withEvents(events, async (db) => {
+        if (columns.length > 0) await db.query(sql, [...columns.map((c) => bindValue(c, fields[c.field])), id]);
+      });
     },
     async getRollout(id) {
       const row = await first('SELECT * FROM rollouts WHERE id = $1', [id]);
@@ -148,8 +161,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
     },
 
-    async markWave(rolloutId, name, patch) {
-      await pool.query(MARK_WAVE, [rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null]);
+    async markWave(rolloutId, name, patch, events) {
+      await withEvents(events, (db) => db.query(MARK_WAVE, [rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null]));
     },
     async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
       const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
@@ -157,22 +170,27 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return found.map(waveFromRow);
     },
 
-    async insertJobs(jobs) {
-      if (jobs.length === 0) return;
-      // One statement: atomic without an explicit transaction.
-      try {
-        await pool.query(INSERT_JOBS, columnArrays(jobs, JOB_COLUMNS));
-      } catch (error) {
-        throw conflictOf(error) ?? error;
-      }
+    async insertJobs(jobs, events) {
+      // One statement: atomic without an explicit transaction (unless events come along).
+      await withEvents(events, async (db) => {
+        if (jobs.length === 0) return;
+        try {
+          await db.query(INSERT_JOBS, columnArrays(jobs, JOB_COLUMNS));
+        } catch (error) {
+          throw conflictOf(error) ?? error;
+        }
+      });
     },
-    async updateJobs(updates) {
-      if (updates.length === 0) return;
+    async updateJobs(updates, events) {
       const groups = consecutiveGroups(updates);
       // A single statement is atomic on its own: skip the BEGIN/COMMIT round trips.
-      if (groups.length === 1) return updateGroup(pool, groups[0]!);
+      if (groups.length <= 1 && !events?.length) {
+        if (groups[0]) await updateGroup(pool, groups[0]);
+        return;
+      }
       await inTransaction(pool, async (client) => {
         for (const group of groups) await updateGroup(client, group);
+        await insertEvents(client, events ?? []);
       });
     },
     async getJob(id) {
@@ -211,10 +229,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async appendEvents(events) {
       if (events.length === 0) return;
-      await inTransaction(pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, EVENT_LOCK]);
-        await client.query(INSERT_EVENTS, columnArrays(events, EVENT_INSERT_COLUMNS));
-      });
+      await inTransaction(pool, (client) => insertEvents(client, events));
     },
     async listEvents(options = {}): Promise<readonly EventRecord[]> {
       const where: string[] = [];
@@ -261,6 +276,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 }
 
 type JobUpdate = { readonly id: string; readonly patch: JobPatch };
+
+/** Appends events inside the caller's transaction, numbered under the event lock (see the header). */
+async function insertEvents(client: PoolClient, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, EVENT_LOCK]);
+  await client.query(INSERT_EVENTS, columnArrays(events, EVENT_INSERT_COLUMNS));
+}
 
 /**
  * Splits updates into runs of consecutive updates that set the same columns, each run naming a

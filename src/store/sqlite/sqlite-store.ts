@@ -13,7 +13,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -80,7 +80,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return s;
   }
 
-  const insertJobs = db.transaction((jobs: readonly JobRecord[]) => {
+  // Every write that takes `events` appends them inside its own transaction (store.ts).
+  function insertEvents(events: readonly NewEvent[]): void {
+    const insert = stmt(INSERT_EVENT);
+    for (const event of events) insert.run(bindValues(event, EVENT_INSERT_COLUMNS));
+  }
+
+  const insertJobs = db.transaction((jobs: readonly JobRecord[], events: readonly NewEvent[]) => {
     const insert = stmt(INSERT_JOB);
     for (const job of jobs) {
       try {
@@ -89,9 +95,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         throw conflictOf(error, job) ?? error;
       }
     }
+    insertEvents(events);
   });
 
-  const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[]) => {
+  const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[], events: readonly NewEvent[]) => {
     for (const { id, patch } of updates) {
       const { columns, values } = jobPatchColumns(patch);
       if (columns.length === 0) continue;
@@ -103,12 +110,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         throw conflictOf(error, { id, tenant: job?.tenant, package: job?.package }) ?? error;
       }
     }
+    insertEvents(events);
   });
 
-  const appendEvents = db.transaction((events: readonly Omit<EventRecord, 'seq'>[]) => {
-    const insert = stmt(INSERT_EVENT);
-    for (const event of events) insert.run(bindValues(event, EVENT_INSERT_COLUMNS));
+  const appendEvents = db.transaction(insertEvents);
+
+  /** Runs one statement with `events` in one transaction (a bare statement when there are none). */
+  const withEvents = db.transaction((run: () => void, events: readonly NewEvent[]) => {
+    run();
+    insertEvents(events);
   });
+  function write(run: () => void, events: readonly NewEvent[] = []): void {
+    if (events.length === 0) run();
+    else withEvents.immediate(run, events);
+  }
 
   const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
     const put = stmt(PUT_KV);
@@ -126,8 +141,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       db.close();
     },
 
-    async recordRevision(revision: RevisionRecord) {
-      stmt(RECORD_REVISION).run(bindValues(revision, REVISION_COLUMNS));
+    async recordRevision(revision: RevisionRecord, events) {
+      write(() => stmt(RECORD_REVISION).run(bindValues(revision, REVISION_COLUMNS)), events);
     },
     async latestRevision() {
       const row = stmt('SELECT * FROM revisions ORDER BY seq DESC LIMIT 1').get();
@@ -141,12 +156,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async upsertRollout(rollout) {
       stmt(UPSERT_ROLLOUT).run(bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
     },
-    async updateRollout(id, patch) {
+    async updateRollout(id, patch, events) {
       const fields = patch as Readonly<Record<string, unknown>>;
       const columns = ROLLOUT_PATCH_COLUMNS.filter((c) => fields[c.field] !== undefined);
-      if (columns.length === 0) return;
       const sql = `UPDATE rollouts SET ${columns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`;
-      stmt(sql).run([...columns.map((c) => bindValue(c, fields[c.field])), id]);
+      write(() => {
+        if (columns.length > 0) stmt(sql).run([...columns.map((c) => bindValue(c, fields[c.field])), id]);
+      }, events);
     },
     async getRollout(id) {
       const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
@@ -156,8 +172,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
     },
 
-    async markWave(rolloutId, name, patch) {
-      stmt(MARK_WAVE).run(rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null);
+    async markWave(rolloutId, name, patch, events) {
+      write(() => stmt(MARK_WAVE).run(rolloutId, name, patch.startedAt ?? null, patch.completedAt ?? null), events);
     },
     async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
       const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
@@ -165,11 +181,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map(waveFromRow);
     },
 
-    async insertJobs(jobs) {
-      if (jobs.length > 0) insertJobs.immediate(jobs);
+    async insertJobs(jobs, events = []) {
+      if (jobs.length > 0 || events.length > 0) insertJobs.immediate(jobs, events);
     },
-    async updateJobs(updates) {
-      if (updates.length > 0) updateJobs.immediate(updates);
+    async updateJobs(updates, events = []) {
+      if (updates.length > 0 || events.length > 0) updateJobs.immediate(updates, events);
     },
     async getJob(id) {
       const row = stmt('SELECT * FROM jobs WHERE id = ?').get(id);
@@ -240,11 +256,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async kvPutMany(entries) {
       if (entries.length > 0) kvPutMany.immediate(entries);
     },
-
-    async acquireLease() {
-      // One process owns a SQLite file: it is always the leader.
-      return true;
-    },
+    // No acquireLease: one process owns a SQLite file and is always the leader.
   };
 }
 
