@@ -26,12 +26,13 @@ export function buildDesiredState(
   revision?: string,
 ): { state: DesiredState; problems: Problem[] } {
   const problems: Problem[] = [];
-  const firstSeen = new Map<string, SourcePosition>();
-  const claim = (kind: string, name: string, at: SourcePosition): boolean => {
+  // Positions are looked up only when a duplicate is reported: most revisions never need one.
+  const firstSeen = new Map<string, () => SourcePosition>();
+  const claim = (kind: string, name: string, at: () => SourcePosition): boolean => {
     const key = `${kind}/${name}`;
     const prior = firstSeen.get(key);
     if (prior) {
-      problems.push(error('duplicate-name', `${kind} "${name}" is defined twice (first at ${where(prior)})`, at));
+      problems.push(error('duplicate-name', `${kind} "${name}" is defined twice (first at ${where(prior())})`, at()));
       return false;
     }
     firstSeen.set(key, at);
@@ -50,45 +51,42 @@ export function buildDesiredState(
     const name = m.metadata.name;
     switch (m.kind) {
       case 'Provider':
-        if (claim(m.kind, name, m.source)) providers.set(name, m);
+        if (claim(m.kind, name, () => m.source)) providers.set(name, m);
         break;
       case 'Package':
-        if (claim(m.kind, name, m.source)) packages.set(name, m);
+        if (claim(m.kind, name, () => m.source)) packages.set(name, m);
         break;
       case 'ReleaseDirective':
-        if (claim(m.kind, name, m.source)) directives.set(name, m);
+        if (claim(m.kind, name, () => m.source)) directives.set(name, m);
         break;
       case 'MaintenancePolicy':
-        if (claim(m.kind, name, m.source)) policies.set(name, m);
+        if (claim(m.kind, name, () => m.source)) policies.set(name, m);
         break;
       case 'RolloutStrategy':
-        if (claim(m.kind, name, m.source)) strategies.set(name, m);
+        if (claim(m.kind, name, () => m.source)) strategies.set(name, m);
         break;
       case 'Notification':
-        if (claim(m.kind, name, m.source)) notifications.set(name, m);
+        if (claim(m.kind, name, () => m.source)) notifications.set(name, m);
         break;
       case 'Tenant':
         // Tenant and TenantList entries share one namespace: a tenant is described once.
-        if (claim('Tenant', name, m.source))
-          tenants.set(name, {
-            ...m.spec,
+        if (claim('Tenant', name, () => m.source))
+          tenants.set(
             name,
-            labels: m.metadata.labels ?? {},
-            source: m.source,
-            ...policySource(m.spec.maintenancePolicy, () => locate(m, ['spec', 'maintenancePolicy'])),
-          });
+            withPositions({ ...m.spec, name, labels: m.metadata.labels ?? {} }, () => m.source, m.spec.maintenancePolicy, () =>
+              locate(m, ['spec', 'maintenancePolicy']),
+            ),
+          );
         break;
       case 'TenantList':
-        if (!claim(m.kind, name, m.source)) break;
+        if (!claim(m.kind, name, () => m.source)) break;
         m.spec.tenants.forEach((t, i) => {
-          const at = locate(m, ['spec', 'tenants', i, 'name']);
+          const at = (): SourcePosition => locate(m, ['spec', 'tenants', i, 'name']);
           if (claim('Tenant', t.name, at))
-            tenants.set(t.name, {
-              ...t,
-              labels: t.labels ?? {},
-              source: at,
-              ...policySource(t.maintenancePolicy, () => locate(m, ['spec', 'tenants', i, 'maintenancePolicy'])),
-            });
+            tenants.set(
+              t.name,
+              withPositions({ ...t, labels: t.labels ?? {} }, at, t.maintenancePolicy, () => locate(m, ['spec', 'tenants', i, 'maintenancePolicy'])),
+            );
         });
         break;
     }
@@ -97,8 +95,17 @@ export function buildDesiredState(
   return { state, problems };
 }
 
-function policySource(policy: string | undefined, at: () => SourcePosition): { maintenancePolicySource?: SourcePosition } {
-  return policy === undefined ? {} : { maintenancePolicySource: at() };
+/** Adds `source` (and `maintenancePolicySource`) as lazy getters: 100k tenants must not parse positions. */
+function withPositions(
+  tenant: Omit<TenantOverride, 'source' | 'maintenancePolicySource'>,
+  source: () => SourcePosition,
+  policy: string | undefined,
+  policySource: () => SourcePosition,
+): TenantOverride {
+  const out = { ...tenant } as TenantOverride;
+  Object.defineProperty(out, 'source', { get: source, enumerable: false });
+  if (policy !== undefined) Object.defineProperty(out, 'maintenancePolicySource', { get: policySource, enumerable: false });
+  return out;
 }
 
 function where(p: SourcePosition): string {

@@ -55,7 +55,9 @@ export function checkDocuments(documents: readonly ParsedDocument[]): CheckedDoc
       problems.push(...translateSchemaErrors(validate.errors ?? [], doc));
       continue;
     }
-    const manifest = { ...record, source: doc.locate(['metadata', 'name']) } as unknown as AnyManifest;
+    // `source` is a lazy getter: positions cost a second parse, paid only when a problem needs one.
+    const manifest = { ...record } as unknown as AnyManifest;
+    Object.defineProperty(manifest, 'source', { get: () => doc.locate(['metadata', 'name']), enumerable: false });
     manifests.push(manifest);
     origin.set(manifest, doc);
   }

@@ -59,12 +59,21 @@ export function parseRepositoryFiles(files: ReadonlyMap<string, string>): Loaded
   const documents: ParsedDocument[] = [];
   const problems: Problem[] = [];
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!isManifestFile(file)) continue;
+    if (!isManifestFile(file) || isSnapshotFile(text)) continue;
     const parsed = parseYamlFile(text, file);
     documents.push(...parsed.documents);
     problems.push(...parsed.problems);
   }
   return { documents, problems, files };
+}
+
+/**
+ * A single-document FleetSnapshot file (the simulator's fleet) is data, not manifests: skip it
+ * without parsing, since it can hold 100k tenants. Multi-document files are parsed as usual.
+ */
+function isSnapshotFile(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return /^kind:[ \t]*["']?FleetSnapshot["']?[ \t]*(#.*)?$/m.test(head) && !/^---/m.test(text.slice(3));
 }
 
 function displayPath(p: string): string {

@@ -36,27 +36,24 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => void;
 
-let compiled: Map<string, Validator> | undefined;
+let registry: Ajv2020 | undefined;
 
-function compileAll(): Map<string, Validator> {
+/** Every schema added to one ajv instance; each is compiled on first use only (compiling is the slow part). */
+function schemaRegistry(): Ajv2020 {
+  if (registry) return registry;
   const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
   addFormats(ajv);
   const dir = join(packageRoot(), 'schemas');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
     ajv.addSchema(JSON.parse(readFileSync(join(dir, file), 'utf8')) as object);
   }
-  const out = new Map<string, Validator>();
-  for (const [name, file] of Object.entries(SCHEMA_FILES)) {
-    const validate = ajv.getSchema(SCHEMA_BASE + file);
-    if (validate) out.set(name, validate);
-  }
-  return out;
+  registry = ajv;
+  return ajv;
 }
 
 /** The validator for a kind (or FleetSnapshot / Plan / PlanDiff); throws for an unknown name. */
 export function validatorFor(name: SchemaName): Validator {
-  compiled ??= compileAll();
-  const v = compiled.get(name);
+  const v = schemaRegistry().getSchema(SCHEMA_BASE + SCHEMA_FILES[name]);
   if (!v) throw new Error(`no schema ${SCHEMA_FILES[name]} in schemas/`);
   return v;
 }
