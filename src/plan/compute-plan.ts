@@ -8,9 +8,9 @@ import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Problem } from '../manifest/problem.js';
 import { compareText, compileState, type CompiledDirective, type CompiledState } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
-import { draftItem, type ProgressIndex } from './resolve-directive.js';
+import { draftItem, type InstalledRefs, type ProgressIndex } from './resolve-directive.js';
 import { assignWaves, gateWaves, isCandidate } from './waves.js';
-import { choosePolicy, timingCalculator } from './timing.js';
+import { policyChooser, timingCalculator } from './timing.js';
 import { STATUSES, type JobProgress, type Plan, type PlanItem, type PlanRollout, type Progress, EMPTY_PROGRESS } from './types.js';
 import { iso } from '../util/time.js';
 
@@ -37,22 +37,30 @@ export function computePlan(input: PlanInput): Plan {
 
   const drafts: Draft[] = [];
   const byDirective = new Map<CompiledDirective, Draft[]>();
+  const refs: InstalledRefs = new Map();
+  // A tenant's items are listed by package name; drafts are made in dependency order.
+  const packages = state.packagesInDependencyOrder;
+  const byName = packages.map((_, i) => i).sort((a, b) => compareText(packages[a]!.name, packages[b]!.name));
+  const own: (Draft | undefined)[] = new Array(packages.length);
+  const earlier = new Map<string, Draft>();
   for (const tenant of tenants) {
-    const earlier = new Map<string, Draft>();
-    const own: Draft[] = [];
-    for (const pkg of state.packagesInDependencyOrder) {
-      const draft = draftItem(pkg, tenant, index, earlier);
+    earlier.clear();
+    for (let p = 0; p < packages.length; p++) {
+      const pkg = packages[p]!;
+      const draft = draftItem(pkg, tenant, index, earlier, refs);
+      own[p] = draft;
       if (!draft) continue;
       earlier.set(pkg.name, draft);
-      own.push(draft);
       if (draft.directive && !draft.conflicts) {
         let list = byDirective.get(draft.directive);
         if (!list) byDirective.set(draft.directive, (list = []));
         list.push(draft);
       }
     }
-    own.sort((a, b) => compareText(a.pkg.name, b.pkg.name));
-    drafts.push(...own);
+    for (const p of byName) {
+      const draft = own[p];
+      if (draft) drafts.push(draft);
+    }
   }
 
   const timing = timingCalculator(now);
@@ -78,7 +86,8 @@ export function computePlan(input: PlanInput): Plan {
     rollouts.push(rolloutOf(directive, waves, index));
   }
 
-  const items = drafts.map(toItem);
+  const isoOf = isoCache();
+  const items = drafts.map((d) => toItem(d, isoOf));
   const summary: Record<string, number> = {};
   for (const s of STATUSES) summary[s] = 0;
   for (const item of items) summary[item.status]! += 1;
@@ -110,42 +119,97 @@ function rolloutOf(directive: CompiledDirective, waves: PlanRollout['waves'], in
   };
 }
 
-function toItem(d: Draft): PlanItem {
-  const target = d.directive?.target;
-  const showTarget = d.status !== 'unmanaged' && target;
-  return {
-    tenant: d.tenant.id,
-    package: d.pkg.name,
-    installed: d.installed?.version ?? null,
-    ...(d.installed?.patch !== undefined ? { installedPatch: d.installed.patch } : {}),
-    target: showTarget ? target.version : null,
-    ...(showTarget && target.patch !== undefined ? { targetPatch: target.patch } : {}),
-    directive: d.directive?.name ?? null,
-    wave: d.wave,
-    status: d.status,
-    reason: d.reason,
-    startAt: d.startAt !== null ? iso(d.startAt) : null,
-    deadline: d.directive?.deadlineMs !== undefined ? iso(d.directive.deadlineMs) : null,
-    detail: d.detail,
-    ...(d.conflicts ? { directives: d.conflicts } : {}),
+/** `iso` memoized: a plan's start times and deadlines are a few dozen distinct instants. */
+function isoCache(): (ms: number) => string {
+  const cache = new Map<number, string>();
+  return (ms) => {
+    let text = cache.get(ms);
+    if (text === undefined) cache.set(ms, (text = iso(ms)));
+    return text;
   };
+}
+
+function toItem(d: Draft, isoOf: (ms: number) => string): PlanItem {
+  const directive = d.directive;
+  const target = d.status !== 'unmanaged' ? directive?.target : undefined;
+  const installedPatch = d.installed?.patch;
+  const targetPatch = target?.patch;
+  const tenant = d.tenant.id;
+  const pkg = d.pkg.name;
+  const installed = d.installed?.version ?? null;
+  const version = target ? target.version : null;
+  const name = directive?.name ?? null;
+  const startAt = d.startAt !== null ? isoOf(d.startAt) : null;
+  const deadline = directive?.deadlineMs !== undefined ? isoOf(directive.deadlineMs) : null;
+  // Keys in PlanItem order, optional ones only when set. The two common shapes are whole
+  // literals (one allocation, one object shape); anything else is built key by key.
+  if (!d.conflicts) {
+    if (installedPatch === undefined && targetPatch === undefined)
+      return { tenant, package: pkg, installed, target: version, directive: name, wave: d.wave, status: d.status, reason: d.reason, startAt, deadline, detail: d.detail };
+    if (installedPatch !== undefined && targetPatch !== undefined)
+      return {
+        tenant,
+        package: pkg,
+        installed,
+        installedPatch,
+        target: version,
+        targetPatch,
+        directive: name,
+        wave: d.wave,
+        status: d.status,
+        reason: d.reason,
+        startAt,
+        deadline,
+        detail: d.detail,
+      };
+  }
+  const item: { -readonly [K in keyof PlanItem]: PlanItem[K] } = { tenant, package: pkg, installed } as PlanItem;
+  if (installedPatch !== undefined) item.installedPatch = installedPatch;
+  item.target = version;
+  if (targetPatch !== undefined) item.targetPatch = targetPatch;
+  item.directive = name;
+  item.wave = d.wave;
+  item.status = d.status;
+  item.reason = d.reason;
+  item.startAt = startAt;
+  item.deadline = deadline;
+  item.detail = d.detail;
+  if (d.conflicts) item.directives = d.conflicts;
+  return item;
 }
 
 /** Observed tenants sorted by id, with git's labels and type merged over the provider's. */
 function tenantViews(desired: DesiredState, observed: FleetSnapshot, state: CompiledState): TenantView[] {
-  return [...observed.tenants]
-    .sort((a, b) => compareText(a.id, b.id))
-    .map((t) => {
-      const override = desired.tenants.get(t.id);
-      const view = {
-        id: t.id,
-        type: override?.type ?? t.type,
-        labels: override ? { ...t.labels, ...override.labels } : (t.labels ?? {}),
-        observed: t,
-        override,
-      };
-      return { ...view, policy: choosePolicy(state, view) };
-    });
+  const list = observed.tenants;
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) sorted = compareText(list[i - 1]!.id, list[i]!.id) <= 0;
+  const ordered = sorted ? list : [...list].sort((a, b) => compareText(a.id, b.id));
+  const choose = policyChooser(state);
+  return ordered.map((t) => {
+    const override = desired.tenants.get(t.id);
+    const view = {
+      id: t.id,
+      type: override?.type ?? t.type,
+      labels: override ? mergeLabels(t.labels, override.labels) : (t.labels ?? {}),
+      observed: t,
+      override,
+      policy: undefined as unknown as TenantView['policy'],
+    };
+    view.policy = choose(view);
+    return view;
+  });
+}
+
+/** `{ ...base, ...over }` for label maps, without the slow path V8 takes for a second spread. */
+function mergeLabels(base: Readonly<Record<string, string>> | undefined, over: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of [base ?? {}, over]) {
+    for (const key of Object.keys(source)) {
+      if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+      else out[key] = source[key]!;
+    }
+  }
+  return out;
 }
 
 function jobKey(tenant: string, pkg: string, version: string, patch: number | undefined): string {
@@ -165,7 +229,8 @@ function indexProgress(progress: Progress) {
   }
   const rollouts = new Map(progress.rollouts.map((r) => [r.id, r]));
   const index: ProgressIndex & { history(d: CompiledDirective): { jobsByTenant: ReadonlyMap<string, JobProgress>; completedAt: Readonly<Record<string, number>> } } = {
-    job: (tenant, pkg, target) => jobs.get(jobKey(tenant, pkg, target.version, target.patch)),
+    // No key string per (tenant, package) when there is no job at all (plan, pull-request preview).
+    job: (tenant, pkg, target) => (jobs.size === 0 ? undefined : jobs.get(jobKey(tenant, pkg, target.version, target.patch))),
     halted: (d) => {
       const r = rollouts.get(d.rolloutId);
       return r?.haltedGeneration !== undefined && r.haltedGeneration === d.generation;

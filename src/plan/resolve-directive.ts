@@ -24,68 +24,139 @@ export function resolveDirective(
   tenant: TenantView,
   installed: VersionRef | undefined,
 ): { directive?: CompiledDirective; conflicts?: CompiledDirective[] } {
-  const matches: CompiledDirective[] = [];
+  const found = governing(pkg, tenant, installed);
+  if (Array.isArray(found)) return { conflicts: found };
+  return found ? { directive: found } : {};
+}
+
+/** resolveDirective without an answer object: the directive, the conflicting ones, or none. */
+function governing(pkg: CompiledPackage, tenant: TenantView, installed: VersionRef | undefined): CompiledDirective | CompiledDirective[] | undefined {
+  // The hot path (100k tenants x packages): no array unless two directives match.
+  let first: CompiledDirective | undefined;
+  let conflicts: CompiledDirective[] | undefined;
   for (const d of pkg.customs) {
     if (!d.targets(tenant)) continue;
     if (d.installedRange && !(installed && satisfies(installed, d.installedRange, pkg.compare))) continue;
     if (d.exclude?.(tenant)) continue;
-    matches.push(d);
+    if (first === undefined) first = d;
+    else (conflicts ??= [first]).push(d);
   }
-  if (matches.length > 1) return { conflicts: matches };
-  if (matches.length === 1) return { directive: matches[0] };
+  if (conflicts) return conflicts;
+  if (first) return first;
   const fallback = pkg.defaultDirective;
-  if (fallback && !fallback.exclude?.(tenant)) return { directive: fallback };
-  return {};
+  return fallback && !fallback.exclude?.(tenant) ? fallback : undefined;
+}
+
+/** The installed versions of one plan, shared: most tenants run one of a few versions. */
+export type InstalledRefs = Map<string, VersionRef>;
+
+/** The installed version of `pkg` on the tenant as a VersionRef (shared for plain version strings). */
+function installedRef(tenant: TenantView, pkg: string, refs: InstalledRefs | undefined): VersionRef | undefined {
+  const entry = tenant.observed.packages?.[pkg];
+  if (entry === undefined) return undefined;
+  if (typeof entry !== 'string') return { version: entry.version, patch: entry.patch };
+  let ref = refs?.get(entry);
+  if (!ref) {
+    ref = { version: entry, patch: undefined };
+    refs?.set(entry, ref);
+  }
+  return ref;
+}
+
+/** One draft, every field present in the same order, so the planner's loops see one object shape. */
+function newDraft(
+  tenant: TenantView,
+  pkg: CompiledPackage,
+  installed: VersionRef | undefined,
+  directive: CompiledDirective | undefined,
+  status: Draft['status'],
+  detail: string | null,
+): Draft {
+  return {
+    tenant,
+    pkg,
+    directive,
+    conflicts: undefined,
+    installed,
+    effectiveInstalled: installed,
+    job: undefined,
+    status,
+    reason: null,
+    detail,
+    startAt: null,
+    wave: null,
+  };
 }
 
 /**
  * Builds the draft for one (tenant, package), or undefined when the pair has no item.
- * `earlier` holds this tenant's drafts of packages earlier in dependency order.
+ * `earlier` holds this tenant's drafts of packages earlier in dependency order; `refs`, when
+ * given, shares installed-version objects across the plan.
  */
 export function draftItem(
   pkg: CompiledPackage,
   tenant: TenantView,
   progress: ProgressIndex,
   earlier: ReadonlyMap<string, Draft>,
+  refs?: InstalledRefs,
 ): Draft | undefined {
-  const raw = installedOf(tenant.observed, pkg.name);
-  const installed: VersionRef | undefined = raw ? { version: raw.version, patch: raw.patch } : undefined;
-  const { directive, conflicts } = resolveDirective(pkg, tenant, installed);
-  const base = { tenant, pkg, installed, effectiveInstalled: installed, reason: null, detail: null, startAt: null, wave: null };
+  const installed = installedRef(tenant, pkg.name, refs);
+  const found = governing(pkg, tenant, installed);
+  const conflicts = Array.isArray(found) ? found : undefined;
+  const directive = Array.isArray(found) ? undefined : found;
 
   if (conflicts) {
     const relevant = installed || conflicts.some((d) => d.install || d.namedTenants.has(tenant.id));
     if (!relevant) return undefined;
     const names = conflicts.map((d) => d.name);
-    return {
-      ...base,
-      directive: conflicts[0],
-      conflicts: names,
-      status: 'blocked',
-      reason: 'conflict',
-      detail: `matches ${names.length} directives: ${names.join(', ')}`,
-    };
+    const draft = newDraft(tenant, pkg, installed, conflicts[0], 'blocked', `matches ${names.length} directives: ${names.join(', ')}`);
+    return Object.assign(draft, { conflicts: names, reason: 'conflict' as const });
   }
-  if (!directive) return installed ? { ...base, status: 'unmanaged', detail: 'no directive targets this tenant' } : undefined;
+  if (!directive) return installed ? newDraft(tenant, pkg, installed, undefined, 'unmanaged', 'no directive targets this tenant') : undefined;
   if (!installed && !directive.install) {
     if (!directive.namedTenants.has(tenant.id)) return undefined;
-    return { ...base, directive, status: 'not-installed', detail: 'package not installed and install is false' };
+    return newDraft(tenant, pkg, installed, directive, 'not-installed', 'package not installed and install is false');
   }
 
   const recorded = progress.job(tenant.id, pkg.name, directive.target);
   // A reviewed change to the directive (new generation) retries tenants that failed before it.
   const job = recorded?.state === 'failed' && recorded.generation !== undefined && recorded.generation !== directive.generation ? undefined : recorded;
   const effectiveInstalled = job?.state === 'succeeded' ? directive.target : installed;
-  const draft: Draft = { ...base, directive, job, effectiveInstalled, status: 'upgrade' };
+  const draft = newDraft(tenant, pkg, installed, directive, 'upgrade', null) as { -readonly [K in keyof Draft]: Draft[K] };
+  draft.job = job;
+  draft.effectiveInstalled = effectiveInstalled;
   const order = effectiveInstalled ? pkg.compare(effectiveInstalled, directive.target) : -1;
-  if (order === 0) return { ...draft, status: 'in-sync' };
-  if (order > 0) return { ...draft, status: 'ahead', detail: 'installed version is newer; pushfleet never downgrades' };
+  if (order === 0) {
+    draft.status = 'in-sync';
+    return draft;
+  }
+  if (order > 0) {
+    draft.status = 'ahead';
+    draft.detail = 'installed version is newer; pushfleet never downgrades';
+    return draft;
+  }
+  if (job && IN_FLIGHT.has(job.state)) {
+    draft.status = 'in-progress';
+    draft.detail = `job ${job.state}`;
+    return draft;
+  }
+  if (job?.state === 'failed') {
+    draft.status = 'failed';
+    draft.detail = [job.errorType, job.errorMessage].filter(Boolean).join(': ') || 'job failed';
+    return draft;
+  }
+  const block = firstBlock(draft, directive, packageIneligible(tenant, pkg.name), progress, earlier);
+  if (block) {
+    draft.status = 'blocked';
+    draft.reason = block.reason;
+    draft.detail = block.detail;
+  }
+  return draft;
+}
 
-  if (job && IN_FLIGHT.has(job.state)) return { ...draft, status: 'in-progress', detail: `job ${job.state}` };
-  if (job?.state === 'failed')
-    return { ...draft, status: 'failed', detail: [job.errorType, job.errorMessage].filter(Boolean).join(': ') || 'job failed' };
-  const block = firstBlock(draft, directive, raw?.ineligible, progress, earlier);
-  return block ? { ...draft, status: 'blocked', reason: block.reason, detail: block.detail } : draft;
+function packageIneligible(tenant: TenantView, pkg: string): string | undefined {
+  const entry = tenant.observed.packages?.[pkg];
+  return entry === undefined || typeof entry === 'string' ? undefined : entry.ineligible;
 }
 
 type Block = { reason: Draft['reason']; detail: string };

@@ -46,9 +46,24 @@ export function matchesTenant(matcher: TenantMatcher, tenant: MatchableTenant): 
 export function compileMatcher(matcher: TenantMatcher): (tenant: MatchableTenant) => boolean {
   const ids = matcher.tenants ? new Set(matcher.tenants) : undefined;
   const types = matcher.types ? new Set<TenantType>(matcher.types) : undefined;
-  const selector = matcher.selector;
+  const selector = matcher.selector ? compileSelector(matcher.selector) : undefined;
   return (tenant) =>
     (!ids || ids.has(tenant.id)) &&
     (!types || types.has(tenant.type)) &&
-    (!selector || matchesSelector(selector, tenant.labels));
+    (!selector || selector(tenant.labels));
+}
+
+/** A label selector as a predicate, with `matchLabels` unpacked once; same semantics as {@link matchesSelector}. */
+export function compileSelector(selector: LabelSelector): (labels: Readonly<Record<string, string>>) => boolean {
+  const pairs = Object.entries(selector.matchLabels ?? {});
+  const expressions = selector.matchExpressions ?? [];
+  if (expressions.length > 0) return (labels) => matchesSelector(selector, labels);
+  if (pairs.length === 1) {
+    const [key, value] = pairs[0]!;
+    return (labels) => labels[key] === value;
+  }
+  return (labels) => {
+    for (const [k, v] of pairs) if (labels[k] !== v) return false;
+    return true;
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { CompiledDirective, CompiledPolicyRef, CompiledState } from './compile.js';
 import type { TenantView } from './draft.js';
+import type { TenantMatcher } from '../manifest/types.js';
 import type { UpgradeReason } from './types.js';
 import { firstStartInWindow } from './schedule/windows.js';
 
@@ -21,15 +22,70 @@ export type PolicyChoice = { policy?: CompiledPolicyRef } | { conflict: readonly
 export function choosePolicy(state: CompiledState, tenant: Omit<TenantView, 'policy'>): PolicyChoice {
   const named = tenant.override?.maintenancePolicy;
   if (named !== undefined) return { policy: state.policies.get(named) };
-  const matches = state.appliesToPolicies.filter((p) => p.appliesTo!(tenant));
-  if (matches.length > 1) return { conflict: matches.map((p) => p.name) };
-  if (matches.length === 1) return { policy: matches[0] };
+  // Runs for every tenant against every policy: no array unless two policies match.
+  let first: CompiledPolicyRef | undefined;
+  let conflict: string[] | undefined;
+  for (const p of state.appliesToPolicies) {
+    if (!p.appliesTo!(tenant)) continue;
+    if (first === undefined) first = p;
+    else (conflict ??= [first.name]).push(p.name);
+  }
+  if (conflict) return { conflict };
+  if (first) return { policy: first };
   return { policy: state.defaultPolicy };
+}
+
+/**
+ * choosePolicy for every tenant, with the same answers, faster: policies whose `appliesTo` is a
+ * single label pair (one per time zone, typically) are found by one lookup of that label instead
+ * of one matcher call each, and the answer objects are shared (100k tenants, a few dozen policies).
+ */
+export function policyChooser(state: CompiledState): (tenant: Omit<TenantView, 'policy'>) => TenantView['policy'] {
+  const shared = new Map<CompiledPolicyRef | undefined, TenantView['policy']>();
+  const share = (policy: CompiledPolicyRef | undefined): TenantView['policy'] => {
+    let one = shared.get(policy);
+    if (!one) shared.set(policy, (one = { policy }));
+    return one;
+  };
+  const byLabel = new Map<string, Map<string, CompiledPolicyRef[]>>();
+  const others: CompiledPolicyRef[] = [];
+  const rank = new Map<CompiledPolicyRef, number>();
+  state.appliesToPolicies.forEach((p, i) => {
+    rank.set(p, i);
+    const pair = singleLabel(p.manifest.spec.appliesTo!);
+    if (!pair) return void others.push(p);
+    let byValue = byLabel.get(pair[0]);
+    if (!byValue) byLabel.set(pair[0], (byValue = new Map()));
+    byValue.set(pair[1], [...(byValue.get(pair[1]) ?? []), p]);
+  });
+  return (tenant) => {
+    const named = tenant.override?.maintenancePolicy;
+    if (named !== undefined) return share(state.policies.get(named));
+    let matches: CompiledPolicyRef[] | undefined;
+    for (const [key, byValue] of byLabel) {
+      const value = tenant.labels[key];
+      const found = typeof value === 'string' ? byValue.get(value) : undefined;
+      if (found) matches = matches ? [...matches, ...found] : found;
+    }
+    for (const p of others) if (p.appliesTo!(tenant)) matches = [...(matches ?? []), p];
+    if (!matches || matches.length === 0) return share(state.defaultPolicy);
+    if (matches.length === 1) return share(matches[0]);
+    // choosePolicy lists a conflict in policy order.
+    return { conflict: [...matches].sort((a, b) => rank.get(a)! - rank.get(b)!).map((p) => p.name) };
+  };
+}
+
+/** The label pair of a matcher that is exactly `selector.matchLabels` with one entry, else undefined. */
+function singleLabel(matcher: TenantMatcher): readonly [string, string] | undefined {
+  if (matcher.tenants !== undefined || matcher.types !== undefined || !matcher.selector) return undefined;
+  if ((matcher.selector.matchExpressions ?? []).length > 0) return undefined;
+  const pairs = Object.entries(matcher.selector.matchLabels ?? {});
+  return pairs.length === 1 ? pairs[0] : undefined;
 }
 
 /** Computes start times, memoizing per (policy, directive timing) for one `now`. */
 export function timingCalculator(now: number): (directive: CompiledDirective, policy: CompiledPolicyRef | undefined) => Timing {
-  const cache = new Map<string, Timing>();
+  const cache = new Map<CompiledPolicyRef, Map<number | undefined, Timing>>();
   return (directive, policy) => {
     if (!directive.inWindow) {
       if (directive.afterMs !== undefined && directive.afterMs > now) return { startAt: directive.afterMs, reason: 'upgrade-after' };
@@ -38,11 +94,12 @@ export function timingCalculator(now: number): (directive: CompiledDirective, po
     const deadline = directive.deadlineMs;
     if (deadline !== undefined && deadline <= now) return { startAt: now, reason: 'deadline' };
     if (!policy) return { startAt: now, reason: 'due' };
-    const key = `${policy.name}\u0000${deadline ?? ''}`;
-    let hit = cache.get(key);
+    let byDeadline = cache.get(policy);
+    if (!byDeadline) cache.set(policy, (byDeadline = new Map()));
+    let hit = byDeadline.get(deadline);
     if (!hit) {
       hit = windowTiming(policy, now, deadline);
-      cache.set(key, hit);
+      byDeadline.set(deadline, hit);
     }
     return hit;
   };

@@ -3,6 +3,7 @@
  * does not shift as tenants upgrade), stable percent samples, and the gates between waves:
  * completion, bake and approval.
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { CompiledDirective, CompiledWave } from './compile.js';
 import type { Draft } from './draft.js';
@@ -20,28 +21,82 @@ const ALL_WAVE: CompiledWave = { name: 'all', approval: false, bakeMs: 0 };
 /** Places a directive's members into its strategy's waves; returns the groups and the unplaced drafts. */
 export function assignWaves(directive: CompiledDirective, members: readonly Draft[]): { groups: WaveGroup[]; unplaced: Draft[] } {
   const waves = directive.strategy?.waves ?? [ALL_WAVE];
-  let remaining = [...members];
+  let remaining: Draft[] = [...members];
   const groups: WaveGroup[] = [];
   for (const wave of waves) {
-    const eligible = wave.criteria ? remaining.filter((d) => wave.criteria!(d.tenant)) : remaining;
+    const criteria = wave.criteria;
+    // One pass splits the remaining drafts into this wave's eligible ones and the rest, in order.
+    let eligible: Draft[] = remaining;
+    let rest: Draft[] = [];
+    if (criteria) {
+      eligible = [];
+      for (const d of remaining) (criteria(d.tenant) ? eligible : rest).push(d);
+    }
     let taken = eligible;
     if (wave.percent !== undefined) {
       const count = Math.ceil((wave.percent / 100) * eligible.length);
       taken = stableSample(directive.name, eligible, count);
+      if (taken.length < eligible.length) {
+        const set = new Set(taken);
+        rest = remaining.filter((d) => !set.has(d));
+      }
     }
-    const set = new Set(taken);
-    remaining = remaining.filter((d) => !set.has(d));
+    remaining = rest;
     groups.push({ wave, members: taken });
   }
   return { groups, unplaced: remaining };
 }
 
+/**
+ * SHA-256 of a string as a 32-character latin1 string: ordered like the hex digest (byte by
+ * byte), at half the size. The one-shot `crypto.hash` where Node has it (>= 20.12).
+ */
+const sha256Key: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'latin1'): string }).hash('sha256', text, 'latin1')
+    : (text) => createHash('sha256').update(text).digest('binary');
+
 /** The first `count` drafts ordered by SHA-256 of "<directive>/<tenant>": the same sample every time. */
 function stableSample(directive: string, drafts: readonly Draft[], count: number): Draft[] {
   if (count >= drafts.length) return [...drafts];
-  const keyed = drafts.map((d) => ({ d, key: createHash('sha256').update(`${directive}/${d.tenant.id}`).digest('hex') }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.slice(0, count).map((k) => k.d);
+  const prefix = `${directive}/`;
+  const keys = drafts.map((d) => sha256Key(prefix + d.tenant.id));
+  // Ties (never seen: a tenant is hashed once per directive) fall back to draft order, as a stable sort would.
+  const before = (a: number, b: number): number => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b);
+  const order = drafts.map((_, i) => i);
+  // A canary of 5% needs the smallest few keys in order, not all 100k sorted.
+  selectSmallest(order, count, before);
+  const chosen = order.slice(0, count).sort(before);
+  return chosen.map((i) => drafts[i]!);
+}
+
+/** Reorders `list` so that its first `k` entries are its `k` smallest under `compare` (quickselect; k < length). */
+function selectSmallest(list: number[], k: number, compare: (a: number, b: number) => number): void {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps already ordered input linear.
+    const mid = (lo + hi) >> 1;
+    const [a, b, c] = [list[lo]!, list[mid]!, list[hi]!];
+    const pivot = compare(a, b) < 0 ? (compare(b, c) < 0 ? b : compare(a, c) < 0 ? c : a) : compare(a, c) < 0 ? a : compare(b, c) < 0 ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (compare(list[i]!, pivot) < 0) i++;
+      while (compare(list[j]!, pivot) > 0) j--;
+      if (i <= j) {
+        const t = list[i]!;
+        list[i] = list[j]!;
+        list[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] <= pivot <= [i, hi]; keep the side holding position k - 1.
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
+  }
 }
 
 /** True when a draft no longer keeps its wave open. */
@@ -72,6 +127,8 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
   let gate: { reason: 'waiting-wave' | 'waiting-approval'; detail: string } | undefined;
   for (const { wave, members } of groups) {
     const open = gate === undefined;
+    let pending = 0;
+    let hadJobs = false;
     for (const d of members) {
       d.wave = wave.name;
       if (!open && isCandidate(d)) {
@@ -79,9 +136,10 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
         d.reason = gate!.reason;
         d.detail = gate!.detail;
       }
+      if (!isSettled(d)) pending++;
+      if (!hadJobs && history.jobsByTenant.has(d.tenant.id)) hadJobs = true;
     }
-    const complete = members.every(isSettled);
-    const hadJobs = members.some((d) => history.jobsByTenant.has(d.tenant.id));
+    const complete = pending === 0;
     let completedAt: number | undefined;
     let bakeUntil: number | undefined;
     let state: WaveState = open ? 'active' : 'waiting';
@@ -105,7 +163,7 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
     out.push({
       name: wave.name,
       tenants: members.length,
-      pending: members.filter((d) => !isSettled(d)).length,
+      pending,
       state,
       approval: wave.approval,
       approved,

@@ -4,11 +4,15 @@
  */
 import type { ProviderContext, Provider, ProviderFactory } from './provider.js';
 import { createSimulatorProvider } from './simulator/simulator-provider.js';
+import { createHttpProvider } from './http/http-provider.js';
+import { createSalesforceProvider } from './salesforce/salesforce-provider.js';
 import { InputError } from '../util/errors.js';
 
 /** Factories by `Provider.spec.type`. Types without an implementation yet are absent. */
 export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
   simulator: createSimulatorProvider,
+  http: (ctx) => createHttpProvider(ctx),
+  salesforce: (ctx) => createSalesforceProvider(ctx),
 };
 
 /** Creates the provider a Provider manifest asks for; an unimplemented type is a user error. */

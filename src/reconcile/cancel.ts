@@ -33,7 +33,11 @@ export async function cancelUnwanted(ctx: PassContext, plan: Plan, jobs: readonl
     if (!reason && halted.has(job.rolloutId) && job.state === 'created' && !job.batchKey) reason = 'the rollout is halted';
     if (!reason) continue;
     if (job.state === 'created' && !job.batchKey) local.push({ job, reason });
-    else if (job.state === 'submitted' && job.requestRef) remote.set(job.requestRef, [...(remote.get(job.requestRef) ?? []), { job, reason }]);
+    else if (job.state === 'submitted' && job.requestRef) {
+      const list = remote.get(job.requestRef);
+      if (list) list.push({ job, reason });
+      else remote.set(job.requestRef, [{ job, reason }]);
+    }
     // created with a batch key but no answer yet: recovery settles it first, next pass decides.
   }
 
@@ -56,8 +60,7 @@ export async function cancelUnwanted(ctx: PassContext, plan: Plan, jobs: readonl
     }
   }
   if (updates.length > 0) {
-    await ctx.store.updateJobs(updates);
-    await ctx.store.appendEvents(events);
+    await ctx.store.updateJobs(updates, events); // with their job.canceled events, atomically
     ctx.log.info({ canceled: updates.length }, 'jobs canceled');
   }
   return updates.length;

@@ -13,6 +13,7 @@ import { nextWake } from './next-wake.js';
 import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 
 /** Controller settings, resolved and frozen by the CLI. */
 export interface ControllerOptions {
@@ -41,7 +42,12 @@ export interface ControllerOptions {
   /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
   readonly leaseTtlMs?: number;
   /** Called after every pass (progress display, metrics, notifications). */
-  readonly onPass?: (result: PassResult, status: RevisionStatus) => void | Promise<void>;
+  readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
+}
+
+/** How long a pass took, in wall-clock seconds (for the pass-duration metric). */
+export interface PassTiming {
+  readonly seconds: number;
 }
 
 /** Status the controller leaves in the store after every pass, for `pushfleet status` and the API. */
@@ -108,6 +114,7 @@ export function createController(options: ControllerOptions): Controller {
           }
           if (following) log.info({ holder }, 'lease acquired; leading');
           following = false;
+          const started = performance.now();
           const status = await tracker.current(passSignal);
           if (!status.good) {
             log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
@@ -129,7 +136,7 @@ export function createController(options: ControllerOptions): Controller {
             quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
             settled = isSettled(result);
             await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
-            await options.onPass?.(result, status);
+            await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
           }
         } catch (err) {
           log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');

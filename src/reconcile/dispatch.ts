@@ -67,8 +67,17 @@ export async function dispatchDue(
     }
   }
 
+  // jobs.created commits with the jobs (store.ts): a crash cannot keep one without the other.
+  const createdEvents = [...groupBy(fresh, (j) => j.rolloutId)].map(([id, list]) => ({
+    at: ctx.now,
+    type: 'jobs.created',
+    rolloutId: id,
+    revision: ctx.revision.revision.id,
+    message: `${list.length} job(s) created`,
+    data: { count: list.length, waves: [...new Set(list.map((j) => j.wave))] },
+  }));
   try {
-    await ctx.store.insertJobs(fresh);
+    await ctx.store.insertJobs(fresh, createdEvents);
   } catch (err) {
     // Another writer got there first (a second controller on the same store): plan again next pass.
     if (err instanceof StoreConflictError) {
@@ -78,19 +87,7 @@ export async function dispatchDue(
     throw err;
   }
   if (retryUpdates.length > 0) await ctx.store.updateJobs(retryUpdates);
-  if (fresh.length > 0) {
-    await ctx.store.appendEvents(
-      [...groupBy(fresh, (j) => j.rolloutId)].map(([id, list]) => ({
-        at: ctx.now,
-        type: 'jobs.created',
-        rolloutId: id,
-        revision: ctx.revision.revision.id,
-        message: `${list.length} job(s) created`,
-        data: { count: list.length, waves: [...new Set(list.map((j) => j.wave))] },
-      })),
-    );
-    ctx.log.info({ jobs: fresh.length, batches: batches.length }, 'jobs created');
-  }
+  if (fresh.length > 0) ctx.log.info({ jobs: fresh.length, batches: batches.length }, 'jobs created');
   for (const batch of batches) await submitBatch(ctx, batch, false);
   return fresh.length;
 }

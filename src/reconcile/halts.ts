@@ -28,8 +28,8 @@ export async function enforceBudgets(
     const reason = budgetExceeded(settingsOf(rollout.id), { failed, succeeded });
     if (!reason) continue;
     halted.add(rollout.id);
-    await ctx.store.updateRollout(rollout.id, { haltedGeneration: rollout.generation, haltReason: reason, haltedAt: ctx.now });
-    await ctx.store.appendEvents([
+    // The halt and its event commit together: a crash cannot halt silently.
+    await ctx.store.updateRollout(rollout.id, { haltedGeneration: rollout.generation, haltReason: reason, haltedAt: ctx.now }, [
       {
         at: ctx.now,
         type: 'rollout.halted',

@@ -17,7 +17,9 @@ import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
 import { recordRollouts } from './rollout-records.js';
 import { executionSettings, DEFAULT_SETTINGS, type ExecutionSettings } from './settings.js';
-import type { JobRecord } from '../store/store.js';
+import type { JobRecord, JobState } from '../store/store.js';
+
+const UNFINISHED: readonly JobState[] = ['created', 'submitted', 'running'];
 
 /** What a pass did and saw. */
 export interface PassResult {
@@ -32,15 +34,16 @@ export interface PassResult {
 /** Runs one pass. */
 export async function runPass(ctx: PassContext): Promise<PassResult> {
   const settingsOf = settingsLookup(ctx);
-  let view = await readStoreView(ctx.store);
-  ctx.log.debug({ jobs: view.jobs.length }, 'pass: recover');
-  await recoverUnsubmitted(ctx, view.jobs);
+  // Recovery and polling look at unfinished jobs only: an indexed read, however long the history.
+  const pending = await ctx.store.listJobs({ states: UNFINISHED });
+  ctx.log.debug({ jobs: pending.length }, 'pass: recover');
+  await recoverUnsubmitted(ctx, pending);
   ctx.log.debug({}, 'pass: poll');
-  const finished = await pollJobs(ctx, (await readStoreView(ctx.store)).jobs, settingsOf);
+  const finished = await pollJobs(ctx, await ctx.store.listJobs({ states: UNFINISHED }), settingsOf);
 
   ctx.log.debug({ finished }, 'pass: observe');
   const snapshot = await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
-  view = await readStoreView(ctx.store);
+  let view = await readStoreView(ctx.store);
   const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, problems: ctx.revision.problems });
 
   ctx.log.debug({ summary: plan.summary }, 'pass: act');
@@ -51,8 +54,12 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const rollouts = new Map<string, RolloutContext>(
     plan.rollouts.map((r) => [r.id, { settings: settingsOf(r.id), generation: r.generation, halted: halted.has(r.id) || r.suspended }]),
   );
+  const retriesWaiting = view.jobs.some((j) => j.state === 'created' && !j.batchKey);
+  const newlyHalted = halted.size > plan.rollouts.filter((r) => r.halted).length;
   const created = await dispatchDue(ctx, plan, view.jobs, rollouts);
-  view = await readStoreView(ctx.store);
+  // Dispatch writes only when it creates jobs or resubmits retries; otherwise the store is as
+  // read above, and reading every job again (the whole history) would only cost time.
+  if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store);
   await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
   return { plan, snapshot, jobs: view.jobs, created, finished, canceled };
 }

@@ -20,7 +20,11 @@ export async function pollJobs(
   const active = jobs.filter((j) => (j.state === 'submitted' || j.state === 'running') && j.requestRef);
   if (active.length === 0) return 0;
   const byPackage = new Map<string, JobRecord[]>();
-  for (const j of active) byPackage.set(j.package, [...(byPackage.get(j.package) ?? []), j]);
+  for (const j of active) {
+    const list = byPackage.get(j.package);
+    if (list) list.push(j);
+    else byPackage.set(j.package, [j]);
+  }
 
   const updates: { id: string; patch: JobPatch }[] = [];
   const events: Omit<EventRecord, 'seq'>[] = [];
@@ -44,8 +48,8 @@ export async function pollJobs(
       if (change.event) events.push({ at: ctx.now, rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: job.revision, ...change.event });
     }
   }
-  if (updates.length > 0) await ctx.store.updateJobs(updates);
-  if (events.length > 0) await ctx.store.appendEvents(events);
+  // Outcomes and their events commit together: a crash in between lost job.succeeded events.
+  if (updates.length > 0 || events.length > 0) await ctx.store.updateJobs(updates, events);
   return updates.filter((u) => u.patch.state === 'succeeded' || u.patch.state === 'failed').length;
 }
 

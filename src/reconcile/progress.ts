@@ -10,10 +10,18 @@ export interface StoreView {
   readonly progress: Progress;
 }
 
-/** Reads jobs, rollouts and waves and derives the planner's progress from them. */
+/** Reads jobs, rollouts and waves; the planner's progress is derived from them on first use. */
 export async function readStoreView(store: Store): Promise<StoreView> {
   const [jobs, rollouts, waves] = await Promise.all([store.listJobs(), store.listRollouts(), store.listWaves()]);
-  return { jobs, rollouts, waves, progress: toProgress(jobs, rollouts, waves) };
+  let progress: Progress | undefined;
+  return {
+    jobs,
+    rollouts,
+    waves,
+    get progress() {
+      return (progress ??= toProgress(jobs, rollouts, waves));
+    },
+  };
 }
 
 /** Maps store records to planner progress; the newest job per tenant and rollout wins. */
@@ -31,7 +39,11 @@ export function toProgress(jobs: readonly JobRecord[], rollouts: readonly Rollou
     haltReason: r.haltReason,
     waveCompletedAt: completed.get(r.id),
   }));
-  const ordered = [...jobs].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const before = (a: JobRecord, b: JobRecord): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+  // listJobs returns this order already: check it (one pass) rather than sort 100k jobs again.
+  let sorted = true;
+  for (let i = 1; i < jobs.length && sorted; i++) sorted = before(jobs[i - 1]!, jobs[i]!) < 0;
+  const ordered = sorted ? jobs : [...jobs].sort(before);
   const jobProgress: JobProgress[] = ordered.map((j) => ({
     rollout: j.rolloutId,
     generation: j.generation,

@@ -47,24 +47,28 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
       const valid = report.state !== undefined;
       const known = await store.latestRevision();
       if (known?.id !== revision.id) {
-        await store.recordRevision({
-          id: revision.id,
-          author: revision.author,
-          time: revision.time,
-          message: revision.message,
-          loadedAt: now(),
-          valid,
-          problems: report.problems,
-        });
-        await store.appendEvents([
+        // The revision and its event in one transaction: a crash in between would record the
+        // revision (so a restart skips it as known) and lose revision.loaded for good.
+        await store.recordRevision(
           {
-            at: now(),
-            type: valid ? 'revision.loaded' : 'revision.invalid',
-            revision: revision.id,
-            message: valid ? `loaded revision ${revision.id}` : `revision ${revision.id} is invalid and ignored`,
-            data: { problems: report.problems.filter((p) => p.severity === 'error').length, author: revision.author },
+            id: revision.id,
+            author: revision.author,
+            time: revision.time,
+            message: revision.message,
+            loadedAt: now(),
+            valid,
+            problems: report.problems,
           },
-        ]);
+          [
+            {
+              at: now(),
+              type: valid ? 'revision.loaded' : 'revision.invalid',
+              revision: revision.id,
+              message: valid ? `loaded revision ${revision.id}` : `revision ${revision.id} is invalid and ignored`,
+              data: { problems: report.problems.filter((p) => p.severity === 'error').length, author: revision.author },
+            },
+          ],
+        );
       }
       if (report.state) {
         log.info({ revision: revision.id, warnings: report.problems.length }, 'revision loaded');

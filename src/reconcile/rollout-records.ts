@@ -1,9 +1,10 @@
 /**
  * Keeping rollout and wave records in step with the plan and the jobs, and emitting the
  * lifecycle events (rollout.started, wave.completed, rollout.completed) exactly once each:
- * a record that already has its timestamp is never marked again.
+ * a record that already has its timestamp is never marked again, and each event is written in
+ * the same transaction as the timestamp it announces, so a crash cannot lose it.
  */
-import type { EventRecord, JobRecord, RolloutRecord, WaveRecord } from '../store/store.js';
+import type { JobRecord, NewEvent, RolloutRecord, WaveRecord } from '../store/store.js';
 import type { Plan, PlanRollout } from '../plan/types.js';
 import type { PassContext } from './pass-context.js';
 
@@ -18,8 +19,11 @@ export async function recordRollouts(
   const records = new Map(known.map((r) => [r.id, r]));
   const waveRecords = new Map(waves.map((w) => [`${w.rolloutId}\u0000${w.name}`, w]));
   const jobsByRollout = new Map<string, JobRecord[]>();
-  for (const j of jobs) jobsByRollout.set(j.rolloutId, [...(jobsByRollout.get(j.rolloutId) ?? []), j]);
-  const events: Omit<EventRecord, 'seq'>[] = [];
+  for (const j of jobs) {
+    const list = jobsByRollout.get(j.rolloutId);
+    if (list) list.push(j);
+    else jobsByRollout.set(j.rolloutId, [j]);
+  }
 
   for (const rollout of plan.rollouts) {
     const own = jobsByRollout.get(rollout.id) ?? [];
@@ -38,22 +42,23 @@ export async function recordRollouts(
       });
     }
     if (own.length > 0 && record?.startedAt === undefined) {
-      const startedAt = Math.min(...own.map((j) => j.createdAt));
-      await ctx.store.updateRollout(rollout.id, { startedAt });
-      events.push(event(ctx, rollout, 'rollout.started', `rollout ${rollout.id} started`, { waves: rollout.waves.map((w) => w.name) }));
+      const startedAt = earliestCreated(own);
+      await ctx.store.updateRollout(rollout.id, { startedAt }, [
+        event(ctx, rollout, 'rollout.started', `rollout ${rollout.id} started`, { waves: rollout.waves.map((w) => w.name) }),
+      ]);
     }
-    await recordWaves(ctx, rollout, own, waveRecords, events);
+    await recordWaves(ctx, rollout, own, waveRecords);
     const last = rollout.waves.length - 1;
     // After the last wave nothing waits for its bake or approval.
     const done = rollout.waves.every((w, i) => w.state === 'complete' || (i === last && (w.state === 'baking' || w.state === 'waiting-approval')));
     if (done && own.length > 0 && record?.completedAt === undefined && !rollout.halted) {
-      await ctx.store.updateRollout(rollout.id, { completedAt: ctx.now });
       const succeeded = own.filter((j) => j.state === 'succeeded').length;
       const failed = own.filter((j) => j.state === 'failed').length;
-      events.push(event(ctx, rollout, 'rollout.completed', `rollout ${rollout.id} completed: ${succeeded} succeeded, ${failed} failed`, { processed: succeeded + failed, succeeded, failed }));
+      await ctx.store.updateRollout(rollout.id, { completedAt: ctx.now }, [
+        event(ctx, rollout, 'rollout.completed', `rollout ${rollout.id} completed: ${succeeded} succeeded, ${failed} failed`, { processed: succeeded + failed, succeeded, failed }),
+      ]);
     }
   }
-  if (events.length > 0) await ctx.store.appendEvents(events);
 }
 
 async function recordWaves(
@@ -61,20 +66,19 @@ async function recordWaves(
   rollout: PlanRollout,
   jobs: readonly JobRecord[],
   records: ReadonlyMap<string, WaveRecord>,
-  events: Omit<EventRecord, 'seq'>[],
 ): Promise<void> {
   for (const wave of rollout.waves) {
     const record = records.get(`${rollout.id}\u0000${wave.name}`);
     const own = jobs.filter((j) => j.wave === wave.name);
     if (own.length > 0 && record?.startedAt === undefined) {
-      await ctx.store.markWave(rollout.id, wave.name, { startedAt: Math.min(...own.map((j) => j.createdAt)) });
-      events.push(event(ctx, rollout, 'wave.started', `wave ${wave.name} of ${rollout.id} started`, { wave: wave.name }));
+      await ctx.store.markWave(rollout.id, wave.name, { startedAt: earliestCreated(own) }, [
+        event(ctx, rollout, 'wave.started', `wave ${wave.name} of ${rollout.id} started`, { wave: wave.name }),
+      ]);
     }
     const complete = wave.state === 'complete' || wave.state === 'baking' || wave.state === 'waiting-approval';
     if (complete && wave.completedAt && record?.completedAt === undefined) {
-      await ctx.store.markWave(rollout.id, wave.name, { completedAt: Date.parse(wave.completedAt) });
       const failed = own.filter((j) => j.state === 'failed').length;
-      events.push(
+      await ctx.store.markWave(rollout.id, wave.name, { completedAt: Date.parse(wave.completedAt) }, [
         event(ctx, rollout, 'wave.completed', `wave ${wave.name} of ${rollout.id} completed`, {
           wave: wave.name,
           tenants: wave.tenants,
@@ -82,11 +86,18 @@ async function recordWaves(
           failed,
           bakeUntil: wave.bakeUntil,
         }),
-      );
+      ]);
     }
   }
 }
 
-function event(ctx: PassContext, rollout: PlanRollout, type: string, message: string, data: Record<string, unknown>): Omit<EventRecord, 'seq'> {
+function event(ctx: PassContext, rollout: PlanRollout, type: string, message: string, data: Record<string, unknown>): NewEvent {
   return { at: ctx.now, type, rolloutId: rollout.id, revision: ctx.revision.revision.id, message, data };
+}
+
+/** The earliest createdAt of a non-empty list (a loop: spreading 100k jobs into Math.min overflows the stack). */
+function earliestCreated(jobs: readonly JobRecord[]): number {
+  let min = Infinity;
+  for (const j of jobs) if (j.createdAt < min) min = j.createdAt;
+  return min;
 }

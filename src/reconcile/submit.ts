@@ -75,8 +75,8 @@ async function applySubmitResult(ctx: PassContext, batch: readonly JobRecord[], 
       data: { errorType: error.type },
     });
   }
-  await ctx.store.updateJobs(updates);
-  await ctx.store.appendEvents([
+  // One transaction: a crash cannot record the provider's answer without request.submitted.
+  await ctx.store.updateJobs(updates, [
     {
       at: ctx.now,
       type: 'request.submitted',

@@ -165,6 +165,21 @@ export function fromRow<T>(row: unknown, columns: readonly Column[]): T {
   return record as T;
 }
 
+/**
+ * A row read as an array (values in `columns` order, better-sqlite3's raw mode) decoded into a
+ * record, like {@link fromRow}: for 100k jobs, arrays cost half of what row objects do.
+ */
+export function fromValues<T>(values: readonly unknown[], columns: readonly Column[]): T {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    const c = columns[i]!;
+    record[c.field] = decodeValue(c.kind, v);
+  }
+  return record as T;
+}
+
 /** Decodes one JSON column value (text in both dialects). */
 export function decodeJson(value: unknown): unknown {
   return JSON.parse(value as string);

@@ -70,8 +70,8 @@ export async function controllerHarness(
         {
           ...options,
           once: false,
-          onPass: async (r, s) => {
-            await options.onPass?.(r, s);
+          onPass: async (r, s, t) => {
+            await options.onPass?.(r, s, t);
             if (isSettled(r) || clock.now() > limit) stop.abort();
           },
         },
@@ -81,7 +81,11 @@ export async function controllerHarness(
     async runPasses(n, options = {}) {
       const stop = new AbortController();
       let count = 0;
-      await run({ ...options, once: false, onPass: async (r, s) => { await options.onPass?.(r, s); if (++count >= n) stop.abort(); } }, stop);
+      const onPass: ControllerOptions['onPass'] = async (r, s, t) => {
+        await options.onPass?.(r, s, t);
+        if (++count >= n) stop.abort();
+      };
+      await run({ ...options, once: false, onPass }, stop);
     },
     jobs: () => store.listJobs(),
     async close() {
@@ -91,23 +95,23 @@ export async function controllerHarness(
   };
 
   async function run(options: Partial<ControllerOptions>, stop: AbortController): Promise<void> {
-      const source = openSource({ dir, debounceMs: 10 });
-      const controller = createController({
-        source,
-        store,
-        clock,
-        log,
-        env: {},
-        once: true,
-        pollIntervalMs: 5_000,
-        // Virtual time: a long idle sleep keeps multi-day waits to a few passes.
-        idleIntervalMs: 6 * 3_600_000,
-        ...options,
-        onPass: async (result, status) => {
-          passes.push(result);
-          await options.onPass?.(result, status);
-        },
-      });
-      await controller.run(stop.signal);
+    const source = openSource({ dir, debounceMs: 10 });
+    const controller = createController({
+      source,
+      store,
+      clock,
+      log,
+      env: {},
+      once: true,
+      pollIntervalMs: 5_000,
+      // Virtual time: a long idle sleep keeps multi-day waits to a few passes.
+      idleIntervalMs: 6 * 3_600_000,
+      ...options,
+      onPass: async (result, status, timing) => {
+        passes.push(result);
+        await options.onPass?.(result, status, timing);
+      },
+    });
+    await controller.run(stop.signal);
   }
 }

@@ -13,7 +13,7 @@ import { parseCount } from '../options.js';
 import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
-import { timePasses } from '../../server/pass-timer.js';
+import { startRunNotifier } from '../../notify/run-notifier.js';
 
 interface RunOptions {
   repo?: string;
@@ -102,11 +102,11 @@ Examples:
             io.err(`\x1b[2J\x1b[H${new Date(clock.now()).toISOString()}  ${source.description}\n\n${renderRolloutBoard(result.plan.rollouts, counts, new Map())}`);
           }
         : undefined;
-      // The HTTP server measures passes through the source (a pass starts by reading it).
-      const timed = timePasses(source);
+      // Notifications tail the store's event log beside the controller, never blocking a pass.
+      const notifications = await startRunNotifier({ store, log, clock, env: io.env });
       let http: RunningServer | undefined;
       const controller = createController({
-        source: timed.source,
+        source,
         store,
         clock,
         log,
@@ -117,8 +117,9 @@ Examples:
         once: opts.once,
         untilSettled: opts.untilSettled,
         maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,
-        onPass: async (result, status) => {
-          http?.server.recordPass(result, status, timed.elapsedSeconds());
+        onPass: async (result, status, timing) => {
+          http?.server.recordPass(result, status, timing.seconds);
+          notifications.observe(status);
           await drawBoard?.(result);
         },
       });
@@ -144,6 +145,8 @@ Examples:
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
+        // A finite run exits only after its notifications went out (the next start sends any left).
+        await notifications.stop({ flush: Boolean(opts.once || opts.untilSettled) });
         await http?.server.close();
         await store.close();
       }

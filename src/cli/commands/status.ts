@@ -60,7 +60,9 @@ async function fetchStatus(base: string, env: Readonly<Record<string, string | u
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-flag', `--server "${base}" must be an http(s) URL`);
   const token = env.PUSHFLEET_API_TOKEN;
   const res = await fetch(url, { signal, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
-    throw new InputError('server-unreachable', `--server ${base}: cannot connect (${(cause as Error).message})`);
+    const inner = (cause as Error).cause as NodeJS.ErrnoException | undefined;
+    const reason = inner?.code ?? inner?.message ?? (cause as Error).message;
+    throw new InputError('server-unreachable', `--server ${base}: cannot connect (${reason})`);
   });
   if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);
   if (!res.ok) throw new InputError('server-unreachable', `--server ${base}: HTTP ${res.status} from ${url.pathname}`);

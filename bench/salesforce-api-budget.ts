@@ -1,0 +1,201 @@
+/**
+ * API budget of the Salesforce provider (issue 6): how many API calls (each HTTP request counts
+ * against the packaging org's daily allocation) it takes to push N orgs and to poll them to
+ * completion, for N = 10, 200, 2,000 and 20,000, measured on the fake Salesforce's counters.
+ *
+ * Per N: a fresh fake with N subscriber orgs on 1.1.0, 3% of jobs failing with
+ * PackagePushErrors, jobs running 5-60 minutes and starting over 30 minutes; the provider
+ * observes once (as the controller does every pass), then
+ *   - schedule: one submit of all N orgs, started 15 minutes ahead (create, job inserts, PATCH);
+ *   - poll: one poll every 5 minutes of virtual time until every job has finished;
+ *   - cold schedule: the same submit from a provider that has not observed (it reads the
+ *     version catalog and the never-pushable installations itself).
+ * Plus the controller's way for 20,000: ten requests of 2,000 (its default maxBatch), polled
+ * together.
+ *
+ * Targets: schedule <= 2 + ceil(N/200) up to 2,000 orgs, a constant above (Bulk API 2.0), and a
+ * polling cost per poll that does not grow with N.
+ *
+ * Run: `npx vitest run test/providers/salesforce-api-budget.test.ts` asserts the targets and
+ * prints the table (PUSHFLEET_SF_BENCH_MARKDOWN=1 prints it as the docs/benchmarks.md section).
+ * The fake lives in test/support, so this file takes it as a parameter instead of importing it.
+ */
+import type { ProviderContext, PushProvider } from '../src/providers/provider.js';
+import type { JobUpdate, PushRequest } from '../src/providers/push-types.js';
+import type { ProviderManifest } from '../src/manifest/types.js';
+import { createSalesforceProvider } from '../src/providers/salesforce/salesforce-provider.js';
+import { memoryStore } from '../src/providers/salesforce/push-journal.js';
+
+/** The part of the fake Salesforce the benchmark drives. */
+export interface BudgetFake {
+  readonly instanceUrl: string;
+  readonly accessToken: string;
+  now(): number;
+  advance(ms: number): Promise<void>;
+  counters(): { readonly apiRequests: number; readonly byEndpoint: Readonly<Record<string, number>> };
+  resetCounters(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a fake with `orgs` orgs of the benchmark package (ids from `orgKey`). */
+export type StartBudgetFake = (orgs: number) => Promise<BudgetFake>;
+
+/** The benchmark package. */
+export const BUDGET_PACKAGE_ID = '033000000000001';
+/** The installed and the target version. */
+export const BUDGET_VERSIONS = { v110: '04t000000000110', v120: '04t000000000120' } as const;
+
+/** The id of benchmark org `i`. */
+export function budgetOrgKey(i: number): string {
+  return `00D7${String(i).padStart(11, '0')}`;
+}
+
+/** One N's figures. */
+export interface BudgetRow {
+  readonly label: string;
+  readonly orgs: number;
+  readonly requests: number;
+  /** API calls of the first (complete) observe and of the next (incremental) one. */
+  readonly observeFull: number;
+  readonly observeIncremental: number;
+  /** API calls to create, fill and schedule the request(s), after an observe. */
+  readonly schedule: number;
+  readonly scheduleTarget: string;
+  readonly scheduleBreakdown: string;
+  /** The same from a provider that never observed. */
+  readonly scheduleCold: number;
+  readonly polls: number;
+  readonly pollCalls: number;
+  readonly maxPerPoll: number;
+  readonly failed: number;
+  readonly succeeded: number;
+}
+
+const POLL_EVERY_MS = 5 * 60_000;
+const MINUTE = 60_000;
+
+function provider(fake: BudgetFake): PushProvider {
+  const manifest = {
+    apiVersion: 'pushfleet.dev/v1',
+    kind: 'Provider',
+    metadata: { name: 'salesforce' },
+    spec: { type: 'salesforce', salesforce: { instanceUrl: fake.instanceUrl, apiVersion: '62.0', auth: { accessToken: { env: 'SF_ACCESS_TOKEN' } } } },
+    source: { file: 'providers.yaml', line: 1, column: 1 },
+  } as unknown as ProviderManifest;
+  const ctx: ProviderContext = {
+    manifest,
+    readFile: async (p) => {
+      throw new Error(`no file ${p}`);
+    },
+    clock: { now: () => fake.now() },
+    env: { SF_ACCESS_TOKEN: fake.accessToken },
+    state: memoryStore(),
+    packages: new Map([['billing', BUDGET_PACKAGE_ID]]),
+  };
+  return createSalesforceProvider(ctx, { sleep: () => new Promise((r) => setImmediate(r)), bulkPollDelaysMs: [0] });
+}
+
+function request(key: string, from: number, to: number, start: number): PushRequest {
+  const tenants = [];
+  for (let i = from; i < to; i++) tenants.push({ tenant: budgetOrgKey(i), idempotencyKey: `${key}/${i}` });
+  return { idempotencyKey: key, package: 'billing', externalId: BUDGET_PACKAGE_ID, version: '1.2.0', scheduledStart: start, tenants };
+}
+
+function breakdown(byEndpoint: Readonly<Record<string, number>>): string {
+  return Object.entries(byEndpoint)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+/** Measures one N, in `batches` requests (1, or N/2,000 the controller's way). */
+export async function measure(start: StartBudgetFake, orgs: number, batches = 1): Promise<BudgetRow> {
+  const fake = await start(orgs);
+  try {
+    const p = provider(fake);
+    // The fleet was installed a while ago (incremental reads look back a few minutes).
+    await fake.advance(60 * MINUTE);
+    fake.resetCounters();
+    await p.observe(AbortSignal.timeout(600_000));
+    const observeFull = fake.counters().apiRequests;
+    await fake.advance(10 * MINUTE);
+    fake.resetCounters();
+    await p.observe(AbortSignal.timeout(600_000));
+    const observeIncremental = fake.counters().apiRequests;
+
+    const signal = AbortSignal.timeout(600_000);
+    const startAt = fake.now() + 15 * MINUTE;
+    const size = Math.ceil(orgs / batches);
+    fake.resetCounters();
+    const refs: string[] = [];
+    for (let b = 0; b < batches; b++) refs.push((await p.submit(request(`batch-${b}`, b * size, Math.min(orgs, (b + 1) * size), startAt), signal)).requestRef);
+    const scheduled = fake.counters();
+
+    let polls = 0;
+    let pollCalls = 0;
+    let maxPerPoll = 0;
+    let last: readonly JobUpdate[] = [];
+    for (;;) {
+      await fake.advance(POLL_EVERY_MS);
+      fake.resetCounters();
+      last = await p.poll(refs, signal);
+      const calls = fake.counters().apiRequests;
+      polls++;
+      pollCalls += calls;
+      maxPerPoll = Math.max(maxPerPoll, calls);
+      if (last.every((u) => u.status === 'succeeded' || u.status === 'failed' || u.status === 'canceled')) break;
+      if (polls > 2_000) throw new Error(`N=${orgs}: jobs still running after ${polls} polls`);
+    }
+    return {
+      label: batches === 1 ? `${orgs.toLocaleString('en-US')}` : `${orgs.toLocaleString('en-US')} (${batches} × ${size.toLocaleString('en-US')})`,
+      orgs,
+      requests: batches,
+      observeFull,
+      observeIncremental,
+      schedule: scheduled.apiRequests,
+      scheduleTarget: batches > 1 ? '-' : orgs <= 2_000 ? `<= ${2 + Math.ceil(orgs / 200)}` : 'constant',
+      scheduleBreakdown: breakdown(scheduled.byEndpoint),
+      scheduleCold: batches === 1 ? await coldSchedule(start, orgs) : NaN,
+      polls,
+      pollCalls,
+      maxPerPoll,
+      failed: last.filter((u) => u.status === 'failed').length,
+      succeeded: last.filter((u) => u.status === 'succeeded').length,
+    };
+  } finally {
+    await fake.stop();
+  }
+}
+
+async function coldSchedule(start: StartBudgetFake, orgs: number): Promise<number> {
+  const fake = await start(orgs);
+  try {
+    const p = provider(fake);
+    fake.resetCounters();
+    await p.submit(request('cold', 0, orgs, fake.now() + 15 * MINUTE), AbortSignal.timeout(600_000));
+    return fake.counters().apiRequests;
+  } finally {
+    await fake.stop();
+  }
+}
+
+/** Every row of the benchmark. */
+export async function salesforceApiBudget(start: StartBudgetFake, sizes: readonly number[] = [10, 200, 2_000, 20_000]): Promise<BudgetRow[]> {
+  const rows: BudgetRow[] = [];
+  for (const n of sizes) rows.push(await measure(start, n));
+  const big = Math.max(...sizes);
+  if (big > 2_000) rows.push(await measure(start, big, Math.ceil(big / 2_000)));
+  return rows;
+}
+
+/** The rows as a Markdown table. */
+export function budgetTable(rows: readonly BudgetRow[]): string {
+  const head =
+    '| orgs (requests) | schedule calls | target | cold schedule | poll calls to completion (polls) | max calls per poll | observe: complete / incremental | calls to schedule, by endpoint |\n' +
+    '|---|---|---|---|---|---|---|---|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.label} | ${r.schedule} | ${r.scheduleTarget} | ${Number.isNaN(r.scheduleCold) ? '-' : r.scheduleCold} | ${r.pollCalls} (${r.polls}) | ${r.maxPerPoll} | ${r.observeFull} / ${r.observeIncremental} | ${r.scheduleBreakdown} |`,
+  );
+  return [head, ...lines].join('\n');
+}

@@ -1,0 +1,258 @@
+/**
+ * The notifier: its own async loop beside the controller, tailing the store's event log. It
+ * never blocks a reconcile pass: the controller only appends events; sending, waiting and
+ * retrying happen here.
+ *
+ * Loop (state machine of the durable state, notifier-state.ts):
+ *
+ *   idle       no pending deliveries: read the events after the cursor (up to `batchSize`),
+ *              compose their deliveries under the current Notification manifests, and save
+ *              { cursor: last seq read, pending } in one write -> delivering; no new events
+ *              (or no valid revision yet) -> sleep until the next poll or wake()
+ *   delivering send every pending delivery (at most `concurrency` at once), each retried with
+ *              exponential backoff and full jitter (Retry-After honored); a sent or given-up
+ *              delivery leaves `pending` (saved) -> idle once none is left
+ *
+ * Aborting `signal` stops the loop between two steps or in a wait; what is pending stays
+ * saved and is sent by the next start. A delivery given up (permanent failure, attempts
+ * exhausted) is logged and recorded as a `notification.failed` event.
+ */
+import type { DesiredState } from '../manifest/types.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+import type { Clock } from '../util/time.js';
+import { packageVersion } from '../util/package-root.js';
+import { composeDeliveries } from './compose.js';
+import type { Delivery } from './deliveries.js';
+import { latestEventSeq, loadNotifierState, saveNotifierState, type NotifierState } from './notifier-state.js';
+import { createMailer } from './smtp.js';
+import { sendWebhook, type SendOutcome } from './webhook.js';
+
+/** Retry settings of deliveries. */
+export interface DeliveryRetry {
+  /** Tries per delivery, the first included. Default 8. */
+  readonly attempts: number;
+  /** Default 1 s. */
+  readonly baseMs: number;
+  /** Longest wait between tries, Retry-After included. Default 5 min. */
+  readonly maxMs: number;
+}
+
+/** What startNotifier needs; run.ts passes the controller's store, clock, log and env. */
+export interface NotifierOptions {
+  readonly store: Store;
+  /** The desired state of the revision the controller acts on; undefined until one is valid. */
+  readonly desiredState: () => DesiredState | undefined;
+  readonly log: Logger;
+  /** Stamps `notification.failed` events. */
+  readonly clock: Clock;
+  /** Where `{ env }` secret references resolve. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Stops the loop. */
+  readonly signal: AbortSignal;
+  /** How often the event log is read when idle. Default 1 s. */
+  readonly pollIntervalMs?: number;
+  /** Events read per step. Default 100. */
+  readonly batchSize?: number;
+  readonly retry?: Partial<DeliveryRetry>;
+  /** Timeout of one send. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Deliveries sent at once. Default 8. */
+  readonly concurrency?: number;
+  /**
+   * On the very first start on a store, also send the events already in the log. Default false:
+   * start after the newest event, so enabling notifications does not replay history.
+   */
+  readonly fromStart?: boolean;
+  /** Default Math.random (backoff jitter). */
+  readonly random?: () => number;
+}
+
+/** A running notifier. */
+export interface Notifier {
+  /** Resolves when the loop has stopped (after `signal` aborts). */
+  readonly done: Promise<void>;
+  /** Reads the event log now instead of at the next poll (call after a pass). */
+  wake(): void;
+  /**
+   * Resolves once every event appended before the call is handled (its deliveries sent or given
+   * up); rejects after `timeoutMs` (default 30 s). For `run --once` before exiting, and for tests.
+   */
+  flush(timeoutMs?: number): Promise<void>;
+}
+
+/** The event type recorded when a delivery is given up. */
+export const NOTIFICATION_FAILED = 'notification.failed';
+
+/**
+ * Starts the notifier. Resolves once its cursor is fixed (so no event appended after this
+ * resolves can be skipped); the loop then runs until `signal` aborts.
+ */
+export async function startNotifier(options: NotifierOptions): Promise<Notifier> {
+  const { store, signal } = options;
+  const log = options.log.child({ component: 'notify' });
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const batchSize = options.batchSize ?? 100;
+  const retry: DeliveryRetry = { attempts: 8, baseMs: 1_000, maxMs: 300_000, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const concurrency = options.concurrency ?? 8;
+  const random = options.random ?? Math.random;
+  const userAgent = `pushfleet/${packageVersion()}`;
+  const mailer = createMailer({ env: options.env, timeoutMs });
+
+  let state: NotifierState = (await loadNotifierState(store)) ?? { cursor: options.fromStart ? 0 : await latestEventSeq(store), pending: [] };
+  await saveNotifierState(store, state);
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  let saving: Promise<void> = Promise.resolve();
+  let saveQueued = false;
+
+  /** Writes the state as it is when the write starts; changes made before then share one write. */
+  function save(): Promise<void> {
+    if (saveQueued) return saving;
+    saveQueued = true;
+    // A failed write rejects its callers but not the writes queued after it.
+    saving = saving.catch(() => undefined).then(() => {
+      saveQueued = false;
+      return saveNotifierState(store, state);
+    });
+    return saving;
+  }
+
+  function wake(): void {
+    woken = true;
+    wakeUp?.();
+  }
+
+  function idle(): Promise<void> {
+    if (woken || signal.aborted) {
+      woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        wakeUp = undefined;
+        woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, pollIntervalMs);
+      signal.addEventListener('abort', done, { once: true });
+      wakeUp = done;
+    });
+  }
+
+  /** Reads and composes the next batch of events; false when there is nothing to read. */
+  async function readEvents(): Promise<boolean> {
+    const desired = options.desiredState();
+    if (!desired) return false;
+    const events = await store.listEvents({ afterSeq: state.cursor, limit: batchSize });
+    if (events.length === 0) return false;
+    const pending: Delivery[] = [];
+    for (const e of events) pending.push(...(await composeDeliveries(e, desired, store)));
+    state = { cursor: events.at(-1)!.seq, pending };
+    await save();
+    if (pending.length > 0) log.debug({ cursor: state.cursor, deliveries: pending.length }, 'notifications composed');
+    return true;
+  }
+
+  async function deliverPending(): Promise<void> {
+    const queue = [...state.pending];
+    const worker = async (): Promise<void> => {
+      for (let d = queue.shift(); d; d = queue.shift()) await deliver(d);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  }
+
+  async function deliver(d: Delivery): Promise<void> {
+    let attempts = d.attempts;
+    for (;;) {
+      const outcome = await sendOnce(d);
+      if (outcome.ok) {
+        log.info({ delivery: d.id, channel: d.kind, event: d.eventType, notification: d.notification }, 'notification sent');
+        return settle(d);
+      }
+      attempts++;
+      const fields = { delivery: d.id, channel: d.kind, event: d.eventType, notification: d.notification, attempts, error: outcome.message };
+      if (!outcome.retryable || attempts >= retry.attempts) {
+        log.error({ ...fields, retryable: outcome.retryable }, 'notification given up');
+        await store.appendEvents([
+          {
+            at: options.clock.now(),
+            type: NOTIFICATION_FAILED,
+            message: `${d.kind} ${d.id} of Notification "${d.notification}" failed: ${outcome.message}`,
+            data: { notification: d.notification, delivery: d.id, channel: d.kind, eventSeq: d.eventSeq, eventType: d.eventType, attempts, error: outcome.message },
+          },
+        ]);
+        return settle(d);
+      }
+      state = { ...state, pending: state.pending.map((p) => (p.id === d.id ? { ...p, attempts } : p)) };
+      await save();
+      const wait = Math.min(retry.maxMs, outcome.retryAfterMs ?? Math.floor(random() * Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1))));
+      log.warn({ ...fields, retryInMs: wait }, 'notification failed, retrying');
+      await sleep(wait, signal);
+    }
+  }
+
+  function sendOnce(d: Delivery): Promise<SendOutcome> {
+    if (d.kind === 'webhook') return sendWebhook(d, { env: options.env, timeoutMs, userAgent, signal });
+    return mailer.send(d, signal);
+  }
+
+  async function settle(d: Delivery): Promise<void> {
+    state = { ...state, pending: state.pending.filter((p) => p.id !== d.id) };
+    await save();
+  }
+
+  async function loop(): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (state.pending.length > 0) await deliverPending();
+        else if (!(await readEvents())) await idle();
+      } catch (err) {
+        if (signal.aborted) break;
+        log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'notifier step failed');
+        await idle();
+      }
+    }
+  }
+
+  const done = loop().finally(async () => {
+    stopped = true;
+    mailer.close();
+    await saving.catch(() => undefined);
+  });
+
+  return {
+    done,
+    wake,
+    async flush(flushTimeoutMs = 30_000) {
+      const target = await latestEventSeq(store);
+      const deadline = Date.now() + flushTimeoutMs;
+      while (state.cursor < target || state.pending.length > 0) {
+        if (stopped) throw new Error('the notifier stopped before it caught up with the event log');
+        if (Date.now() > deadline) throw new Error(`the notifier did not catch up with event ${target} within ${flushTimeoutMs} ms`);
+        wake();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done(): void {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

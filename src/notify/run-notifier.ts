@@ -1,0 +1,42 @@
+/**
+ * The notifier as `pushfleet run` uses it: started beside the controller, fed the desired state
+ * of each pass, and stopped after the controller (flushing first for `--once` / `--until-settled`,
+ * so a finite run exits only after its notifications went out). Three lines in run.ts:
+ *
+ *   const notifications = await startRunNotifier({ store, log, clock, env: io.env });
+ *   onPass: (result, status) => { notifications.observe(status); ... }
+ *   finally { await notifications.stop({ flush: finite }); await store.close(); }
+ */
+import type { RevisionStatus } from '../reconcile/revisions.js';
+import type { DesiredState } from '../manifest/types.js';
+import { startNotifier, type NotifierOptions } from './notifier.js';
+
+/** The notifier of a controller process. */
+export interface RunNotifier {
+  /** Call after every pass: takes the pass's desired state and looks at the event log now. */
+  observe(status: RevisionStatus): void;
+  /** Stops the loop; with `flush`, first waits (up to `flushTimeoutMs`, default 30 s) until every event so far is handled. */
+  stop(options?: { readonly flush?: boolean; readonly flushTimeoutMs?: number }): Promise<void>;
+}
+
+/** Starts the notifier for `pushfleet run`; `options` as startNotifier's, without the state getter and signal. */
+export async function startRunNotifier(options: Omit<NotifierOptions, 'desiredState' | 'signal'>): Promise<RunNotifier> {
+  let desired: DesiredState | undefined;
+  const abort = new AbortController();
+  const notifier = await startNotifier({ ...options, desiredState: () => desired, signal: abort.signal });
+  return {
+    observe(status) {
+      if (status.good) desired = status.good.state;
+      notifier.wake();
+    },
+    async stop(stopOptions = {}) {
+      if (stopOptions.flush && desired) {
+        await notifier.flush(stopOptions.flushTimeoutMs ?? 30_000).catch((err: unknown) => {
+          options.log.warn({ err: (err as Error).message }, 'stopping with notifications not yet sent; the next start sends them');
+        });
+      }
+      abort.abort();
+      await notifier.done;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The http provider (providers.md): for vendors whose multi-tenant platform speaks pushfleet's
+ * HTTP contract (schemas/http-provider.openapi.yaml, docs/http-provider.md). `pushfleet simulate`
+ * is the reference server. The provider keeps no state of its own: the platform holds requests
+ * and jobs, and idempotency keys make every call safe to repeat after a timeout or a crash.
+ *
+ * - observe pages through GET /tenants, keeping only the tenants (never a page twice);
+ * - submit is one POST /push-requests; find asks GET /push-requests?idempotencyKey=;
+ * - poll costs one GET /push-requests/{id} per request, whatever its number of jobs;
+ * - cancel is POST /push-requests/{id}/cancel.
+ */
+import type { ProviderContext, PushProvider } from '../provider.js';
+import type { FleetSnapshot, ObservedTenant } from '../../manifest/snapshot.js';
+import type { JobUpdate } from '../push-types.js';
+import { ProviderError } from '../../util/errors.js';
+import { resolveSecret } from '../../util/secret-ref.js';
+import { iso } from '../../util/time.js';
+import { createFetchClient, type AttemptFailure } from './fetch-client.js';
+import type { HttpProviderClient } from './http-client.js';
+import { httpProviderConfig } from './http-config.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { cancelResult, catalogVersions, jobUpdates, observedTenant, pushRequestBody, submitResult } from './wire-map.js';
+
+/** Requests polled at once. */
+const POLL_CONCURRENCY = 8;
+
+/** Knobs beyond the manifest, for tests and embedding. */
+export interface HttpProviderOptions {
+  /** Default DEFAULT_RETRY_POLICY. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Called for every failed HTTP attempt, retried or not (logs, metrics). */
+  readonly onAttemptFailure?: (failure: AttemptFailure) => void;
+  /** Replaces the fetch client (another transport); the manifest's baseUrl and token are then unused. */
+  readonly client?: HttpProviderClient;
+  /** Sleep between retries; default real timers. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** Creates the http provider for a `type: http` Provider manifest (the registry's factory). */
+export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOptions = {}): PushProvider {
+  const name = ctx.manifest.metadata.name;
+  const config = httpProviderConfig(ctx.manifest);
+  const tokenRef = config.token;
+  const client =
+    options.client ??
+    createFetchClient({
+      provider: name,
+      baseUrl: config.baseUrl,
+      token: async () => (tokenRef ? resolveSecret(tokenRef, { env: ctx.env }, `Provider "${name}" spec.http.token`) : undefined),
+      timeoutMs: config.timeoutMs,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      now: () => Date.now(),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.onAttemptFailure ? { onAttemptFailure: options.onAttemptFailure } : {}),
+    });
+  // Platform package id -> Package manifest name, to report packages under their names.
+  const names = new Map<string, string>();
+  for (const [pkg, id] of ctx.packages ?? []) if (!names.has(id)) names.set(id, pkg);
+
+  return {
+    type: 'http',
+    name,
+    async observe(signal) {
+      const tenants: ObservedTenant[] = [];
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTenants(cursor, config.pageSize, signal);
+        for (const t of page.tenants) tenants.push(observedTenant(t, names, name));
+        cursor = page.nextCursor ?? undefined;
+        if (cursor !== undefined && seen.has(cursor))
+          throw new ProviderError('provider-protocol', `Provider "${name}": GET /tenants returned cursor "${cursor}" twice`, false);
+        if (cursor !== undefined) seen.add(cursor);
+      } while (cursor !== undefined);
+      const snapshot: FleetSnapshot = { apiVersion: 'pushfleet.dev/v1', kind: 'FleetSnapshot', observedAt: iso(ctx.clock.now()), tenants };
+      return snapshot;
+    },
+    async versions(pkg, signal) {
+      const list = await client.packageVersions(pkg.spec.externalId ?? pkg.metadata.name, signal);
+      return catalogVersions(list.versions);
+    },
+    async submit(request, signal) {
+      signal.throwIfAborted();
+      const answer = await client.createPushRequest(pushRequestBody(request), signal);
+      if (answer.idempotencyKey !== request.idempotencyKey)
+        throw new ProviderError('provider-protocol', `Provider "${name}": POST /push-requests answered for key "${answer.idempotencyKey}", not "${request.idempotencyKey}"`, false);
+      return submitResult(answer);
+    },
+    async poll(requestRefs, signal) {
+      const refs = [...new Set(requestRefs)];
+      const answers = await mapLimited(refs, POLL_CONCURRENCY, (ref) => client.getPushRequest(ref, signal));
+      const updates: JobUpdate[] = [];
+      for (const answer of answers) for (const u of jobUpdates(answer)) updates.push(u);
+      return updates;
+    },
+    async cancel(requestRef, signal) {
+      return cancelResult(await client.cancelPushRequest(requestRef, signal));
+    },
+    async find(idempotencyKey, signal) {
+      const list = await client.findPushRequests(idempotencyKey, signal);
+      const match = list.pushRequests.find((r) => r.idempotencyKey === idempotencyKey);
+      return match ? submitResult(match) : undefined;
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; results in item order; the first failure rejects. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,189 @@
+/**
+ * Checking the platform's answers before the core sees them: a malformed answer becomes one
+ * clear `provider-protocol` error instead of a crash three calls later. Tenant pages are
+ * checked with the FleetSnapshot schema; the small request shapes by hand. Job statuses accept
+ * the common spellings (`in-progress`, `InProgress`, `cancelled`) and normalize them.
+ */
+import { validatorFor } from '../../manifest/schema-registry.js';
+import type {
+  WireCancelResult,
+  WireJob,
+  WireJobError,
+  WireJobStatus,
+  WirePushRequest,
+  WirePushRequestList,
+  WireRequestStatus,
+  WireTenantPage,
+  WireVersion,
+  WireVersionList,
+} from './wire-types.js';
+
+/** Thrown by the decoders; the client turns it into a provider-protocol ProviderError. */
+export class WireShapeError extends Error {}
+
+type Json = Record<string, unknown>;
+
+/** A page of `GET /tenants`. */
+export function decodeTenantPage(value: unknown): WireTenantPage {
+  const body = object(value, 'body');
+  const tenants = array(body.tenants, 'tenants');
+  const nextCursor = body.nextCursor;
+  if (nextCursor !== null && nextCursor !== undefined && (typeof nextCursor !== 'string' || nextCursor === '')) fail('nextCursor must be a non-empty string or null');
+  const validate = validatorFor('FleetSnapshot');
+  if (!validate({ apiVersion: 'pushfleet.dev/v1', kind: 'FleetSnapshot', tenants })) {
+    const first = validate.errors?.[0];
+    fail(`tenants${first?.instancePath.replace(/^\/tenants/, '') ?? ''} ${first?.message ?? 'is invalid'}`);
+  }
+  return { tenants: tenants as WireTenantPage['tenants'], nextCursor: typeof nextCursor === 'string' ? nextCursor : null };
+}
+
+/** `GET /packages/{package}/versions`. */
+export function decodeVersionList(value: unknown): WireVersionList {
+  const body = object(value, 'body');
+  const versions = array(body.versions, 'versions').map((v, i): WireVersion => {
+    const o = object(v, `versions[${i}]`);
+    const version = string(o.version, `versions[${i}].version`);
+    return {
+      version,
+      ...(o.patch === undefined ? {} : { patch: integer(o.patch, `versions[${i}].patch`) }),
+      ...(o.released === undefined ? {} : { released: boolean(o.released, `versions[${i}].released`) }),
+      ...(o.deprecated === undefined ? {} : { deprecated: boolean(o.deprecated, `versions[${i}].deprecated`) }),
+      ...(o.requires === undefined ? {} : { requires: stringMap(o.requires, `versions[${i}].requires`) }),
+    };
+  });
+  return { versions };
+}
+
+/** A push request resource. */
+export function decodePushRequest(value: unknown, where = 'body'): WirePushRequest {
+  const o = object(value, where);
+  const status = o.status === undefined ? 'pending' : string(o.status, `${where}.status`);
+  if (!['pending', 'running', 'done'].includes(status)) fail(`${where}.status "${status}" is not pending, running or done`);
+  return {
+    id: string(o.id, `${where}.id`),
+    idempotencyKey: string(o.idempotencyKey, `${where}.idempotencyKey`),
+    package: string(o.package, `${where}.package`),
+    version: string(o.version, `${where}.version`),
+    ...(o.patch === undefined || o.patch === null ? {} : { patch: integer(o.patch, `${where}.patch`) }),
+    ...(typeof o.scheduledStart === 'string' ? { scheduledStart: o.scheduledStart } : {}),
+    ...(typeof o.submittedAt === 'string' ? { submittedAt: o.submittedAt } : {}),
+    ...(o.install === true ? { install: true } : {}),
+    status: status as WireRequestStatus,
+    jobs: array(o.jobs, `${where}.jobs`).map((j, i) => decodeJob(j, `${where}.jobs[${i}]`)),
+  };
+}
+
+/** `GET /push-requests?idempotencyKey=`. */
+export function decodePushRequestList(value: unknown): WirePushRequestList {
+  const body = object(value, 'body');
+  return { pushRequests: array(body.pushRequests, 'pushRequests').map((r, i) => decodePushRequest(r, `pushRequests[${i}]`)) };
+}
+
+/** `POST /push-requests/{id}/cancel`. */
+export function decodeCancelResult(value: unknown): WireCancelResult {
+  const body = object(value, 'body');
+  return {
+    canceled: array(body.canceled, 'canceled').map((t, i) => string(t, `canceled[${i}]`)),
+    notCanceled: array(body.notCanceled, 'notCanceled').map((n, i) => {
+      const o = object(n, `notCanceled[${i}]`);
+      return { tenant: string(o.tenant, `notCanceled[${i}].tenant`), reason: string(o.reason, `notCanceled[${i}].reason`) };
+    }),
+  };
+}
+
+/** The message of a `{ error: { message } }` body, if the answer has one. */
+export function errorMessage(value: unknown): string | undefined {
+  if (!isObject(value) || !isObject(value.error)) return undefined;
+  const message = value.error.message;
+  return typeof message === 'string' && message !== '' ? message : undefined;
+}
+
+function decodeJob(value: unknown, where: string): WireJob {
+  const o = object(value, where);
+  const status = jobStatus(string(o.status, `${where}.status`), where);
+  const id = o.id === undefined || o.id === null ? undefined : string(o.id, `${where}.id`);
+  if (status !== 'rejected' && id === undefined) fail(`${where}.id is required for a ${status} job`);
+  return {
+    tenant: string(o.tenant, `${where}.tenant`),
+    ...(id === undefined ? {} : { id }),
+    ...(typeof o.idempotencyKey === 'string' ? { idempotencyKey: o.idempotencyKey } : {}),
+    status,
+    ...(o.error === undefined || o.error === null ? {} : { error: decodeJobError(o.error, `${where}.error`) }),
+    ...(typeof o.startedAt === 'string' ? { startedAt: o.startedAt } : {}),
+    ...(typeof o.endedAt === 'string' ? { endedAt: o.endedAt } : {}),
+  };
+}
+
+function decodeJobError(value: unknown, where: string): WireJobError {
+  const o = object(value, where);
+  const severity = o.severity === 'Warning' ? 'Warning' : o.severity === undefined ? undefined : 'Error';
+  return {
+    type: string(o.type, `${where}.type`),
+    ...(severity ? { severity } : {}),
+    ...(typeof o.title === 'string' ? { title: o.title } : {}),
+    message: string(o.message, `${where}.message`),
+    ...(typeof o.details === 'string' ? { details: o.details } : {}),
+    ...(typeof o.retryable === 'boolean' ? { retryable: o.retryable } : {}),
+  };
+}
+
+const STATUS_SPELLINGS: Readonly<Record<string, WireJobStatus>> = {
+  rejected: 'rejected',
+  pending: 'pending',
+  queued: 'pending',
+  scheduled: 'pending',
+  created: 'pending',
+  running: 'running',
+  inprogress: 'running',
+  succeeded: 'succeeded',
+  success: 'succeeded',
+  failed: 'failed',
+  error: 'failed',
+  canceled: 'canceled',
+  cancelled: 'canceled',
+};
+
+function jobStatus(text: string, where: string): WireJobStatus {
+  const status = STATUS_SPELLINGS[text.toLowerCase().replace(/[\s_-]/g, '')];
+  if (!status) fail(`${where}.status "${text}" is not one of rejected, pending, running, succeeded, failed, canceled`);
+  return status;
+}
+
+function fail(message: string): never {
+  throw new WireShapeError(message);
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: unknown, where: string): Json {
+  if (!isObject(value)) fail(`${where} must be an object`);
+  return value;
+}
+
+function array(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) fail(`${where} must be an array`);
+  return value;
+}
+
+function string(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value === '') fail(`${where} must be a non-empty string`);
+  return value;
+}
+
+function integer(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${where} must be an integer >= 0`);
+  return value;
+}
+
+function boolean(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') fail(`${where} must be true or false`);
+  return value;
+}
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  const o = object(value, where);
+  for (const [k, v] of Object.entries(o)) if (typeof v !== 'string') fail(`${where}.${k} must be a string`);
+  return o as Record<string, string>;
+}

@@ -1,0 +1,113 @@
+/**
+ * Mapping between the wire shapes and the provider contract's types (push-types.ts): ISO times
+ * to epoch ms, wire job statuses to submit answers and job updates, the platform's package ids
+ * to Package manifest names.
+ */
+import type { CatalogVersion } from '../../manifest/types.js';
+import type { InstalledPackage, ObservedTenant } from '../../manifest/snapshot.js';
+import { iso } from '../../util/time.js';
+import type { CancelResult, JobUpdate, PushError, PushRequest, SubmitResult } from '../push-types.js';
+import type { WireCancelResult, WireJob, WireJobError, WirePushRequest, WirePushRequestBody, WireTenant, WireVersion } from './wire-types.js';
+
+/** Error types a retry may cure when the platform does not say (`retryable` absent). */
+const RETRYABLE_TYPES: ReadonlySet<string> = new Set(['LockingFailure', 'LimitExceeded', 'Timeout', 'UnclassifiedError']);
+
+/** The POST /push-requests body for a request: the package goes by its platform id. */
+export function pushRequestBody(request: PushRequest): WirePushRequestBody {
+  return {
+    idempotencyKey: request.idempotencyKey,
+    package: request.externalId,
+    version: request.version,
+    ...(request.patch === undefined ? {} : { patch: request.patch }),
+    ...(request.scheduledStart === undefined ? {} : { scheduledStart: iso(request.scheduledStart) }),
+    ...(request.install ? { install: true } : {}),
+    tenants: request.tenants.map((t) => ({ tenant: t.tenant, idempotencyKey: t.idempotencyKey })),
+  };
+}
+
+/** A push request resource as a submit answer: rejected tenants with their error, the rest accepted. */
+export function submitResult(request: WirePushRequest): SubmitResult {
+  return {
+    requestRef: request.id,
+    jobs: request.jobs.map((job) =>
+      job.status === 'rejected'
+        ? { tenant: job.tenant, status: 'rejected' as const, error: pushError(job.error) ?? REJECTED_WITHOUT_REASON }
+        : { tenant: job.tenant, jobRef: job.id, status: 'accepted' as const },
+    ),
+  };
+}
+
+/** The job updates of a push request: every job but the rejected tenants. */
+export function jobUpdates(request: WirePushRequest): JobUpdate[] {
+  const updates: JobUpdate[] = [];
+  for (const job of request.jobs) {
+    if (job.status === 'rejected') continue;
+    updates.push(jobUpdate(request.id, job));
+  }
+  return updates;
+}
+
+/** A cancel answer as it is. */
+export function cancelResult(wire: WireCancelResult): CancelResult {
+  return { canceled: [...wire.canceled], notCanceled: wire.notCanceled.map((n) => ({ tenant: n.tenant, reason: n.reason })) };
+}
+
+/** Released versions as catalog entries (beta versions are never targets). */
+export function catalogVersions(versions: readonly WireVersion[]): CatalogVersion[] {
+  return versions
+    .filter((v) => v.released !== false)
+    .map((v) => ({
+      version: v.version,
+      ...(v.patch === undefined ? {} : { patch: v.patch }),
+      ...(v.deprecated ? { deprecated: true } : {}),
+      ...(v.requires ? { requires: v.requires } : {}),
+    }));
+}
+
+/**
+ * A tenant as the core sees it: packages renamed from platform ids to Package manifest names
+ * (`names`: platform id -> name; ids without a Package manifest keep their id) and tagged with
+ * the provider that reported it.
+ */
+export function observedTenant(tenant: WireTenant, names: ReadonlyMap<string, string>, provider: string): ObservedTenant {
+  if (!tenant.packages || names.size === 0) return { ...tenant, provider };
+  const packages: Record<string, InstalledPackage> = {};
+  for (const [id, installed] of Object.entries(tenant.packages)) packages[names.get(id) ?? id] = installed;
+  return { ...tenant, packages, provider };
+}
+
+const REJECTED_WITHOUT_REASON: PushError = { type: 'Rejected', severity: 'Error', message: 'the platform rejected this tenant without a reason', retryable: false };
+
+function jobUpdate(requestRef: string, job: WireJob): JobUpdate {
+  const status = job.status === 'rejected' ? 'failed' : job.status;
+  const error = pushError(job.error);
+  const startedAt = time(job.startedAt);
+  const endedAt = time(job.endedAt);
+  return {
+    requestRef,
+    tenant: job.tenant,
+    ...(job.id === undefined ? {} : { jobRef: job.id }),
+    status,
+    ...(error ? { error } : {}),
+    ...(startedAt === undefined ? {} : { startedAt }),
+    ...(endedAt === undefined ? {} : { endedAt }),
+  };
+}
+
+function pushError(error: WireJobError | undefined): PushError | undefined {
+  if (!error) return undefined;
+  return {
+    type: error.type,
+    severity: error.severity ?? 'Error',
+    ...(error.title === undefined ? {} : { title: error.title }),
+    message: error.message,
+    ...(error.details === undefined ? {} : { details: error.details }),
+    retryable: error.retryable ?? RETRYABLE_TYPES.has(error.type),
+  };
+}
+
+function time(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,64 @@
+/**
+ * The small CSV dialect of Bulk API 2.0 (RFC 4180, comma, LF line endings): writing the upload
+ * and reading `successfulResults` / `failedResults`. Values are quoted when they hold a quote,
+ * comma or line break; quotes are doubled.
+ */
+
+/** One CSV document from a header and rows. */
+export function writeCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (values: readonly string[]): string => values.map(quoteCsv).join(',');
+  return [line(columns), ...rows.map(line)].join('\n') + '\n';
+}
+
+function quoteCsv(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Parses CSV with a header row into records keyed by column name. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows = parseRows(text);
+  const header = rows.shift();
+  if (!header) return [];
+  return rows
+    .filter((r) => !(r.length === 1 && r[0] === ''))
+    .map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ''])));
+}
+
+function parseRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') quoted = false;
+      else field += c;
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+    i++;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

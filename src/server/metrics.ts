@@ -1,0 +1,141 @@
+/**
+ * Prometheus metrics of one server (its own prom-client Registry, never the global default).
+ * Gauges are refreshed from the store at each scrape, so every process pointed at the store
+ * reports the same fleet; counters of errors and events follow the event log from the moment
+ * the server started; the pass-duration histogram is measured in this process.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/store.js';
+import { STATUSES } from '../plan/types.js';
+import { JOB_STATES } from './api/views.js';
+import { isHalted, readControllerStatus } from './read-status.js';
+
+/** Metrics of one server. */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Starts following the event log at its current end. */
+  start(): Promise<void>;
+  /** Records a finished reconcile pass. */
+  observePass(durationSeconds: number | undefined): void;
+  /** Refreshes from the store and renders the exposition text. */
+  render(): Promise<string>;
+}
+
+/** Events read per scrape at most (the rest are counted at the next scrape). */
+const MAX_EVENTS_PER_SCRAPE = 50_000;
+const EVENT_PAGE = 1_000;
+
+/** Creates the metrics; `defaults` adds prom-client's process metrics (default true). */
+export function createServerMetrics(store: Store, options: { readonly defaults?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const jobs = new Gauge({ name: 'pushfleet_jobs', help: 'Jobs in the store by state.', labelNames: ['state'], registers });
+  const rolloutJobs = new Gauge({ name: 'pushfleet_rollout_jobs', help: 'Jobs of a rollout by state.', labelNames: ['rollout', 'state'], registers });
+  const waveTenants = new Gauge({ name: 'pushfleet_rollout_wave_tenants', help: 'Tenants in a wave of a rollout.', labelNames: ['rollout', 'wave'], registers });
+  const wavePending = new Gauge({ name: 'pushfleet_rollout_wave_pending', help: 'Tenants of a wave that still need a push.', labelNames: ['rollout', 'wave'], registers });
+  const waveProgress = new Gauge({ name: 'pushfleet_rollout_wave_progress_ratio', help: 'Share of a wave done (0 to 1; 1 for an empty wave).', labelNames: ['rollout', 'wave'], registers });
+  const rolloutProgress = new Gauge({ name: 'pushfleet_rollout_progress_ratio', help: 'Share of a rollout done (0 to 1).', labelNames: ['rollout'], registers });
+  const rolloutHalted = new Gauge({ name: 'pushfleet_rollout_halted', help: '1 while a rollout is halted by its failure budget.', labelNames: ['rollout'], registers });
+  const haltedCount = new Gauge({ name: 'pushfleet_rollouts_halted', help: 'Rollouts halted by their failure budget.', registers });
+  const items = new Gauge({ name: 'pushfleet_plan_items', help: 'Plan items (tenant x package) by status in the last pass.', labelNames: ['status'], registers });
+  const tenants = new Gauge({ name: 'pushfleet_tenants', help: 'Tenants observed in the last pass.', registers });
+  const lastPass = new Gauge({ name: 'pushfleet_last_pass_timestamp_seconds', help: 'Controller clock time of the last reconcile pass.', registers });
+  const revisionLoaded = new Gauge({ name: 'pushfleet_revision_loaded_timestamp_seconds', help: 'When the newest valid revision was loaded.', registers });
+  const revisionTime = new Gauge({ name: 'pushfleet_revision_commit_timestamp_seconds', help: 'Commit (or folder change) time of the newest valid revision.', registers });
+  const revisionInvalid = new Gauge({ name: 'pushfleet_revision_invalid', help: '1 while the newest revision is invalid and ignored.', registers });
+  const revisionInfo = new Gauge({ name: 'pushfleet_revision_info', help: 'The revision acted on (value 1).', labelNames: ['revision'], registers });
+  const passDuration = new Histogram({
+    name: 'pushfleet_reconcile_pass_duration_seconds',
+    help: 'Wall-clock duration of reconcile passes run by this process.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers,
+  });
+  const passes = new Counter({ name: 'pushfleet_reconcile_passes_total', help: 'Reconcile passes run by this process.', registers });
+  const providerErrors = new Counter({ name: 'pushfleet_provider_errors_total', help: 'Failed provider calls (whole requests: submit, poll).', labelNames: ['operation'], registers });
+  const jobErrors = new Counter({ name: 'pushfleet_job_errors_total', help: 'Failed job attempts by error type and outcome (retry or failed).', labelNames: ['error_type', 'outcome'], registers });
+  const events = new Counter({ name: 'pushfleet_events_total', help: 'Events appended to the event log, by type.', labelNames: ['type'], registers });
+
+  let afterSeq = 0;
+  let refreshing: Promise<void> | undefined;
+
+  async function followEvents(): Promise<void> {
+    for (let read = 0; read < MAX_EVENTS_PER_SCRAPE; read += EVENT_PAGE) {
+      const page = await store.listEvents({ afterSeq, limit: EVENT_PAGE });
+      for (const e of page) {
+        afterSeq = e.seq;
+        events.inc({ type: e.type });
+        if (e.type === 'provider.error') providerErrors.inc({ operation: /^(\w+) failed/.exec(e.message)?.[1] ?? 'unknown' });
+        if (e.type === 'job.retry' || e.type === 'job.failed') {
+          jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : 'failed' });
+        }
+      }
+      if (page.length < EVENT_PAGE) return;
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    const [counts, status, records, latest, valid] = await Promise.all([
+      store.countJobs(),
+      readControllerStatus(store),
+      store.listRollouts(),
+      store.latestRevision(),
+      store.latestValidRevision(),
+    ]);
+    for (const s of JOB_STATES) jobs.set({ state: s }, counts[s] ?? 0);
+
+    rolloutJobs.reset();
+    for (const r of records) {
+      const c = await store.countJobs(r.id);
+      for (const s of JOB_STATES) rolloutJobs.set({ rollout: r.id, state: s }, c[s] ?? 0);
+    }
+
+    for (const g of [waveTenants, wavePending, waveProgress, rolloutProgress, rolloutHalted, items, revisionInfo]) g.reset();
+    const halted = new Set(records.filter(isHalted).map((r) => r.id));
+    for (const r of status?.rollouts ?? []) {
+      let total = 0;
+      let pending = 0;
+      for (const w of r.waves) {
+        const labels = { rollout: r.id, wave: w.name };
+        waveTenants.set(labels, w.tenants);
+        wavePending.set(labels, w.pending);
+        waveProgress.set(labels, w.tenants === 0 ? 1 : (w.tenants - w.pending) / w.tenants);
+        total += w.tenants;
+        pending += w.pending;
+      }
+      rolloutProgress.set({ rollout: r.id }, total === 0 ? 1 : (total - pending) / total);
+      if (r.halted) halted.add(r.id);
+    }
+    for (const r of new Set([...records.map((x) => x.id), ...(status?.rollouts ?? []).map((x) => x.id)])) rolloutHalted.set({ rollout: r }, halted.has(r) ? 1 : 0);
+    haltedCount.set(halted.size);
+
+    for (const s of STATUSES) items.set({ status: s }, status?.summary[s] ?? 0);
+    tenants.set(status?.tenants ?? 0);
+    if (status) lastPass.set(Date.parse(status.at) / 1000);
+    if (valid) {
+      revisionLoaded.set(valid.loadedAt / 1000);
+      revisionTime.set((valid.time ?? valid.loadedAt) / 1000);
+      revisionInfo.set({ revision: valid.id }, 1);
+    }
+    revisionInvalid.set(latest && !latest.valid ? 1 : 0);
+    await followEvents();
+  }
+
+  return {
+    registry,
+    async start() {
+      afterSeq = (await store.listEvents({ newestFirst: true, limit: 1 }))[0]?.seq ?? 0;
+    },
+    observePass(durationSeconds) {
+      passes.inc();
+      if (durationSeconds !== undefined) passDuration.observe(durationSeconds);
+    },
+    async render() {
+      // Concurrent scrapes share one refresh, so no event is counted twice.
+      refreshing ??= refresh().finally(() => (refreshing = undefined));
+      await refreshing;
+      return registry.metrics();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * What `pushfleet status` and `GET /api/v1/status` show: the record the controller leaves in
+ * the store after every pass, job counts and halts per rollout, and the newest events. Read
+ * from the store only, so any process pointed at the store (a follower too) can serve it.
+ */
+import type { Problem } from '../manifest/problem.js';
+import type { ItemStatus, PlanRollout } from '../plan/types.js';
+import { STATUS_KEY } from '../reconcile/controller.js';
+import type { RolloutRecord, Store } from '../store/store.js';
+import { eventView, type EventView, type JobCounts } from './api/views.js';
+
+/** The record the controller writes under STATUS_KEY after every pass. */
+export interface ControllerStatus {
+  readonly at: string;
+  readonly nextPassAt: string;
+  readonly source: string;
+  readonly revision?: string;
+  readonly rejectedRevision: { readonly id: string; readonly errors: readonly Problem[] } | null;
+  readonly summary: Readonly<Partial<Record<ItemStatus, number>>>;
+  readonly rollouts: readonly PlanRollout[];
+  readonly tenants: number;
+}
+
+/** The status report; `controller` is null before the first pass. */
+export interface StatusReport {
+  readonly controller: ControllerStatus | null;
+  /** Job counts by state, per rollout id. */
+  readonly jobs: Readonly<Record<string, JobCounts>>;
+  /** Halt reason per halted rollout id. */
+  readonly halts: Readonly<Record<string, string>>;
+  /** The newest events first. */
+  readonly recentEvents: readonly EventView[];
+}
+
+/** The controller's last status record, or null. */
+export async function readControllerStatus(store: Store): Promise<ControllerStatus | null> {
+  return ((await store.kvGet(STATUS_KEY)) as ControllerStatus | undefined) ?? null;
+}
+
+/** Reads the status report; `events` newest events (default 10). */
+export async function readStatus(store: Store, events = 10): Promise<StatusReport> {
+  const controller = await readControllerStatus(store);
+  const rollouts = await store.listRollouts();
+  const jobs: Record<string, JobCounts> = {};
+  for (const r of rollouts) jobs[r.id] = await store.countJobs(r.id);
+  const halts = Object.fromEntries(rollouts.filter(isHalted).map((r) => [r.id, r.haltReason ?? 'halted']));
+  const recent = await store.listEvents({ newestFirst: true, limit: events });
+  return { controller, jobs, halts, recentEvents: recent.map(eventView) };
+}
+
+/** A halt applies to the generation it was recorded for; a changed directive resumes the rollout. */
+export function isHalted(rollout: RolloutRecord): boolean {
+  return rollout.haltedGeneration !== undefined && rollout.haltedGeneration === rollout.generation;
+}

@@ -1,0 +1,46 @@
+/**
+ * The Salesforce API budget (bench/salesforce-api-budget.ts) on the fake Salesforce, asserted:
+ * <= 2 + ceil(N/200) calls to schedule up to 2,000 orgs, a constant number above (Bulk API 2.0),
+ * and a polling cost per poll that does not grow with N. Prints the table for docs/benchmarks.md.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUDGET_PACKAGE_ID, BUDGET_VERSIONS, budgetOrgKey, budgetTable, salesforceApiBudget, type BudgetFake } from '../../bench/salesforce-api-budget.js';
+import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
+
+async function startFake(orgs: number): Promise<BudgetFake> {
+  return startFakeSalesforce({
+    packages: [
+      {
+        id: BUDGET_PACKAGE_ID,
+        name: 'Billing',
+        versions: [
+          { id: BUDGET_VERSIONS.v110, major: 1, minor: 1 },
+          { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 },
+        ],
+      },
+    ],
+    orgs: Array.from({ length: orgs }, (_, i) => ({ orgKey: budgetOrgKey(i), orgType: i % 5 === 0 ? 'Sandbox' : 'Production', installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
+    rates: { jobFailure: 0.03 },
+    timing: { jobDurationMs: { min: 5 * 60_000, max: 60 * 60_000 }, jobStartSpreadMs: 30 * 60_000, startDelayMs: 60_000 },
+    apiLimit: 10_000_000,
+    seed: 7,
+  });
+}
+
+describe('salesforce API budget', () => {
+  it('schedules within 2 + ceil(N/200) calls up to 2,000 orgs, constant above, and polls at a cost that does not grow with N', async () => {
+    const rows = await salesforceApiBudget(startFake);
+    const table = budgetTable(rows);
+    console.log(process.env.PUSHFLEET_SF_BENCH_MARKDOWN ? table : `\n${table}\n`);
+    for (const r of rows) {
+      expect(r.succeeded + r.failed, r.label).toBe(r.orgs);
+      if (r.requests !== 1) continue;
+      if (r.orgs <= 2_000) expect(r.schedule, r.label).toBeLessThanOrEqual(2 + Math.ceil(r.orgs / 200));
+      else expect(r.schedule, r.label).toBeLessThanOrEqual(10);
+      expect(r.maxPerPoll, r.label).toBeLessThanOrEqual(2);
+      expect(r.observeIncremental, r.label).toBe(1);
+    }
+    const single = rows.filter((r) => r.requests === 1);
+    expect(new Set(single.map((r) => r.maxPerPoll)).size).toBe(1);
+  }, 600_000);
+});
