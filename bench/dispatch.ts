@@ -34,9 +34,13 @@ const ZONES = 50;
 const START = Date.parse('2026-11-21T12:00:00Z');
 const API = 'pushfleet.dev/v1';
 
-/** The directive file: `core-default` at `version`, due from `after` on (no maintenance window). */
-function directiveYaml(version: string, after?: string): string {
-  const spec: Record<string, unknown> = { package: 'core', version, strategy: 'bench' };
+/**
+ * The directive file: `core-default` at `version`, due from `after` on (no maintenance window),
+ * rolled out by `strategy`: `bench` (one wave, every job at once) or the generator's `staged`
+ * (internal orgs, sandboxes, a 5% canary, everyone; 200 jobs in flight).
+ */
+function directiveYaml(version: string, after?: string, strategy: 'bench' | 'staged' = 'bench'): string {
+  const spec: Record<string, unknown> = { package: 'core', version, strategy };
   if (after !== undefined) spec.upgradeAfter = after;
   return jsyaml.dump({ apiVersion: API, kind: 'ReleaseDirective', metadata: { name: 'core-default' }, spec });
 }
@@ -211,66 +215,92 @@ function dispatchSample(pass: PassCost, jobs: number): Sample {
 
 const latencyFigures: readonly Figure[] = [
   { key: 'ms', label: 'file written -> first job row committed', unit: 'ms', target: { op: '<', value: 1000 } },
+  { key: 'detectMs', label: '  written -> pass starts (watch, 200 ms debounce)', unit: 'ms' },
+  { key: 'readMs', label: '  read the folder', unit: 'ms' },
+  { key: 'validateMs', label: '  parse + validate the revision', unit: 'ms' },
+  { key: 'actMs', label: '  observe, plan, write the jobs', unit: 'ms' },
   { key: 'jobs', label: 'jobs in that insert', unit: '' },
 ];
 
-const latency: BenchCase = {
-  id: 'dispatch/latency',
-  title: 'commit to first job, folder watch, real clock: 20k tenants',
-  figures: latencyFigures,
-  async run({ scale }) {
-    const root = mkdtempSync(join(tmpdir(), 'pushfleet-bench-latency-'));
-    const dir = join(root, 'manifests');
-    // 1.6.0 is the oldest core: every tenant is in sync or ahead, so nothing is due.
-    writeDispatchFleet(dir, scaled(TENANTS, scale), directiveYaml('1.6.0'));
-    const opened = await openStore(`sqlite:${join(root, 'state.db')}`);
-    let firstJob: { at: number; jobs: number } | undefined;
-    let onFirstJob: (() => void) | undefined;
-    const store: Store = {
-      ...opened,
-      async insertJobs(...args: Parameters<Store['insertJobs']>) {
-        await opened.insertJobs(...args);
-        const jobs = args[0];
-        if (jobs.length > 0 && !firstJob) {
-          firstJob = { at: performance.now(), jobs: jobs.length };
-          onFirstJob?.();
-        }
-      },
-    };
-    const stop = new AbortController();
-    let onIdle: (() => void) | undefined;
-    const controller = createController({
-      source: openSource({ dir }),
-      store,
-      clock: realClock(),
-      log: quietLogger(),
-      env: {},
-      onPass: () => onIdle?.(),
-    });
-    const running = controller.run(stop.signal);
-    try {
-      await new Promise<void>((resolve) => (onIdle = resolve));
-      onIdle = undefined;
-      // Let the watcher and the event loop settle after the first pass.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (firstJob) throw new Error('a job was created before the directive changed');
-      const jobWritten = new Promise<void>((resolve) => (onFirstJob = resolve));
-      const changedAt = performance.now();
-      writeFileSync(join(dir, 'directives.yaml'), directiveYaml('1.9.0'));
-      const timeout = setTimeout(() => stop.abort(), 30_000);
-      await Promise.race([jobWritten, running]);
-      clearTimeout(timeout);
-      if (!firstJob) throw new Error('no job was created within 30 s of the change');
-      const { at, jobs } = firstJob;
-      return { ms: at - changedAt, jobs };
-    } finally {
-      stop.abort();
-      await running.catch(() => undefined);
-      await opened.close();
-      rmSync(root, { recursive: true, force: true });
-    }
-  },
-};
+/** The latency case for a directive rolled out by `strategy`. */
+function latencyCase(id: string, title: string, strategy: 'bench' | 'staged'): BenchCase {
+  return {
+    id,
+    title,
+    figures: latencyFigures,
+    async run({ scale }) {
+      const root = mkdtempSync(join(tmpdir(), 'pushfleet-bench-latency-'));
+      const dir = join(root, 'manifests');
+      // 1.6.0 is the oldest core: every tenant is in sync or ahead, so nothing is due.
+      writeDispatchFleet(dir, scaled(TENANTS, scale), directiveYaml('1.6.0', undefined, strategy));
+      const opened = await openStore(`sqlite:${join(root, 'state.db')}`);
+      // Instants after the change: the pass reads the source, then validates, then touches the store.
+      const at: { changed?: number; passStart?: number; read?: number; validated?: number; firstJob?: number } = {};
+      let jobs = 0;
+      let onFirstJob: (() => void) | undefined;
+      const store = new Proxy(opened, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (at.read !== undefined) at.validated ??= performance.now();
+            const result = (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+            const inserted = property === 'insertJobs' ? (args[0] as readonly unknown[]).length : 0;
+            if (inserted > 0 && at.firstJob === undefined) {
+              at.firstJob = performance.now();
+              jobs = inserted;
+              onFirstJob?.();
+            }
+            return result;
+          };
+        },
+      });
+      const folder = openSource({ dir });
+      const source: Source = {
+        ...folder,
+        async current(signal) {
+          if (at.changed !== undefined) at.passStart ??= performance.now();
+          const revision = await folder.current(signal);
+          if (at.passStart !== undefined) at.read ??= performance.now();
+          return revision;
+        },
+      };
+      const stop = new AbortController();
+      let onIdle: (() => void) | undefined;
+      const controller = createController({ source, store, clock: realClock(), log: quietLogger(), env: {}, onPass: () => onIdle?.() });
+      const running = controller.run(stop.signal);
+      try {
+        await new Promise<void>((resolve) => (onIdle = resolve));
+        onIdle = undefined;
+        // Let the watcher and the event loop settle after the first pass.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (at.firstJob !== undefined) throw new Error('a job was created before the directive changed');
+        const jobWritten = new Promise<void>((resolve) => (onFirstJob = resolve));
+        at.changed = performance.now();
+        writeFileSync(join(dir, 'directives.yaml'), directiveYaml('1.9.0', undefined, strategy));
+        const timeout = setTimeout(() => stop.abort(), 30_000);
+        await Promise.race([jobWritten, running]);
+        clearTimeout(timeout);
+        const { changed, passStart, read, validated, firstJob } = at;
+        if (firstJob === undefined || passStart === undefined || read === undefined || validated === undefined)
+          throw new Error('no job was created within 30 s of the change');
+        return { ms: firstJob - changed, detectMs: passStart - changed, readMs: read - passStart, validateMs: validated - read, actMs: firstJob - validated, jobs };
+      } finally {
+        stop.abort();
+        await running.catch(() => undefined);
+        await opened.close();
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  };
+}
 
 /** `npm run bench -- dispatch` */
-export const dispatchBenchmark: Benchmark = { name: 'dispatch', cases: [throughput, latency] };
+export const dispatchBenchmark: Benchmark = {
+  name: 'dispatch',
+  cases: [
+    throughput,
+    latencyCase('dispatch/latency', 'commit to first job, folder watch, real clock: 20k tenants, staged strategy (first wave: internal orgs)', 'staged'),
+    latencyCase('dispatch/latency-bulk', 'commit to first job, folder watch, real clock: 20k tenants, every job in the first insert', 'bench'),
+  ],
+};

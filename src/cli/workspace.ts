@@ -3,7 +3,7 @@
  * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, posix, resolve } from 'node:path';
 import { loadRepository, type LoadedRepository } from '../manifest/load.js';
 import { validateRepository, type ValidationReport } from '../manifest/validate.js';
 import type { DesiredState } from '../manifest/types.js';
@@ -69,16 +69,24 @@ export async function observeWithProviders(
   io: CliIo,
   now: number,
   signal: AbortSignal,
-  providerState?: ProviderStateStore,
+  options: {
+    /** The simulator's state in a controller store (`plan --store`). */
+    readonly providerState?: ProviderStateStore;
+    /** Reads a file a provider names, relative to the repository; default: from disk. */
+    readonly readFile?: (path: string) => Promise<string>;
+  } = {},
 ): Promise<FleetSnapshot> {
+  const read = options.readFile ?? ((path: string) => readFile(resolve(io.cwd, path), 'utf8'));
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
   const providers = [...state.providers.values()].map((manifest) =>
     createProvider({
       manifest,
-      readFile: (p) => readFile(resolve(io.cwd, dirname(manifest.source.file), p), 'utf8'),
+      readFile: (p) => read(posix.join(dirname(manifest.source.file), p)),
       clock: { now: () => now },
       env: io.env,
-      state: providerState,
+      state: options.providerState,
+      // Providers report packages by their platform id (`externalId`); this maps them back.
+      packages: new Map([...state.packages].map(([name, p]) => [name, p.spec.externalId ?? name])),
     }),
   );
   return observeFleet(providers, now, signal);

@@ -75,8 +75,14 @@ export function computePlan(input: PlanInput): Plan {
     groups.forEach((g, i) => {
       let first: number | undefined;
       for (const d of g.members) {
+        const policy = 'policy' in d.tenant.policy ? d.tenant.policy.policy : undefined;
+        if (d.status === 'in-progress' && d.job?.state === 'created') {
+          // A retry waiting for its backoff: it may only start again inside a window too.
+          d.startAt = timing(directive, policy).startAt;
+          continue;
+        }
         if (!isCandidate(d)) continue;
-        const t = timing(directive, 'policy' in d.tenant.policy ? d.tenant.policy.policy : undefined);
+        const t = timing(directive, policy);
         d.reason = t.reason;
         d.startAt = t.startAt;
         if (d.startAt !== null && (first === undefined || d.startAt < first)) first = d.startAt;
@@ -203,13 +209,19 @@ function tenantViews(desired: DesiredState, observed: FleetSnapshot, state: Comp
 /** `{ ...base, ...over }` for label maps, without the slow path V8 takes for a second spread. */
 function mergeLabels(base: Readonly<Record<string, string>> | undefined, over: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const source of [base ?? {}, over]) {
-    for (const key of Object.keys(source)) {
-      if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
-      else out[key] = source[key]!;
-    }
-  }
+  if (base) copyLabels(out, base);
+  copyLabels(out, over);
   return out;
+}
+
+function copyLabels(out: Record<string, string>, source: Readonly<Record<string, string>>): void {
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // A plain assignment to `__proto__` would set the prototype; spread defines the key.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = source[key]!;
+  }
 }
 
 function jobKey(tenant: string, pkg: string, version: string, patch: number | undefined): string {

@@ -121,7 +121,7 @@ function parseComparator(token: string): Comparator[] | undefined {
 export function satisfies(v: VersionRef, range: VersionRange, compare: VersionCompare): boolean {
   return range.alternatives.some((all) =>
     all.every((c) => {
-      const d = compare({ version: v.version, patch: v.patch }, { version: c.version, patch: v.patch });
+      const d = compare(v, { version: c.version, patch: v.patch });
       switch (c.op) {
         case '<':
           return d < 0;

@@ -34,11 +34,20 @@ export async function dispatchDue(
   const inFlight = new Map<string, number>();
   for (const j of jobs) if (UNFINISHED.has(j.state)) inFlight.set(j.rolloutId, (inFlight.get(j.rolloutId) ?? 0) + 1);
 
-  const retries = jobs.filter((j) => j.state === 'created' && !j.batchKey && (j.notBefore ?? 0) <= ctx.now && rollouts.get(j.rolloutId)?.halted === false);
+  const horizon = ctx.now + ctx.lookaheadMs;
+  // A retry waits for its backoff and, like a first push, for the tenant's window (its item's startAt).
+  const retryStart = new Map(plan.items.filter((i) => i.status === 'in-progress' && i.startAt).map((i) => [`${i.tenant}\u0000${i.package}`, Date.parse(i.startAt!)]));
+  const retries = jobs.filter(
+    (j) =>
+      j.state === 'created' &&
+      !j.batchKey &&
+      (j.notBefore ?? 0) <= ctx.now &&
+      (retryStart.get(`${j.tenant}\u0000${j.package}`) ?? ctx.now) <= ctx.now &&
+      rollouts.get(j.rolloutId)?.halted === false,
+  );
   const fresh: JobRecord[] = [];
   const batches: JobRecord[][] = [];
 
-  const horizon = ctx.now + ctx.lookaheadMs;
   const due = plan.items.filter((i) => i.status === 'upgrade' && i.startAt !== null && Date.parse(i.startAt) <= horizon);
   for (const [id, items] of groupBy(due, itemRollout)) {
     const rollout = rollouts.get(id);

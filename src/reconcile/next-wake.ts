@@ -30,13 +30,19 @@ export function nextWake(inputs: WakeInputs): { at: number; busy: boolean; dueNo
     if (j.state === 'submitted' || j.state === 'running' || (j.state === 'created' && j.batchKey)) {
       busy = true;
       consider(now + inputs.pollIntervalMs);
-    } else if (j.state === 'created') {
-      busy = true;
-      consider(j.notBefore ?? now);
-      if ((j.notBefore ?? now) <= now) dueNow = true;
+    } else if (j.state === 'created' && (j.notBefore ?? now) > now) {
+      // A retry in its backoff: wake when it ends. Past its backoff it waits for its window,
+      // which its item's startAt (below) carries; dispatch took it already if it could start.
+      consider(j.notBefore);
     }
   }
   for (const item of plan.items) {
+    // A retry waiting for its window carries the window's start as its item's startAt.
+    if (item.status === 'in-progress' && item.startAt) {
+      const t = Date.parse(item.startAt);
+      if (t > now) consider(t);
+      continue;
+    }
     if (item.status !== 'upgrade' || !item.startAt) continue;
     const t = Date.parse(item.startAt) - inputs.lookaheadMs;
     // Already due but not dispatched: held back by maxInFlight; the next poll frees room.

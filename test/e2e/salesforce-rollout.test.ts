@@ -146,14 +146,8 @@ function inWindow(ms: number): boolean {
 describe('e2e: a staged Salesforce rollout to 5,000 orgs', () => {
   it('upgrades every eligible org exactly once, reports ineligible ones, honors windows and the failure budget', async () => {
     const { kind, sandboxes, env } = await setUp(0.03, '{ maxFailureRatio: 0.1, minSamples: 50 }');
-    let last = Date.now();
-    let n = 0;
-    await h!.runUntilSettled({ env, pollIntervalMs: 300_000, maxDays: 10, onPass: (r) => {
-      n++;
-      const t = Date.now();
-      if (process.env.SF_PROF) console.log(`pass ${n} at ${new Date(h!.clock.now()).toISOString()} took ${t - last}ms calls=${fake!.counters().apiRequests} jobs=${r.jobs.length} created=${r.created} finished=${r.finished}`);
-      last = t;
-    } });
+    // Salesforce pushes take minutes: the controller polls every 5 minutes of virtual time.
+    await h!.runUntilSettled({ env, pollIntervalMs: 300_000, maxDays: 10 });
     const f = fake!;
 
     // Ineligible orgs were reported with their reason and never sent to Salesforce.
@@ -186,14 +180,12 @@ describe('e2e: a staged Salesforce rollout to 5,000 orgs', () => {
     for (const j of f.pushJobs()) if (j.status === 'Succeeded') succeededPushes.set(j.orgKey, (succeededPushes.get(j.orgKey) ?? 0) + 1);
     let upgraded = 0;
     let failed = 0;
-    const multi: string[] = [];
     for (const [org, k] of kind) {
       if (k !== 'eligible') continue;
       const mine = byOrg.get(org) ?? [];
       const final = mine.at(-1);
       expect(final, org).toBeDefined();
       expect(mine.filter((j) => j.state === 'succeeded').length, org).toBeLessThanOrEqual(1);
-      if (mine.length > 1) multi.push(`${org}: ${mine.map((j) => `${j.wave}/${j.state}/${j.errorType ?? ''}/a${j.attempts}`).join(', ')}`);
       expect(succeededPushes.get(org) ?? 0, org).toBeLessThanOrEqual(1);
       if (final!.state === 'succeeded') {
         upgraded++;
@@ -245,7 +237,6 @@ describe('e2e: a staged Salesforce rollout to 5,000 orgs', () => {
     expect(requests.some((r) => r.scheduledStartTime !== null)).toBe(true);
     expect(Math.max(...requests.map((r) => r.jobCount))).toBeLessThanOrEqual(2_000);
 
-    if (process.env.SF_PROF) console.log(multi.slice(0, 20).join('\n'));
     // API budget of the whole rollout.
     const counters = f.counters();
     console.log(`salesforce e2e: ${requests.length} push requests (${retriesOutside} retry requests outside the window), ${jobs.length} jobs, ${upgraded} upgraded, ${failed} failed; API calls ${counters.apiRequests} (${JSON.stringify(Object.fromEntries(Object.entries(counters.byEndpoint).filter(([, v]) => v > 0)))})`);

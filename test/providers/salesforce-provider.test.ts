@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { installedOf } from '../../src/manifest/snapshot.js';
 import type { PushRequest } from '../../src/providers/push-types.js';
 import { ProviderError } from '../../src/util/errors.js';
-import { ORGS, PACKAGE_ID, VERSION_IDS, billingPackage, corePackage, contractOrgs, org, salesforceFixture, type SalesforceFixture } from './salesforce-fixture.js';
+import { ORGS, PACKAGE_ID, billingPackage, corePackage, contractOrgs, org, salesforceFixture, type SalesforceFixture } from './salesforce-fixture.js';
 import type { FakeOrgInput } from '../support/fake-salesforce/types.js';
 
 let f: SalesforceFixture | undefined;
@@ -265,4 +265,3 @@ describe('salesforce provider: cancel', () => {
   });
 });
 
-export { VERSION_IDS };

@@ -162,13 +162,43 @@ spec: { waves: [ { name: all } ], retry: { attempts: 2, backoff: 10m, factor: 3 
       { 'm.yaml': baseManifests(sim), 's.yaml': strategy, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: retrying'), 'fleet.yaml': fleetFile(tenants(2)) },
       START,
     );
-    await h.runOnce();
+    await h.runUntilSettled();
     const job = (await h.jobs()).find((j) => j.tenant === 't000')!;
     expect(job).toMatchObject({ state: 'failed', attempts: 3, errorType: 'LockingFailure' });
     const retries = (await h.store.listEvents({ limit: 100 })).filter((e) => e.type === 'job.retry' && e.tenant === 't000');
     expect(retries).toHaveLength(2);
     const gaps = retries.map((e) => (e.data!.notBefore as number) - e.at);
     expect(gaps).toEqual([10 * 60_000, 30 * 60_000]);
+  });
+
+  it('waits for the next maintenance window before retrying', async () => {
+    const policy = `apiVersion: pushfleet.dev/v1
+kind: MaintenancePolicy
+metadata: { name: berlin }
+spec: { timezone: Europe/Berlin, windows: [ { cron: "0 2 * * *", duration: 2h } ], default: true }
+`;
+    const strategy = `apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: slow-retry }
+spec: { waves: [ { name: all } ], retry: { attempts: 1, backoff: 3h } }
+`;
+    const sim = 'installSeconds: [1, 1]\nfailures: [ { tenants: [t000], rate: 1, errorType: LockingFailure } ]';
+    h = await controllerHarness(
+      {
+        'm.yaml': baseManifests(sim),
+        'p.yaml': policy,
+        's.yaml': strategy,
+        'd.yaml': directive('billing-default', '2.4.0', 'strategy: slow-retry\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-12-15T00:00:00Z'),
+        'fleet.yaml': fleetFile(tenants(1)),
+      },
+      START,
+    );
+    await h.runUntilSettled({ lookaheadMs: 0 });
+    const job = (await h.jobs())[0]!;
+    expect(job).toMatchObject({ state: 'failed', attempts: 2 });
+    // First attempt in the 2026-11-22 window (01:00-03:00Z); the retry, due at 04:00Z, waits for the next night's window.
+    expect(job.submittedAt).toBeGreaterThanOrEqual(Date.parse('2026-11-23T01:00:00Z'));
+    expect(job.submittedAt).toBeLessThan(Date.parse('2026-11-23T03:00:00Z'));
   });
 
   it('fails jobs that run longer than jobTimeout', async () => {

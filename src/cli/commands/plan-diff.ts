@@ -3,7 +3,6 @@
  * revisions, validates them, observes the fleet once (from `--observed`, or through the head's
  * providers), plans both at the same instant, and hands the two plans to the pure diff.
  */
-import { dirname, posix } from 'node:path';
 import { parseRepositoryFiles } from '../../manifest/load.js';
 import { validateRepository } from '../../manifest/validate.js';
 import type { Problem } from '../../manifest/problem.js';
@@ -11,8 +10,6 @@ import type { DesiredState } from '../../manifest/types.js';
 import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import { computePlan } from '../../plan/compute-plan.js';
 import type { Plan } from '../../plan/types.js';
-import { createProvider } from '../../providers/registry.js';
-import { observeFleet } from '../../providers/observe-fleet.js';
 import { diffPlans } from '../../review/diff-plans.js';
 import type { PlanDiff } from '../../review/types.js';
 import { InputError, ProblemsError } from '../../util/errors.js';
@@ -20,7 +17,7 @@ import { iso } from '../../util/time.js';
 import type { CliIo } from '../io.js';
 import type { OutputFormat } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
-import { readObserved } from '../workspace.js';
+import { observeWithProviders, readObserved } from '../workspace.js';
 import { rolloutStats } from '../render/rollout-stats.js';
 import { renderDiffMarkdown } from '../render/diff-markdown.js';
 import { renderDiffText } from '../render/diff-text.js';
@@ -73,17 +70,9 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
 }
 
 /** The fleet as the revision's providers report it, reading their files (a simulator fleet) from the revision. */
-async function observeRevision(state: DesiredState, rev: ReviewRevision, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
+function observeRevision(state: DesiredState, rev: ReviewRevision, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest at the head revision: pass --observed FILE|URL or declare a Provider');
-  const providers = [...state.providers.values()].map((manifest) =>
-    createProvider({
-      manifest,
-      readFile: (p) => rev.readFile(posix.join(dirname(manifest.source.file), p)),
-      clock: { now: () => now },
-      env: io.env,
-    }),
-  );
-  return observeFleet(providers, now, signal);
+  return observeWithProviders(state, io, now, signal, { readFile: (path: string) => rev.readFile(path) });
 }
 
 /** A plan with no items for a revision that was not planned, carrying its problems. */

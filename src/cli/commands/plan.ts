@@ -77,7 +77,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
         const progress = store ? (await readStoreView(store)).progress : undefined;
         const observed = opts.observed
           ? await readObserved(opts.observed, io, rt.signal)
-          : await observeWithProviders(state, io, now, rt.signal, store && providerStateOf(store));
+          : await observeWithProviders(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
         plan = computePlan({ desired: state, observed, progress, now, problems: ws.report.problems });
       } finally {
         await store?.close();
