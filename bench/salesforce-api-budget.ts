@@ -24,7 +24,7 @@ import type { ProviderContext, PushProvider } from '../src/providers/provider.js
 import type { JobUpdate, PushRequest } from '../src/providers/push-types.js';
 import type { ProviderManifest } from '../src/manifest/types.js';
 import { createSalesforceProvider } from '../src/providers/salesforce/salesforce-provider.js';
-import { memoryStore } from '../src/providers/salesforce/push-journal.js';
+import { memoryStateStore } from '../src/providers/memory-state-store.js';
 
 /** The part of the fake Salesforce the benchmark drives. */
 export interface BudgetFake {
@@ -89,7 +89,7 @@ function provider(fake: BudgetFake): PushProvider {
     },
     clock: { now: () => fake.now() },
     env: { SF_ACCESS_TOKEN: fake.accessToken },
-    state: memoryStore(),
+    state: memoryStateStore(),
     packages: new Map([['billing', BUDGET_PACKAGE_ID]]),
   };
   return createSalesforceProvider(ctx, { sleep: () => new Promise((r) => setImmediate(r)), bulkPollDelaysMs: [0] });

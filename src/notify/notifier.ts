@@ -27,6 +27,7 @@ import type { Delivery } from './deliveries.js';
 import { latestEventSeq, loadNotifierState, saveNotifierState, type NotifierState } from './notifier-state.js';
 import { createMailer } from './smtp.js';
 import { sendWebhook, type SendOutcome } from './webhook.js';
+import { sleepReal as sleep } from '../util/clock.js';
 
 /** Retry settings of deliveries. */
 export interface DeliveryRetry {
@@ -239,20 +240,4 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
       }
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done(): void {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -59,7 +59,8 @@ export function virtualClock(start: number): VirtualClock {
   };
 }
 
-function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` of real time; rejects with the signal's reason when it aborts first. */
+export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(done, Math.max(0, ms));

@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStateStore } from '../../src/providers/simulator/memory-state-store.js';
+import { memoryStateStore } from '../../src/providers/memory-state-store.js';
 import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { createFaultInjector, parseFaultSpec } from '../../src/simulate/simulate-faults.js';
 import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';

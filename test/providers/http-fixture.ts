@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { FleetSnapshot } from '../../src/manifest/snapshot.js';
 import type { ProviderStateStore, PushProvider } from '../../src/providers/provider.js';
 import { createHttpProvider, type HttpProviderOptions } from '../../src/providers/http/http-provider.js';
-import { memoryStateStore } from '../../src/providers/simulator/memory-state-store.js';
+import { memoryStateStore } from '../../src/providers/memory-state-store.js';
 import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { createFaultInjector, parseFaultSpec } from '../../src/simulate/simulate-faults.js';
 import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';

@@ -7,7 +7,7 @@
  */
 import type { ProviderContext, ProviderStateStore, PushProvider } from '../../src/providers/provider.js';
 import { createSalesforceProvider, type SalesforceProviderOptions } from '../../src/providers/salesforce/salesforce-provider.js';
-import { memoryStore } from '../../src/providers/salesforce/push-journal.js';
+import { memoryStateStore } from '../../src/providers/memory-state-store.js';
 import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
 import type { FakeOrgInput, FakeSalesforce, StartFakeSalesforceOptions } from '../support/fake-salesforce/types.js';
 import { desiredFrom } from '../support/desired.js';
@@ -144,7 +144,7 @@ export async function salesforceFixture(options: SalesforceFixtureOptions = {}):
   });
   const desired = desiredFrom({ 'providers.yaml': providerYaml(fake, 'sf', options.auth) });
   const manifest = desired.providers.get('sf')!;
-  const state = memoryStore();
+  const state = memoryStateStore();
   const context: ProviderContext = {
     manifest,
     readFile: async (p) => {

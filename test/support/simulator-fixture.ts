@@ -6,7 +6,7 @@
 import type { ProviderSpec } from '../../src/manifest/types.js';
 import type { FleetSnapshot, ObservedTenant } from '../../src/manifest/snapshot.js';
 import type { ProviderContext, ProviderStateStore, PushProvider } from '../../src/providers/provider.js';
-import { memoryStateStore } from '../../src/providers/simulator/memory-state-store.js';
+import { memoryStateStore } from '../../src/providers/memory-state-store.js';
 import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { virtualClock, type VirtualClock } from '../../src/util/clock.js';
 import { desiredFrom } from './desired.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandRuntime } from '../runtime.js';
 import type { ProviderStateStore } from '../../providers/provider.js';
-import { memoryStateStore } from '../../providers/simulator/memory-state-store.js';
+import { memoryStateStore } from '../../providers/memory-state-store.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { realClock } from '../../util/clock.js';

@@ -13,6 +13,7 @@ import { exhausted, protocolError, statusError, transportError, type CallSite } 
 import type { HttpProviderClient } from './http-client.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { decodeCancelResult, decodePushRequest, decodePushRequestList, decodeTenantPage, decodeVersionList, errorMessage, WireShapeError } from './wire-decode.js';
+import { sleepReal } from '../../util/clock.js';
 
 /** One failed attempt, reported before the retry (for logs and metrics). */
 export interface AttemptFailure {
@@ -146,20 +147,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done(): void {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -10,7 +10,7 @@
 import type { HttpResponse } from 'jsforce';
 import type { TokenRequester, TokenSource } from './auth.js';
 import { parseCsv, writeCsv } from './csv.js';
-import { sleepReal } from './retry-policy.js';
+import { sleepReal } from '../../util/clock.js';
 import { SalesforceApiError, type BulkInsertResult, type QueryPage, type SalesforceClient, type SaveResult } from './salesforce-client.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

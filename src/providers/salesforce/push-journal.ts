@@ -104,20 +104,3 @@ function DUPLICATE_IN_REQUEST(tenant: string): PushError {
   return { type: 'Rejected', severity: 'Error', title: 'Duplicate org', message: `org ${tenant} is listed more than once in this request`, retryable: false };
 }
 
-/** A ProviderStateStore in memory, for one-shot commands that have no controller store. */
-export function memoryStore(): ProviderStateStore {
-  const data = new Map<string, string>();
-  return {
-    async get(key) {
-      const text = data.get(key);
-      return text === undefined ? undefined : JSON.parse(text);
-    },
-    async list(prefix) {
-      return [...data].filter(([k]) => k.startsWith(prefix)).map(([key, text]) => ({ key, value: JSON.parse(text) as unknown }));
-    },
-    async putMany(entries) {
-      const texts = entries.map((e) => [e.key, JSON.stringify(e.value)] as const);
-      for (const [key, text] of texts) data.set(key, text);
-    },
-  };
-}

@@ -27,8 +27,10 @@ import { createJsforceClient, jsforceTokenRequester } from './jsforce-client.js'
 import { OpenJobs } from './open-jobs.js';
 import { catalogOf, loadPackageVersions, releasedVersion, type PackageVersionInfo } from './package-versions.js';
 import { pollRequests, type KnownRequest, type PollContext, type RequestCache } from './poll-jobs.js';
-import { answerOf, isEmptyRequestRef, memoryStore, pushJournal, type PushRecord } from './push-journal.js';
-import { defaultRetryPolicy, sleepReal, type RetryPolicy } from './retry-policy.js';
+import { answerOf, isEmptyRequestRef, pushJournal, type PushRecord } from './push-journal.js';
+import { memoryStateStore } from '../memory-state-store.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { sleepReal } from '../../util/clock.js';
 import { SalesforceApiError, type SalesforceClient } from './salesforce-client.js';
 import { salesforceSettings } from './settings.js';
 import { dateTimeLiteral, forEachPage, id15, idList, isSalesforceId } from './soql.js';
@@ -84,7 +86,7 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.bulkPollDelaysMs ? { bulkPollDelaysMs: options.bulkPollDelaysMs } : {}),
     });
-  const journal = pushJournal(ctx.state ?? memoryStore(), name);
+  const journal = pushJournal(ctx.state ?? memoryStateStore(), name);
   const index = new SubscriberIndex();
   const openJobs = new OpenJobs();
   const requests: RequestCache = new Map();

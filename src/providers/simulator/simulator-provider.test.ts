@@ -7,7 +7,7 @@ import { canPush, type ProviderStateStore } from '../provider.js';
 import type { PushRequest } from '../push-types.js';
 import { createProvider } from '../registry.js';
 import { installDurationMs } from './install-timing.js';
-import { memoryStateStore } from './memory-state-store.js';
+import { memoryStateStore } from '../memory-state-store.js';
 import { readPushCounters } from './push-counters.js';
 
 describeProviderContract('simulator with an in-memory state store', async () => simulatorFixture());

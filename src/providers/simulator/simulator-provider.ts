@@ -19,7 +19,7 @@ import { compileFailureRules } from './failure-rules.js';
 import { parseFleetFile } from './fleet-file.js';
 import { DEFAULT_INSTALL_SECONDS } from './install-timing.js';
 import { pollRequests, submitAnswer } from './job-views.js';
-import { memoryStateStore } from './memory-state-store.js';
+import { memoryStateStore } from '../memory-state-store.js';
 import { serialQueue } from './serial-queue.js';
 import { settleDueJobs } from './settle-jobs.js';
 import { createSimState, type SimState } from './sim-state.js';

@@ -4,7 +4,7 @@
  * restart. Values are copied through JSON on the way in and out, like a real store, so no
  * caller can change a stored record by holding on to an object.
  */
-import type { ProviderStateStore } from '../provider.js';
+import type { ProviderStateStore } from './provider.js';
 
 /** A ProviderStateStore held in a Map; `putMany` is atomic because it cannot fail halfway. */
 export function memoryStateStore(): ProviderStateStore {
