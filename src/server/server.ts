@@ -193,6 +193,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
+  // Idle keep-alive connections outlive clients' own idle timeouts (undici: 4 s, load balancers:
+  // 60 s), so a client never sends a request on a socket the server is closing ("other side
+  // closed" on a webhook POST). close() ends idle connections itself.
+  server.keepAliveTimeout = 65_000;
 
   return {
     metrics,

@@ -309,7 +309,10 @@ describe('pushfleet run with the http provider against pushfleet simulate, obser
     const signature = `sha256=${createHmac('sha256', HOOK_SECRET).update(body).digest('hex')}`;
     const post = (sig: string): Promise<Response> =>
       fetch(`${api}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': sig }, body });
-    expect((await post(signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).status).toBe(401);
+    const bad = await post(signature.replace(/.$/, (c) => (c === '0' ? '1' : '0'))).catch((err: unknown) => {
+      throw new Error(`webhook POST failed (${String(err)}); controller exit ${ctl.child.exitCode}; stderr:\n${ctl.stderr.slice(-15).join('\n')}`);
+    });
+    expect(bad.status).toBe(401);
     expect((await post(signature)).status).toBe(202);
 
     const done = await eventually('the rollout to complete', async () => {
