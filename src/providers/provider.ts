@@ -19,6 +19,22 @@ export interface ProviderContext {
   readonly state?: ProviderStateStore;
   /** Tenant-side package ids: Package manifest name -> provider id (`externalId`). */
   readonly packages?: ReadonlyMap<string, string>;
+  /**
+   * Told of every failed attempt of a platform call, including those the provider retries and
+   * recovers from, so faults show in events and metrics even when nothing fails in the end.
+   */
+  readonly onCallFailure?: (failure: CallFailure) => void;
+}
+
+/** One failed attempt of a provider's call to its platform. */
+export interface CallFailure {
+  /** e.g. `POST /push-requests`. */
+  readonly operation: string;
+  /** The ProviderError code (`provider-unavailable`, `provider-throttled`, ...). */
+  readonly code: string;
+  readonly message: string;
+  /** True when the provider tries again; false when the call gives up. */
+  readonly retrying: boolean;
 }
 
 /**

@@ -11,7 +11,11 @@ import { InputError } from '../util/errors.js';
 /** Factories by `Provider.spec.type`. Types without an implementation yet are absent. */
 export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
   simulator: createSimulatorProvider,
-  http: (ctx) => createHttpProvider(ctx),
+  http: (ctx) =>
+    createHttpProvider(ctx, {
+      onAttemptFailure: (f) =>
+        ctx.onCallFailure?.({ operation: `${f.method} ${f.path}`, code: f.error.code, message: f.error.message, retrying: f.retryInMs !== undefined }),
+    }),
   salesforce: (ctx) => createSalesforceProvider(ctx),
 };
 

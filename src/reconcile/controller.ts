@@ -95,7 +95,7 @@ export function createController(options: ControllerOptions): Controller {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
       const tracker = createRevisionTracker(source, store, log, () => clock.now());
-      const providers = createProviderCache(store, clock, options.env);
+      const providers = createProviderCache(store, clock, options.env, log);
       await source.start(wake);
       let everGood = false;
       let following = false;

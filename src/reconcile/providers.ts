@@ -5,7 +5,8 @@
 import { dirname, posix } from 'node:path';
 import type { DesiredState, PackageManifest } from '../manifest/types.js';
 import { createProvider } from '../providers/registry.js';
-import { canPush, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
+import { canPush, type CallFailure, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
+import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
 import { canonicalJson } from '../plan/rollout-id.js';
@@ -19,7 +20,7 @@ export interface ProviderSet {
 }
 
 /** Builds provider sets per revision, reusing providers whose manifest did not change. */
-export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>) {
+export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>, log?: Logger) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
   return {
@@ -32,7 +33,8 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
         let provider = cache.get(key);
         if (!provider) {
           const base = dirname(manifest.source.file);
-          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages });
+          const onCallFailure = callFailureRecorder(manifest.metadata.name, store, clock, log);
+          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure });
           cache.set(key, provider);
         }
         byName.set(manifest.metadata.name, provider);
@@ -48,6 +50,20 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
         },
       };
     },
+  };
+}
+
+/**
+ * Records a provider's retried call failures as `provider.retry` events (metrics count them).
+ * The provider calls back synchronously mid-request, so the write runs beside it; a failed write
+ * is only logged: it must never fail the provider's own retry.
+ */
+function callFailureRecorder(provider: string, store: Store, clock: Clock, log: Logger | undefined): (f: CallFailure) => void {
+  return (f) => {
+    if (!f.retrying) return; // a call that gives up surfaces as an error of its step (provider.error)
+    store
+      .appendEvents([{ at: clock.now(), type: 'provider.retry', message: `${f.operation} failed, retrying: ${f.message}`, data: { provider, code: f.code, operation: f.operation } }])
+      .catch((err: unknown) => log?.warn({ err: (err as Error).message }, 'could not record a provider retry'));
   };
 }
 

@@ -54,6 +54,12 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   });
   const passes = new Counter({ name: 'pushfleet_reconcile_passes_total', help: 'Reconcile passes run by this process.', registers });
   const providerErrors = new Counter({ name: 'pushfleet_provider_errors_total', help: 'Failed provider calls (whole requests: submit, poll).', labelNames: ['operation'], registers });
+  const providerRetries = new Counter({
+    name: 'pushfleet_provider_call_retries_total',
+    help: 'Provider call attempts that failed and were retried inside the provider (5xx, 429, timeouts, dropped connections), by error code.',
+    labelNames: ['code'],
+    registers,
+  });
   const jobErrors = new Counter({ name: 'pushfleet_job_errors_total', help: 'Failed job attempts by error type and outcome (retry or failed).', labelNames: ['error_type', 'outcome'], registers });
   const events = new Counter({ name: 'pushfleet_events_total', help: 'Events appended to the event log, by type.', labelNames: ['type'], registers });
 
@@ -67,6 +73,7 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
         afterSeq = e.seq;
         events.inc({ type: e.type });
         if (e.type === 'provider.error') providerErrors.inc({ operation: /^(\w+) failed/.exec(e.message)?.[1] ?? 'unknown' });
+        if (e.type === 'provider.retry') providerRetries.inc({ code: String(e.data?.code ?? 'unknown') });
         if (e.type === 'job.retry' || e.type === 'job.failed') {
           jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : 'failed' });
         }

@@ -332,6 +332,11 @@ describe('pushfleet run with the http provider against pushfleet simulate, obser
     expect(stats.pushes).toHaveLength(TENANTS);
     expect(stats.pushes.every((p) => p.count === 1)).toBe(true);
     expect(Object.values(stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The faults the provider retried away show in the events and the metrics.
+    const events = (await json<{ events: { type: string }[] }>('/api/v1/events?limit=1000')).events;
+    expect(events.some((e) => e.type === 'provider.retry')).toBe(true);
+    const metrics = await (await get('/metrics', null)).text();
+    expect(metrics).toMatch(/^pushfleet_provider_call_retries_total\{code="provider-[a-z]+"\} [1-9]\d*$/m);
   });
 
   it('sent the Notification webhooks', async () => {
