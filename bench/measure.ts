@@ -22,7 +22,7 @@ export interface Figure {
   readonly key: string;
   readonly label: string;
   readonly unit: string;
-  /** The figure of docs/design Targets it is judged against, if any. */
+  /** The target (the architecture's Targets table) it is judged against, if any. */
   readonly target?: Target;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Planner and loader benchmarks (docs/design Targets):
+ * Planner and loader benchmarks (the architecture's Targets table):
  *
  *   plan/plan-only       computePlan for 100,000 tenants x 3 packages over 50 time zones, with
  *                        maintenance windows, blackouts and a four-wave strategy; the
@@ -82,7 +82,8 @@ const planOnly: BenchCase = {
     {
       const fleet = generateFleet({ tenants: scaled(PLAN_TENANTS, scale), zones: ZONES });
       const repo: LoadedRepository = { documents: parsedDocuments(fleet.manifests), problems: [], files: new Map() };
-      inputs = { desired: mustState(repo), observed: fleet.snapshot };
+      // As a provider or `--observed FILE` delivers it: parsed JSON, not the generator's objects.
+      inputs = { desired: mustState(repo), observed: JSON.parse(JSON.stringify(fleet.snapshot)) as FleetSnapshot };
     }
     const { desired, observed } = inputs;
     const input = { desired, observed, now: NOW };
@@ -100,7 +101,7 @@ const validatePlan: BenchCase = {
     {
       const fleet = generateFleet({ tenants: scaled(PLAN_TENANTS, scale), zones: ZONES, fleetFile: 'fleet.json' });
       files = new Map([...fleet.files].filter(([path]) => path.endsWith('.yaml')));
-      observed = fleet.snapshot;
+      observed = JSON.parse(fleet.files.get('fleet.json')!) as FleetSnapshot;
     }
     return measureTwice(
       'validate-plan',
