@@ -9,6 +9,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { resolveSecret } from '../util/secret-ref.js';
 import type { EmailDelivery } from './deliveries.js';
 import type { SendOutcome } from './webhook.js';
+import { abortable } from '../util/abortable.js';
 
 /** Sends email deliveries. */
 export interface Mailer {
@@ -79,19 +80,3 @@ function classify(err: unknown): SendOutcome {
   return { ok: false, retryable: true, message };
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

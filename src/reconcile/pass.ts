@@ -7,6 +7,7 @@
  */
 import type { Plan } from '../plan/types.js';
 import { computePlan } from '../plan/compute-plan.js';
+import { directiveOfRollout } from '../plan/rollout-id.js';
 import { observeFleet } from '../providers/observe-fleet.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { PassContext } from './pass-context.js';
@@ -71,7 +72,7 @@ function settingsLookup(ctx: PassContext): (rolloutId: string) => ExecutionSetti
   return (rolloutId) => {
     const hit = cache.get(rolloutId);
     if (hit) return hit;
-    const directive = state.directives.get(rolloutId.slice(0, rolloutId.indexOf('/')));
+    const directive = state.directives.get(directiveOfRollout(rolloutId));
     const strategyName = directive?.spec.strategy ?? (directive ? state.packages.get(directive.spec.package)?.spec.defaults?.strategy : undefined);
     const strategy = strategyName ? state.strategies.get(strategyName)?.spec : undefined;
     const settings = directive ? executionSettings(strategy) : DEFAULT_SETTINGS;

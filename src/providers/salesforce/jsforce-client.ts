@@ -12,6 +12,7 @@ import type { TokenRequester, TokenSource } from './auth.js';
 import { parseCsv, writeCsv } from './csv.js';
 import { sleepReal } from '../../util/clock.js';
 import { SalesforceApiError, type BulkInsertResult, type QueryPage, type SalesforceClient, type SaveResult } from './salesforce-client.js';
+import { abortable } from '../../util/abortable.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -171,23 +172,6 @@ function transportError(cause: unknown, signal: AbortSignal): unknown {
   if (err?.name === 'AbortError' || /timeout|timed out/i.test(err?.message ?? ''))
     return new SalesforceApiError('TIMEOUT', 'the request timed out', undefined, { cause });
   return new SalesforceApiError('NETWORK', `network error: ${err?.code ?? err?.message ?? 'unknown'}`, undefined, { cause });
-}
-
-function abortable<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(promise).then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function stripQuery(path: string): string {
