@@ -81,6 +81,8 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
         state: 'created',
         idempotencyKey: `${job.id}:${job.attempts + 1}`,
         batchKey: undefined,
+        // The next attempt is a new push: its start (and so its jobTimeout) is counted afresh.
+        startedAt: undefined,
         requestRef: undefined,
         jobRef: undefined,
         notBefore,
