@@ -3,6 +3,7 @@
  * and the simulator provider, in virtual time: sleeps jump the clock, so days of windows,
  * bakes and backoffs pass in milliseconds.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,14 @@ import { openStore } from '../../src/store/open-store.js';
 import type { JobRecord, Store } from '../../src/store/store.js';
 import { openSource } from '../../src/source/open-source.js';
 import { virtualClock, type VirtualClock } from '../../src/util/clock.js';
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Release Engineer',
+  GIT_AUTHOR_EMAIL: 'release@vendor.example',
+  GIT_COMMITTER_NAME: 'Release Engineer',
+  GIT_COMMITTER_EMAIL: 'release@vendor.example',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 /** A controller under test and the things around it. */
 export interface Harness {
@@ -31,8 +40,10 @@ export interface Harness {
   runUntilSettled(options?: Partial<ControllerOptions> & { maxDays?: number }): Promise<void>;
   /** Runs exactly `n` passes (stopping the controller like SIGTERM after the last). */
   runPasses(n: number, options?: Partial<ControllerOptions>): Promise<void>;
-  /** Writes (or replaces) a manifest file. */
+  /** Writes (or replaces) a manifest file; with `git: true` also commits it. */
   write(file: string, text: string): void;
+  /** With `git: true`: the sha of the newest commit. */
+  head(): string;
   jobs(): Promise<readonly JobRecord[]>;
   close(): Promise<void>;
 }
@@ -41,15 +52,28 @@ export interface Harness {
 export async function controllerHarness(
   files: Record<string, string>,
   start: string,
-  storeOptions: { url?: string; schema?: string } = {},
+  storeOptions: { url?: string; schema?: string; git?: boolean } = {},
 ): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'pushfleet-ctl-'));
   const dir = join(root, 'manifests');
-  const write = (file: string, text: string): void => {
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const put = (file: string, text: string): void => {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text);
   };
-  for (const [file, text] of Object.entries(files)) write(file, text);
+  for (const [file, text] of Object.entries(files)) put(file, text);
+  if (storeOptions.git) {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'initial manifests');
+  }
+  const write = (file: string, text: string): void => {
+    put(file, text);
+    if (!storeOptions.git) return;
+    git('add', '-A');
+    git('commit', '-q', '-m', `change ${file}`);
+  };
   const clock = virtualClock(Date.parse(start));
   const store = await openStore(storeOptions.url ?? `sqlite:${join(root, 'state.db')}`, storeOptions.schema ? { schema: storeOptions.schema } : undefined);
   const log = pino({ level: process.env.PUSHFLEET_TEST_LOG ?? 'silent' });
@@ -87,6 +111,7 @@ export async function controllerHarness(
       };
       await run({ ...options, once: false, onPass }, stop);
     },
+    head: () => git('rev-parse', 'HEAD'),
     jobs: () => store.listJobs(),
     async close() {
       await store.close();
@@ -95,7 +120,10 @@ export async function controllerHarness(
   };
 
   async function run(options: Partial<ControllerOptions>, stop: AbortController): Promise<void> {
-    const source = openSource({ dir, debounceMs: 10 });
+    // A git source reads the repository's newest commit each run (a real clone and fetch).
+    const source = storeOptions.git
+      ? openSource({ repo: dir, branch: 'main', cacheDir: join(root, 'git-cache'), fetchIntervalMs: 0 })
+      : openSource({ dir, debounceMs: 10 });
     const controller = createController({
       source,
       store,
