@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
-import { BASE, desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, PROVIDER, desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
 import type { JobProgress, Plan, PlanItem, Progress } from './types.js';
 import { validatorFor } from '../manifest/schema-registry.js';
 import { rolloutId } from './rollout-id.js';
@@ -154,12 +154,7 @@ describe('directive resolution and statuses', () => {
   });
 
   it('orders patches after versions and reports them separately in JSON', () => {
-    const m = `
-apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec: { type: simulator, simulator: { fleet: fleet.yaml } }
----
+    const m = `${PROVIDER}---
 apiVersion: pushfleet.dev/v1
 kind: Package
 metadata: { name: analytics }
@@ -335,12 +330,7 @@ spec: { waves: [ { name: gold, selector: { matchLabels: { tier: gold } } } ] }
 });
 
 describe('dependencies', () => {
-  const m = `
-apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec: { type: simulator, simulator: { fleet: fleet.yaml } }
----
+  const m = `${PROVIDER}---
 apiVersion: pushfleet.dev/v1
 kind: Package
 metadata: { name: core }

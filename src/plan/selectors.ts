@@ -35,14 +35,10 @@ export function matchesSelector(selector: LabelSelector, labels: Readonly<Record
 }
 
 /**
- * Matches `tenants`, `selector` and `types` of a matcher (the `installed` range is the caller's,
- * since it needs the package's version order). A matcher with none of them matches everything.
+ * A matcher (`tenants`, `selector`, `types`; AND across fields, OR within lists) turned into a
+ * predicate once, with tenant lists as sets: the planner's hot path. The `installed` range is the
+ * caller's, since it needs the package's version order. An empty matcher matches everything.
  */
-export function matchesTenant(matcher: TenantMatcher, tenant: MatchableTenant): boolean {
-  return compileMatcher(matcher)(tenant);
-}
-
-/** A matcher turned into a predicate once, with tenant lists as sets: the planner's hot path. */
 export function compileMatcher(matcher: TenantMatcher): (tenant: MatchableTenant) => boolean {
   const ids = matcher.tenants ? new Set(matcher.tenants) : undefined;
   const types = matcher.types ? new Set<TenantType>(matcher.types) : undefined;

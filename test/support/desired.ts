@@ -44,13 +44,16 @@ export function fleet(tenants: readonly TenantSketch[]): FleetSnapshot {
   };
 }
 
-/** The standard Provider + Package header most planner tests start from. */
-export const BASE = `
+/** A simulator Provider named `fleet`, the first document of most test repositories. */
+export const PROVIDER = `
 apiVersion: pushfleet.dev/v1
 kind: Provider
 metadata: { name: fleet }
 spec: { type: simulator, simulator: { fleet: fleet.yaml } }
----
+`;
+
+/** The standard Provider + Package header most planner tests start from. */
+export const BASE = `${PROVIDER}---
 apiVersion: pushfleet.dev/v1
 kind: Package
 metadata: { name: billing }
