@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../src/manifest/snapshot.js';
 import type { TenantType } from '../src/manifest/types.js';
 import { packageRoot } from '../src/util/package-root.js';
+import { seededRandom as prng } from '../src/util/seeded-random.js';
 
 /** A JSON value as the emitter writes it; `undefined` members are skipped. */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -98,18 +99,6 @@ const ADJECTIVES = ['Northwind', 'Blue Harbor', 'Summit', 'Redwood', 'Silver Lak
 const NOUNS = ['Logistics', 'Foods', 'Health', 'Energy', 'Retail', 'Insurance', 'Analytics', 'Motors', 'Pharma', 'Telecom', 'Media', 'Capital', 'Airlines', 'Textiles', 'Robotics', 'Mining', 'Hotels', 'Software', 'Chemicals', 'Shipping'];
 const SUFFIX: Readonly<Record<string, string>> = { 'eu-central': 'GmbH', 'eu-west': 'Ltd', 'eu-north': 'AB', 'eu-south': 'S.p.A.', 'apac-au': 'Pty Ltd', 'apac-jp': 'K.K.', latam: 'S.A.', 'apac-in': 'Pvt Ltd' };
 const SANDBOX_KINDS = ['UAT', 'Full Copy', 'Dev', 'Partial Copy'];
-
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Index into cumulative weights (ascending, last = total). */
 function weighted(cumulative: readonly number[], r: number): number {

@@ -21,6 +21,7 @@
  * seeded PRNG in call order, so a single sequential client sees the same faults every run.
  */
 import { InputError } from '../util/errors.js';
+import { seededRandom as mulberry32 } from '../util/seeded-random.js';
 
 /** The kinds of fault. */
 export type FaultKind = '5xx' | '429' | 'delay' | 'drop';
@@ -137,14 +138,3 @@ export function createFaultInjector(spec: FaultSpec): FaultInjector {
   };
 }
 
-/** A small seeded PRNG (mulberry32): repeatable draws in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

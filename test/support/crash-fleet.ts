@@ -17,6 +17,7 @@ import { readPushCounters } from '../../src/providers/simulator/push-counters.js
 import { openStore } from '../../src/store/open-store.js';
 import type { EventRecord, JobRecord, Store } from '../../src/store/store.js';
 import { realClock } from '../../src/util/clock.js';
+import { seededRandom } from '../../src/util/seeded-random.js';
 
 /** Names the manifests use. */
 export const CRASH = {
@@ -100,16 +101,9 @@ spec: { package: ${CRASH.package}, version: "${CRASH.target}", strategy: staged 
   return { dir, dbPath, storeUrl: `sqlite:${dbPath}`, targeted, inSync };
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run is replayed with its printed seed. */
+/** A seeded PRNG, so a failing run is replayed with its printed seed. */
 export function prng(seed: number): { next(): number; int(lo: number, hi: number): number } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)) };
 }
 
