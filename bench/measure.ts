@@ -76,6 +76,35 @@ export function load1(): number {
   return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
+/** The machine-wide CPU counters of /proc/stat (Linux), in clock ticks; undefined elsewhere. */
+export interface CpuTicks {
+  readonly total: number;
+  readonly steal: number;
+}
+
+/** Reads the first `cpu` line of /proc/stat. */
+export function cpuTicks(): CpuTicks | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+    const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return undefined;
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The share of CPU time the hypervisor gave to other guests between two readings, in percent.
+ * On a shared virtual machine this, more than the load average, explains a slow run: CPU
+ * time itself inflates when the host is busy.
+ */
+export function stealPercent(before: CpuTicks | undefined, after: CpuTicks | undefined): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return Math.round(((after.steal - before.steal) / (after.total - before.total)) * 1000) / 10;
+}
+
 /** Median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

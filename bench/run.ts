@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { planBenchmark, validateBenchmark } from './plan.js';
 import { dispatchBenchmark } from './dispatch.js';
 import { reviewBenchmark } from './review.js';
-import { load1, machine, median, meets, type BenchCase, type Benchmark, type Figure, type Sample, type Target } from './measure.js';
+import { cpuTicks, load1, machine, median, meets, stealPercent, type BenchCase, type Benchmark, type Figure, type Sample, type Target } from './measure.js';
 
 const BENCHMARKS: readonly Benchmark[] = [planBenchmark, validateBenchmark, dispatchBenchmark, reviewBenchmark];
 const CASES: readonly BenchCase[] = BENCHMARKS.flatMap((b) => b.cases);
@@ -47,6 +47,8 @@ interface CaseResult {
   readonly runs: number;
   /** 1-minute load average before each run. */
   readonly load: readonly number[];
+  /** CPU steal time during each run, percent of all CPU time (Linux; empty elsewhere). */
+  readonly steal: readonly number[];
   readonly figures: readonly FigureResult[];
 }
 
@@ -85,16 +87,21 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const c of cases) {
     const samples: Sample[] = [];
     const load: number[] = [];
+    const steal: number[] = [];
     for (let i = 0; i < runs; i++) {
       if (maxLoad !== undefined) await waitForLoad(maxLoad);
       load.push(load1());
+      const ticks = cpuTicks();
       const sample = await runInChild(c.id, scale, values['cpu-prof']);
+      const stolen = stealPercent(ticks, cpuTicks());
+      if (stolen !== undefined) steal.push(stolen);
       samples.push(sample);
-      process.stderr.write(`  ${c.id} run ${i + 1}/${runs} (load ${load[load.length - 1]}): ${brief(c.figures, sample)}\n`);
+      const context = `load ${load[load.length - 1]}${stolen !== undefined ? `, steal ${stolen}%` : ''}`;
+      process.stderr.write(`  ${c.id} run ${i + 1}/${runs} (${context}): ${brief(c.figures, sample)}\n`);
     }
     // Targets hold for the full sizes only: a scaled run shows them without a verdict.
     const judged = scale === 1;
-    results.push({ id: c.id, title: c.title, runs, load, figures: c.figures.map((f) => summarize(f, samples, judged)).filter((f) => f.values.length > 0) });
+    results.push({ id: c.id, title: c.title, runs, load, steal, figures: c.figures.map((f) => summarize(f, samples, judged)).filter((f) => f.values.length > 0) });
   }
   process.stdout.write(table(results) + '\n');
   const report = { date: started.toISOString(), machine: host, scale, results };
@@ -194,6 +201,7 @@ function table(results: readonly CaseResult[]): string {
       ]);
     });
     rows.push(['', `load avg (1 min) per run: ${r.load.join(', ')}`, '', '', '', '', '', '']);
+    if (r.steal.length > 0) rows.push(['', `CPU steal % per run: ${r.steal.join(', ')}`, '', '', '', '', '', '']);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const numeric = new Set([2, 3, 4]);
