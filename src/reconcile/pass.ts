@@ -2,7 +2,8 @@
  * One reconcile pass (semantics.md section 7), level-triggered: re-read the revision, the
  * store and the fleet, plan, then act. Running it twice changes nothing the second time.
  *
- *   recover unsubmitted batches -> poll running jobs -> observe -> plan -> budgets
+ *   recover unsubmitted batches -> poll running jobs -> observe -> timed-out jobs the fleet
+ *   shows done -> plan -> budgets
  *   -> cancel unwanted jobs -> dispatch due items -> record rollouts and waves
  */
 import type { Plan } from '../plan/types.js';
@@ -14,6 +15,7 @@ import type { PassContext } from './pass-context.js';
 import { readStoreView } from './progress.js';
 import { recoverUnsubmitted, dispatchDue, type RolloutContext } from './dispatch.js';
 import { pollJobs } from './poll.js';
+import { recordLateSuccesses } from './late-success.js';
 import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
 import { recordRollouts } from './rollout-records.js';
@@ -45,6 +47,7 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   ctx.log.debug({ finished }, 'pass: observe');
   const snapshot = await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
   let view = await readStoreView(ctx.store);
+  if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store);
   const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, problems: ctx.revision.problems });
 
   ctx.log.debug({ summary: plan.summary }, 'pass: act');

@@ -7,6 +7,7 @@ import type { EventRecord, JobPatch, JobRecord } from '../store/store.js';
 import type { JobUpdate } from '../providers/push-types.js';
 import type { PassContext } from './pass-context.js';
 import { failurePatch } from './job-outcome.js';
+import { JOB_TIMEOUT } from './late-success.js';
 import { retryDelay, type ExecutionSettings } from './settings.js';
 
 const POLL_CHUNK = 100;
@@ -61,8 +62,9 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
   if (!update || update.status === 'pending' || update.status === 'running') {
     const since = startedAt ?? Math.max(job.submittedAt ?? job.createdAt, job.scheduledStart ?? 0);
     if (now - since > settings.jobTimeoutMs) {
-      const patch = failurePatch({ type: 'Timeout', message: `no result after ${Math.round(settings.jobTimeoutMs / 60_000)}m (jobTimeout)`, retryable: false }, now);
-      return { patch, event: { type: 'job.failed', message: `${job.tenant}: timed out`, data: { errorType: 'Timeout' } } };
+      const message = `no result after ${Math.round(settings.jobTimeoutMs / 60_000)}m (jobTimeout)`;
+      const patch = failurePatch({ ...JOB_TIMEOUT, message, retryable: false }, now);
+      return { patch, event: { type: 'job.failed', message: `${job.tenant}: timed out`, data: { errorType: JOB_TIMEOUT.type } } };
     }
     if (update?.status === 'running' && job.state !== 'running') return { patch: { state: 'running', startedAt: startedAt ?? now, updatedAt: now } };
     return undefined;

@@ -221,6 +221,33 @@ spec: { waves: [ { name: all } ], jobTimeout: 1h }
     expect(jobs[0]!.finishedAt! - jobs[0]!.submittedAt!).toBeLessThan(hour + 60_000);
   });
 
+  it('records a timed-out job as succeeded once the fleet shows its target installed', async () => {
+    const strategy = `apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: strict }
+spec: { waves: [ { name: all } ], jobTimeout: 1h }
+`;
+    h = await controllerHarness(
+      { 'm.yaml': baseManifests('installSeconds: [7200, 7200]'), 's.yaml': strategy, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: strict'), 'fleet.yaml': fleetFile(tenants(2)) },
+      START,
+    );
+    await h.runOnce();
+    expect((await h.jobs()).map((j) => j.state)).toEqual(['failed', 'failed']);
+    // The platform finishes the installs an hour after pushfleet gave up on them.
+    h.clock.advance(2 * hour);
+    await h.runOnce();
+    const jobs = await h.jobs();
+    expect(jobs.map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+    expect(h.passes.at(-1)!.plan.summary['in-sync']).toBe(2);
+    const late = (await h.store.listEvents()).filter((e) => e.type === 'job.succeeded');
+    expect(late.map((e) => e.data)).toEqual([
+      { late: true, errorType: 'Timeout' },
+      { late: true, errorType: 'Timeout' },
+    ]);
+    // Nothing was pushed again.
+    expect(jobs.every((j) => j.attempts === 1)).toBe(true);
+  });
+
   it('never exceeds maxInFlight', async () => {
     const strategy = `apiVersion: pushfleet.dev/v1
 kind: RolloutStrategy
