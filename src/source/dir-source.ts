@@ -7,6 +7,10 @@
  * during (or after) the read makes the next `current()` read again: a change is never lost, at
  * worst read twice. Nothing is cached before the watcher is ready or after it closed, since
  * changes could then go unreported.
+ *
+ * A folder has no history, so this source has no `revisionAt`: only the current content can be
+ * read, and a controller restarted while the folder is invalid has no good revision to act on
+ * until the folder is fixed.
  */
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';

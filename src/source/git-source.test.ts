@@ -217,6 +217,32 @@ describe('createGitSource', () => {
     expect(source.status().commit).toBe(sha);
   });
 
+  it('reads an older commit of the branch by id with revisionAt, from a fresh cache too', async () => {
+    const first = git(['rev-parse', 'HEAD']).trim();
+    const second = await commit({ 'manifests/app.yaml': 'a: 2\n' }, 'second', 1_700_000_600, 'Bob <bob@example.com>');
+    const source = open({ path: 'manifests' });
+    // Not even started: revisionAt fetches first, like current().
+    const older = await source.revisionAt(first, signal);
+    expect(older).toMatchObject({ id: first, author: 'Ada <ada@example.com>', time: 1_700_000_000_000, message: 'first', displayPrefix: 'manifests/' });
+    expect([...older!.files]).toEqual([['app.yaml', 'a: 1\n']]);
+    // Reading the past does not move what current() serves.
+    expect((await source.current(signal)).id).toBe(second);
+  });
+
+  it('answers undefined from revisionAt for a commit the cache lacks or an id that is no commit', async () => {
+    const first = git(['rev-parse', 'HEAD']).trim();
+    // Rewrite history before the cache ever fetched: the first commit is unreachable from the branch.
+    git(['commit', '-q', '--amend', '-m', 'rewritten'], 1_700_000_900);
+    const source = open();
+    await source.start(() => undefined);
+    expect(await source.revisionAt(first, signal)).toBeUndefined();
+    expect(await source.revisionAt('0'.repeat(40), signal)).toBeUndefined();
+    // Ids a git revision is never recorded under: a folder's, a branch name, an abbreviated sha.
+    for (const id of ['dir-0123456789ab', 'main', 'HEAD', first.slice(0, 12), `-${first.slice(1)}`]) {
+      expect(await source.revisionAt(id, signal), id).toBeUndefined();
+    }
+  });
+
   it('honors an aborted signal in current()', async () => {
     const source = open();
     await expect(source.current(AbortSignal.abort(new Error('stop')))).rejects.toThrow('stop');

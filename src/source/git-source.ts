@@ -9,7 +9,8 @@
  *   idle     --timer / refresh()-->   fetching (refreshes during a fetch share ONE follow-up)
  *   any      --close()-->             closed (timer cleared, running git killed)
  * A failed fetch is reported (onError, else log) and leaves head where it was, so the last
- * fetched commit keeps serving.
+ * fetched commit keeps serving. `revisionAt` reads an older commit from the cache (the fetched
+ * branch's history).
  */
 import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
@@ -20,6 +21,9 @@ import { coalesce } from './coalesce.js';
 import { fetchBranch, fetchedCommit, initCache } from './git-cache.js';
 import { readGitTree } from './git-tree.js';
 import { defaultGitCacheDir, redactCredentials, resolveRepo } from './repo-url.js';
+
+/** A full commit id (SHA-1 or SHA-256): the only kind of id a git revision is recorded under. */
+const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** Default background fetch interval: one minute. */
 export const DEFAULT_FETCH_INTERVAL_MS = 60_000;
@@ -62,6 +66,8 @@ export interface GitSourceStatus {
 /** A git source, with its cache folder and fetch status on top of `Source`. */
 export interface GitSource extends Source {
   readonly cacheDir: string;
+  /** Always there: the cache holds the fetched branch's history. */
+  revisionAt(id: string, signal: AbortSignal): Promise<Revision | undefined>;
   status(): GitSourceStatus;
 }
 
@@ -161,6 +167,11 @@ export function createGitSource(options: GitSourceOptions): GitSource {
     return firstFetch;
   }
 
+  async function readRevision(commit: string, signal: AbortSignal): Promise<Revision> {
+    const tree = await readGitTree(cacheDir, commit, path, '', signal);
+    return { id: tree.commit, author: tree.author, time: tree.time, message: tree.message, files: tree.files, displayPrefix };
+  }
+
   function notFetched(): Error {
     return lastError ?? new InputError('git-fetch', `branch "${branch}" of ${redactCredentials(fetchFrom)} has not been fetched`);
   }
@@ -196,18 +207,25 @@ export function createGitSource(options: GitSourceOptions): GitSource {
       const commit = head;
       if (commit === undefined) throw notFetched();
       if (cached?.id === commit) return cached;
-      const tree = await readGitTree(cacheDir, commit, path, '', signal);
-      const revision: Revision = {
-        id: tree.commit,
-        author: tree.author,
-        time: tree.time,
-        message: tree.message,
-        files: tree.files,
-        displayPrefix,
-      };
+      const revision = await readRevision(commit, signal);
       // A slower read of an older commit must not replace a newer cached one.
       if (head === commit) cached = revision;
       return revision;
+    },
+
+    async revisionAt(id: string, signal: AbortSignal): Promise<Revision | undefined> {
+      // A branch or tag name (or a folder's `dir-` id from an earlier setup) does not name one
+      // fixed tree; only a full commit id does.
+      if (!COMMIT_ID.test(id)) return undefined;
+      await untilAborted(ensureFetched(), signal);
+      if (head === undefined) throw notFetched();
+      return readRevision(id, signal).catch((err: unknown) => {
+        signal.throwIfAborted();
+        // A commit the cache lacks (history rewritten before this cache fetched it) is simply
+        // not available; any other failure is a real error.
+        if (err instanceof InputError && err.code === 'bad-ref') return undefined;
+        throw err;
+      });
     },
 
     async refresh(): Promise<void> {

@@ -27,6 +27,13 @@ export interface Source {
   start(onChange: () => void): Promise<void>;
   /** The current revision (cached per id; cheap to call on every pass). */
   current(signal: AbortSignal): Promise<Revision>;
+  /**
+   * Reads an earlier revision by its id, so a restarted controller can go back to the last good
+   * revision it recorded when the newest one is invalid. Undefined when the source does not have
+   * that revision (never fetched, rewritten history, an id of another kind of source). Absent
+   * when the source keeps no history: a folder only ever has its current content.
+   */
+  revisionAt?(id: string, signal: AbortSignal): Promise<Revision | undefined>;
   /** Asks for a fetch now (webhook, SIGHUP); resolves when it finished. No-op for a folder. */
   refresh(): Promise<void>;
   close(): Promise<void>;
