@@ -1,6 +1,8 @@
 /**
  * Turns source revisions into validated desired state. An invalid revision is never acted on:
  * the tracker keeps serving the last good one and reports the bad one (semantics.md section 7).
+ * "The last good one" survives a restart: a tracker that starts on an invalid revision goes back
+ * to the last valid revision recorded in the store, when the source can still read it.
  */
 import { posix } from 'node:path';
 import { parseRepositoryFiles } from '../manifest/load.js';
@@ -33,56 +35,131 @@ export interface RevisionTracker {
   current(signal: AbortSignal): Promise<RevisionStatus>;
 }
 
-/** Creates a tracker that validates each new revision once and records it in the store. */
+/**
+ * Creates a tracker that validates each new revision once and records it in the store. When it
+ * starts on an invalid revision, it serves the store's last valid one instead, if the source can
+ * still read it (`Source.revisionAt`) and it still validates.
+ */
 export function createRevisionTracker(source: Source, store: Store, log: Logger, now: () => number): RevisionTracker {
   let seenId: string | undefined;
   let status: RevisionStatus = {};
+  // Once something good was served, it is newer than anything the store could give back; so
+  // the store is asked only until the first good revision, and only until it answered.
+  let restoreSettled = false;
+
+  async function load(revision: Revision): Promise<RevisionStatus> {
+    const { files, report } = check(revision);
+    const valid = report.state !== undefined;
+    const known = await store.latestRevision();
+    if (known?.id !== revision.id) {
+      // The revision and its event in one transaction: a crash in between would record the
+      // revision (so a restart skips it as known) and lose revision.loaded for good.
+      await store.recordRevision(
+        {
+          id: revision.id,
+          author: revision.author,
+          time: revision.time,
+          message: revision.message,
+          loadedAt: now(),
+          valid,
+          problems: report.problems,
+        },
+        [
+          {
+            at: now(),
+            type: valid ? 'revision.loaded' : 'revision.invalid',
+            revision: revision.id,
+            message: valid ? `loaded revision ${revision.id}` : `revision ${revision.id} is invalid and ignored`,
+            data: { problems: errorsOf(report.problems).length, author: revision.author },
+          },
+        ],
+      );
+    }
+    if (report.state) {
+      log.info({ revision: revision.id, warnings: report.problems.length }, 'revision loaded');
+      return { good: goodRevision(revision, files, report.state, report.problems) };
+    }
+    log.warn({ revision: revision.id, problems: errorsOf(report.problems) }, 'revision invalid; keeping the last good one');
+    return { good: status.good, rejected: { id: revision.id, problems: report.problems } };
+  }
+
+  /**
+   * The store's last valid revision, read back from the source and validated again, when the
+   * tracker has nothing good of its own: the case of a controller restarted on an invalid HEAD.
+   * It was recorded (with its revision.loaded) when first seen, so it is not recorded again; one
+   * revision.restored event says the controller went back to it.
+   */
+  async function restore(head: string, signal: AbortSignal): Promise<GoodRevision | undefined> {
+    const last = await store.latestValidRevision();
+    if (!last || last.id === head) return undefined;
+    if (!source.revisionAt) {
+      log.warn({ revision: last.id, head, source: source.description }, 'cannot resume the last good revision: the source keeps no history');
+      return undefined;
+    }
+    const revision = await source.revisionAt(last.id, signal);
+    if (!revision) {
+      log.warn({ revision: last.id, head, source: source.description }, 'cannot resume the last good revision: the source no longer has it');
+      return undefined;
+    }
+    const { files, report } = check(revision);
+    if (!report.state) {
+      log.warn({ revision: last.id, head, problems: errorsOf(report.problems) }, 'cannot resume the last good revision: it no longer validates');
+      return undefined;
+    }
+    await store.appendEvents([
+      {
+        at: now(),
+        type: 'revision.restored',
+        revision: revision.id,
+        message: `resumed revision ${revision.id}: revision ${head} is invalid`,
+        data: { invalid: head, author: revision.author },
+      },
+    ]);
+    log.info({ revision: revision.id, head, warnings: report.problems.length }, 'resuming the last good revision; HEAD is invalid');
+    return goodRevision(revision, files, report.state, report.problems);
+  }
+
+  function check(revision: Revision) {
+    const files = new Map([...revision.files].map(([path, text]) => [revision.displayPrefix + path, text]));
+    const report = validateRepository(parseRepositoryFiles(files), { now: now(), revision: revision.id });
+    return { files, report };
+  }
+
   return {
     async current(signal) {
       const revision = await source.current(signal);
-      if (revision.id === seenId) return status;
-      seenId = revision.id;
-      const files = new Map([...revision.files].map(([path, text]) => [revision.displayPrefix + path, text]));
-      const report = validateRepository(parseRepositoryFiles(files), { now: now(), revision: revision.id });
-      const valid = report.state !== undefined;
-      const known = await store.latestRevision();
-      if (known?.id !== revision.id) {
-        // The revision and its event in one transaction: a crash in between would record the
-        // revision (so a restart skips it as known) and lose revision.loaded for good.
-        await store.recordRevision(
-          {
-            id: revision.id,
-            author: revision.author,
-            time: revision.time,
-            message: revision.message,
-            loadedAt: now(),
-            valid,
-            problems: report.problems,
-          },
-          [
-            {
-              at: now(),
-              type: valid ? 'revision.loaded' : 'revision.invalid',
-              revision: revision.id,
-              message: valid ? `loaded revision ${revision.id}` : `revision ${revision.id} is invalid and ignored`,
-              data: { problems: report.problems.filter((p) => p.severity === 'error').length, author: revision.author },
-            },
-          ],
-        );
+      if (revision.id !== seenId) {
+        seenId = revision.id;
+        status = await load(revision);
       }
-      if (report.state) {
-        log.info({ revision: revision.id, warnings: report.problems.length }, 'revision loaded');
-        const readFile = async (path: string): Promise<string> => {
-          const text = files.get(posix.normalize(path));
-          if (text === undefined) throw new Error(`file ${path} is not in revision ${revision.id}`);
-          return text;
-        };
-        status = { good: { revision, state: report.state, problems: report.problems, readFile } };
-      } else {
-        log.warn({ revision: revision.id, problems: report.problems.filter((p) => p.severity === 'error') }, 'revision invalid; keeping the last good one');
-        status = { good: status.good, rejected: { id: revision.id, problems: report.problems } };
+      if (status.good) restoreSettled = true;
+      if (!restoreSettled && status.rejected) {
+        const rejected = status.rejected;
+        try {
+          const good = await restore(rejected.id, signal);
+          restoreSettled = true;
+          if (good) status = { good, rejected };
+        } catch (err) {
+          signal.throwIfAborted();
+          // Not settled: the next pass asks again. Meanwhile the pass acts on nothing, as
+          // without a good revision to go back to.
+          log.warn({ err: (err as Error).message, head: rejected.id }, 'could not resume the last good revision');
+        }
       }
       return status;
     },
   };
+}
+
+function goodRevision(revision: Revision, files: ReadonlyMap<string, string>, state: DesiredState, problems: readonly Problem[]): GoodRevision {
+  const readFile = async (path: string): Promise<string> => {
+    const text = files.get(posix.normalize(path));
+    if (text === undefined) throw new Error(`file ${path} is not in revision ${revision.id}`);
+    return text;
+  };
+  return { revision, state, problems, readFile };
+}
+
+function errorsOf(problems: readonly Problem[]): readonly Problem[] {
+  return problems.filter((p) => p.severity === 'error');
 }

@@ -134,9 +134,9 @@ export type JobPatch = Partial<
 export interface EventRecord {
   readonly seq: number;
   readonly at: number;
-  /** e.g. revision.loaded, revision.invalid, rollout.started, wave.started, wave.completed,
-   *  rollout.completed, rollout.halted, job.created, job.submitted, job.succeeded, job.failed,
-   *  job.retry, job.canceled. */
+  /** e.g. revision.loaded, revision.invalid, revision.restored, rollout.started, wave.started,
+   *  wave.completed, rollout.completed, rollout.halted, job.created, job.submitted, job.succeeded,
+   *  job.failed, job.retry, job.canceled. */
   readonly type: string;
   readonly message: string;
   readonly rolloutId?: string;

@@ -286,6 +286,21 @@ spec: { waves: [ { name: all } ], maxInFlight: 3 }
     expect(h.passes.at(-1)!.plan.summary['in-sync']).toBe(4);
   });
 
+  it('restarted on an invalid folder, acts on nothing: a folder keeps no earlier revision to go back to', async () => {
+    h = await controllerHarness(
+      { 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0', 'upgradeAfter: 2026-11-21T13:00:00Z'), 'fleet.yaml': fleetFile(tenants(3)) },
+      START,
+    );
+    await h.runOnce();
+    const passes = h.passes.length;
+    h.write('d.yaml', directive('billing-default', '2.5.0', 'strategy: missing-strategy'));
+    h.clock.set(Date.parse('2026-11-21T13:01:00Z'));
+    await h.runOnce();
+    expect(h.passes).toHaveLength(passes);
+    expect(await h.jobs()).toHaveLength(0);
+    expect((await h.store.listEvents({ limit: 100 })).map((e) => e.type)).toEqual(['revision.loaded', 'revision.invalid']);
+  });
+
   it('ignores an invalid revision and keeps acting on the last good one', async () => {
     h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0'), 'fleet.yaml': fleetFile(tenants(3)) }, START);
     await h.runOnce();
