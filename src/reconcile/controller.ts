@@ -59,6 +59,11 @@ export interface Controller {
   run(stop: AbortSignal): Promise<boolean>;
   /** Wakes the loop now (webhook, SIGHUP). */
   wake(): void;
+  /**
+   * Whether this replica holds the leader lease now (it acquired it and it has not expired
+   * since, on this controller's clock). Always true on a store without a lease (SQLite).
+   */
+  isLeader(): boolean;
 }
 
 /** Creates the controller. */
@@ -69,6 +74,8 @@ export function createController(options: ControllerOptions): Controller {
   const lookaheadMs = options.lookaheadMs ?? 15 * 60_000;
   const holder = options.leaseHolder ?? `${hostname()}:${process.pid}`;
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  // Until when the lease is ours, on the clock the store compares it with.
+  let leaseUntil = -Infinity;
   let wakeNow: AbortController | undefined;
   let pendingWake = false;
   const wake = (): void => {
@@ -91,6 +98,7 @@ export function createController(options: ControllerOptions): Controller {
 
   return {
     wake,
+    isLeader: () => !store.acquireLease || clock.now() < leaseUntil,
     async run(stop) {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
@@ -112,6 +120,7 @@ export function createController(options: ControllerOptions): Controller {
             await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
             continue;
           }
+          leaseUntil = now + leaseTtlMs;
           if (following) log.info({ holder }, 'lease acquired; leading');
           following = false;
           const started = performance.now();
