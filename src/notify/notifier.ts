@@ -5,6 +5,10 @@
  *
  * Loop (state machine of the durable state, notifier-state.ts):
  *
+ *   inactive   `active()` is false (this replica does not hold the leader lease): read, send and
+ *              write nothing, only look again at the next poll or wake(); once active, re-read
+ *              the state from the store (the leader may have moved it meanwhile) -> idle or
+ *              delivering. Checked before every step and every send.
  *   idle       no pending deliveries: read the events after the cursor (up to `batchSize`),
  *              compose their deliveries under the current Notification manifests, and save
  *              { cursor: last seq read, pending } in one write -> delivering; no new events
@@ -12,6 +16,10 @@
  *   delivering send every pending delivery (at most `concurrency` at once), each retried with
  *              exponential backoff and full jitter (Retry-After honored); a sent or given-up
  *              delivery leaves `pending` (saved) -> idle once none is left
+ *
+ * The state is one record per store, shared by every replica, so only the active notifier
+ * writes it: a follower never moves the cursor, and a new leader continues where the last one
+ * saved it (a delivery in flight when the lease moved may be sent by both).
  *
  * Aborting `signal` stops the loop between two steps or in a wait; what is pending stays
  * saved and is sent by the next start. A delivery given up (permanent failure, attempts
@@ -67,6 +75,11 @@ export interface NotifierOptions {
   readonly fromStart?: boolean;
   /** Default Math.random (backoff jitter). */
   readonly random?: () => number;
+  /**
+   * Whether this process may send now: the controller's `isLeader`, so that of several replicas
+   * on one store only the lease holder sends. Default: always (a single process).
+   */
+  readonly active?: () => boolean;
 }
 
 /** A running notifier. */
@@ -77,7 +90,8 @@ export interface Notifier {
   wake(): void;
   /**
    * Resolves once every event appended before the call is handled (its deliveries sent or given
-   * up); rejects after `timeoutMs` (default 30 s). For `run --once` before exiting, and for tests.
+   * up); rejects after `timeoutMs` (default 30 s), or while inactive (the leader sends them).
+   * For `run --once` before exiting, and for tests.
    */
   flush(timeoutMs?: number): Promise<void>;
 }
@@ -87,7 +101,7 @@ export const NOTIFICATION_FAILED = 'notification.failed';
 
 /**
  * Starts the notifier. Resolves once its cursor is fixed (so no event appended after this
- * resolves can be skipped); the loop then runs until `signal` aborts.
+ * resolves can be skipped), active or not; the loop then runs until `signal` aborts.
  */
 export async function startNotifier(options: NotifierOptions): Promise<Notifier> {
   const { store, signal } = options;
@@ -100,9 +114,16 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   const random = options.random ?? Math.random;
   const userAgent = `pushfleet/${packageVersion()}`;
   const mailer = createMailer({ env: options.env, timeoutMs });
+  const active = options.active ?? ((): boolean => true);
 
-  let state: NotifierState = (await loadNotifierState(store)) ?? { cursor: options.fromStart ? 0 : await latestEventSeq(store), pending: [] };
-  await saveNotifierState(store, state);
+  const saved = await loadNotifierState(store);
+  let state: NotifierState = saved ?? { cursor: options.fromStart ? 0 : await latestEventSeq(store), pending: [] };
+  // Every replica fixes the cursor on the first start (before any holds the lease, so the first
+  // pass's events are not skipped); an existing state is the leader's to write, not ours.
+  if (!saved) await saveNotifierState(store, state);
+  // False from the moment inactivity is seen until the loop re-reads the state: meanwhile another
+  // replica may have led and moved the stored state past the one in memory.
+  let current = true;
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -116,9 +137,17 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     // A failed write rejects its callers but not the writes queued after it.
     saving = saving.catch(() => undefined).then(() => {
       saveQueued = false;
+      // Having lost the lease, this state may be older than the new leader's: keep it unsaved.
+      if (!mayAct()) return;
       return saveNotifierState(store, state);
     });
     return saving;
+  }
+
+  /** Whether this replica may send and save now, with a state in memory that is still its own. */
+  function mayAct(): boolean {
+    if (!active()) current = false;
+    return current;
   }
 
   function wake(): void {
@@ -162,7 +191,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   async function deliverPending(): Promise<void> {
     const queue = [...state.pending];
     const worker = async (): Promise<void> => {
-      for (let d = queue.shift(); d; d = queue.shift()) await deliver(d);
+      for (let d = queue.shift(); d && mayAct(); d = queue.shift()) await deliver(d);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   }
@@ -170,6 +199,8 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   async function deliver(d: Delivery): Promise<void> {
     let attempts = d.attempts;
     for (;;) {
+      // Left pending: the leader sends it.
+      if (!mayAct()) return;
       const outcome = await sendOnce(d);
       if (outcome.ok) {
         log.info({ delivery: d.id, channel: d.kind, event: d.eventType, notification: d.notification }, 'notification sent');
@@ -193,8 +224,17 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
       await save();
       const wait = Math.min(retry.maxMs, outcome.retryAfterMs ?? Math.floor(random() * Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1))));
       log.warn({ ...fields, retryInMs: wait }, 'notification failed, retrying');
-      await sleep(wait, signal);
+      await backoff(wait);
     }
+  }
+
+  /**
+   * Waits `ms` (up to 5 min), looking at `active()` every poll meanwhile: a lease lost and taken
+   * back within one unobserved wait would leave a stale state in memory, written over the store's.
+   */
+  async function backoff(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (mayAct() && Date.now() < until) await sleep(Math.min(pollIntervalMs, until - Date.now()), signal);
   }
 
   function sendOnce(d: Delivery): Promise<SendOutcome> {
@@ -210,6 +250,16 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   async function loop(): Promise<void> {
     while (!signal.aborted) {
       try {
+        if (!active()) {
+          current = false;
+          await idle();
+          continue;
+        }
+        if (!current) {
+          state = (await loadNotifierState(store)) ?? state;
+          current = true;
+          log.info({ cursor: state.cursor, pending: state.pending.length }, 'notifier active; continuing from the stored cursor');
+        }
         if (state.pending.length > 0) await deliverPending();
         else if (!(await readEvents())) await idle();
       } catch (err) {
@@ -234,6 +284,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
       const deadline = Date.now() + flushTimeoutMs;
       while (state.cursor < target || state.pending.length > 0) {
         if (stopped) throw new Error('the notifier stopped before it caught up with the event log');
+        if (!active()) throw new Error('the notifier is inactive (this replica does not hold the lease); the leader sends the notifications');
         if (Date.now() > deadline) throw new Error(`the notifier did not catch up with event ${target} within ${flushTimeoutMs} ms`);
         wake();
         await new Promise((resolve) => setTimeout(resolve, 20));

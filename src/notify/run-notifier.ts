@@ -1,9 +1,10 @@
 /**
  * The notifier as `pushfleet run` uses it: started beside the controller, fed the desired state
  * of each pass, and stopped after the controller (flushing first for `--once` / `--until-settled`,
- * so a finite run exits only after its notifications went out). Three lines in run.ts:
+ * so a finite run exits only after its notifications went out). Every replica starts one; only
+ * the lease holder's sends (`active`). Three lines in run.ts:
  *
- *   const notifications = await startRunNotifier({ store, log, clock, env: io.env });
+ *   const notifications = await startRunNotifier({ store, log, clock, env: io.env, active: () => controller.isLeader() });
  *   onPass: (result, status) => { notifications.observe(status); ... }
  *   finally { await notifications.stop({ flush: finite }); await store.close(); }
  */
@@ -15,7 +16,10 @@ import { startNotifier, type NotifierOptions } from './notifier.js';
 export interface RunNotifier {
   /** Call after every pass: takes the pass's desired state and looks at the event log now. */
   observe(status: RevisionStatus): void;
-  /** Stops the loop; with `flush`, first waits (up to `flushTimeoutMs`, default 30 s) until every event so far is handled. */
+  /**
+   * Stops the loop; with `flush`, first waits (up to `flushTimeoutMs`, default 30 s) until every
+   * event so far is handled, unless this replica is not the leader (whose notifications they are).
+   */
   stop(options?: { readonly flush?: boolean; readonly flushTimeoutMs?: number }): Promise<void>;
 }
 
@@ -30,7 +34,7 @@ export async function startRunNotifier(options: Omit<NotifierOptions, 'desiredSt
       notifier.wake();
     },
     async stop(stopOptions = {}) {
-      if (stopOptions.flush && desired) {
+      if (stopOptions.flush && desired && (options.active?.() ?? true)) {
         await notifier.flush(stopOptions.flushTimeoutMs ?? 30_000).catch((err: unknown) => {
           options.log.warn({ err: (err as Error).message }, 'stopping with notifications not yet sent; the next start sends them');
         });

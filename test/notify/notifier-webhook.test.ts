@@ -12,6 +12,7 @@ import type { DesiredState } from '../../src/manifest/types.js';
 import { NOTIFICATION_FAILED, startNotifier, type Notifier, type NotifierOptions } from '../../src/notify/notifier.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/notify/webhook.js';
 import { startRunNotifier } from '../../src/notify/run-notifier.js';
+import { loadNotifierState } from '../../src/notify/notifier-state.js';
 import type { RevisionStatus } from '../../src/reconcile/revisions.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { NewEvent, Store } from '../../src/store/store.js';
@@ -175,6 +176,30 @@ describe('webhook notifications', () => {
     await second.notifier.flush();
     expect(receiver.calls.length).toBe(before + 1);
     expect(new Set(receiver.calls.map((c) => c.body.id)).size).toBe(1);
+  });
+
+  it('sends nothing while inactive, and once active continues from the cursor in the store', async () => {
+    const state = desired('rollout.started, rollout.completed');
+    let leading = false;
+    const follower = await start(state, { active: () => leading });
+    const stored = await loadNotifierState(store);
+    await store.appendEvents([event('rollout.started')]);
+    follower.notifier.wake();
+    // Many polls of the follower: none reads, sends or writes.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.calls).toHaveLength(0);
+    expect(await loadNotifierState(store)).toEqual(stored);
+    await expect(follower.notifier.flush()).rejects.toThrow(/inactive/);
+
+    // The lease holder's notifier sends it; then that replica dies and the follower leads.
+    const leader = await start(state);
+    await leader.notifier.flush();
+    leader.stop.abort();
+    await leader.notifier.done;
+    await store.appendEvents([event('rollout.completed', { data: { processed: 1, succeeded: 1, failed: 0 } })]);
+    leading = true;
+    await follower.notifier.flush();
+    expect(receiver.calls.map((c) => c.body.event.type)).toEqual(['rollout.started', 'rollout.completed']);
   });
 
   it('on the first start skips the history already in the log, unless fromStart', async () => {

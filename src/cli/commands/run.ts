@@ -102,8 +102,6 @@ Examples:
             io.err(`\x1b[2J\x1b[H${new Date(clock.now()).toISOString()}  ${source.description}\n\n${renderRolloutBoard(result.plan.rollouts, counts, new Map())}`);
           }
         : undefined;
-      // Notifications tail the store's event log beside the controller, never blocking a pass.
-      const notifications = await startRunNotifier({ store, log, clock, env: io.env });
       let http: RunningServer | undefined;
       const controller = createController({
         source,
@@ -123,6 +121,10 @@ Examples:
           await drawBoard?.(result);
         },
       });
+      // Notifications tail the store's event log beside the controller, never blocking a pass.
+      // Every replica starts its notifier now, fixing the cursor before the first pass, but only
+      // the lease holder sends: followers would send everything again.
+      const notifications = await startRunNotifier({ store, log, clock, env: io.env, active: () => controller.isLeader() });
       process.on('SIGHUP', () => {
         void source.refresh().then(() => controller.wake());
       });
