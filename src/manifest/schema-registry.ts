@@ -1,15 +1,20 @@
 /**
- * The JSON Schemas of schemas/, compiled once per process with ajv (draft 2020-12).
- * Callers get a validator per kind, for FleetSnapshot and for Plan.
+ * The JSON Schemas of schemas/ (draft 2020-12) as validators, one per kind, for FleetSnapshot,
+ * Plan and PlanDiff. A build precompiles them (dist/schemas/validators.cjs, see
+ * schema-codegen.ts); without a build, or when schemas/ changed since, they are compiled with
+ * ajv on first use, each schema only when asked for.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from '../util/package-root.js';
+import { newAjv, readSchemaFiles, schemaDigest } from './schema-ajv.js';
 
 /** The `$id` prefix every schema shares. */
 export const SCHEMA_BASE = 'https://pushfleet.dev/schemas/v1/';
+
+/** Where the build writes the precompiled validators, relative to the package root. */
+export const COMPILED_VALIDATORS = join('dist', 'schemas', 'validators.cjs');
 
 /** Schema file for each document kind; the file names are published for editors. */
 export const SCHEMA_FILES = {
@@ -31,29 +36,47 @@ export type SchemaName = keyof typeof SCHEMA_FILES;
 export type Validator = ValidateFunction;
 export type SchemaError = ErrorObject;
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-) => void;
-
-let registry: Ajv2020 | undefined;
-
-/** Every schema added to one ajv instance; each is compiled on first use only (compiling is the slow part). */
-function schemaRegistry(): Ajv2020 {
-  if (registry) return registry;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-  addFormats(ajv);
-  const dir = join(packageRoot(), 'schemas');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
-    ajv.addSchema(JSON.parse(readFileSync(join(dir, file), 'utf8')) as object);
-  }
-  registry = ajv;
-  return ajv;
+/** Validators by schema file name, and where they came from. */
+export interface SchemaLookup {
+  readonly precompiled: boolean;
+  validator(file: string): Validator | undefined;
 }
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Validators for the schemas in `schemasDir`: the module at `compiledPath` when it was built
+ * from exactly these schemas, else a fresh ajv.
+ */
+export function schemaLookup(schemasDir: string, compiledPath: string): SchemaLookup {
+  const files = readSchemaFiles(schemasDir);
+  const compiled = loadCompiled(compiledPath);
+  if (compiled && compiled.schemaDigest === schemaDigest(files)) {
+    return { precompiled: true, validator: (file) => compiled[file] as Validator | undefined };
+  }
+  const ajv = newAjv(files);
+  return { precompiled: false, validator: (file) => ajv.getSchema(SCHEMA_BASE + file) };
+}
+
+function loadCompiled(path: string): Record<string, unknown> | undefined {
+  try {
+    return require(path) as Record<string, unknown>;
+  } catch (err) {
+    // No build yet (tests on sources): compile at run time instead.
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+// Module-level on purpose: validators are immutable and process-wide, like the module cache
+// that holds their code; a lookup per caller would redo the slow part (reading, compiling).
+let lookup: SchemaLookup | undefined;
 
 /** The validator for a kind (or FleetSnapshot / Plan / PlanDiff); throws for an unknown name. */
 export function validatorFor(name: SchemaName): Validator {
-  const v = schemaRegistry().getSchema(SCHEMA_BASE + SCHEMA_FILES[name]);
+  const root = packageRoot();
+  lookup ??= schemaLookup(join(root, 'schemas'), join(root, COMPILED_VALIDATORS));
+  const v = lookup.validator(SCHEMA_FILES[name]);
   if (!v) throw new Error(`no schema ${SCHEMA_FILES[name]} in schemas/`);
   return v;
 }
