@@ -16,6 +16,19 @@ afterEach(async () => {
 const START = '2026-11-21T12:00:00Z';
 const hour = 3_600_000;
 
+/** Two tenants whose installs take 2h, under a strategy whose jobTimeout is 1h. */
+function slowInstallsWithTimeout(): Promise<Harness> {
+  const strategy = `apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: strict }
+spec: { waves: [ { name: all } ], jobTimeout: 1h }
+`;
+  return controllerHarness(
+    { 'm.yaml': baseManifests('installSeconds: [7200, 7200]'), 's.yaml': strategy, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: strict'), 'fleet.yaml': fleetFile(tenants(2)) },
+    START,
+  );
+}
+
 describe('controller', () => {
   it('upgrades every tenant exactly once and then stays quiet', async () => {
     h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0'), 'fleet.yaml': fleetFile(tenants(30)) }, START);
@@ -202,15 +215,7 @@ spec: { waves: [ { name: all } ], retry: { attempts: 1, backoff: 3h } }
   });
 
   it('fails jobs that run longer than jobTimeout', async () => {
-    const strategy = `apiVersion: pushfleet.dev/v1
-kind: RolloutStrategy
-metadata: { name: strict }
-spec: { waves: [ { name: all } ], jobTimeout: 1h }
-`;
-    h = await controllerHarness(
-      { 'm.yaml': baseManifests('installSeconds: [7200, 7200]'), 's.yaml': strategy, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: strict'), 'fleet.yaml': fleetFile(tenants(2)) },
-      START,
-    );
+    h = await slowInstallsWithTimeout();
     await h.runOnce();
     const jobs = await h.jobs();
     expect(jobs.map((j) => [j.state, j.errorType])).toEqual([
@@ -222,15 +227,7 @@ spec: { waves: [ { name: all } ], jobTimeout: 1h }
   });
 
   it('records a timed-out job as succeeded once the fleet shows its target installed', async () => {
-    const strategy = `apiVersion: pushfleet.dev/v1
-kind: RolloutStrategy
-metadata: { name: strict }
-spec: { waves: [ { name: all } ], jobTimeout: 1h }
-`;
-    h = await controllerHarness(
-      { 'm.yaml': baseManifests('installSeconds: [7200, 7200]'), 's.yaml': strategy, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: strict'), 'fleet.yaml': fleetFile(tenants(2)) },
-      START,
-    );
+    h = await slowInstallsWithTimeout();
     await h.runOnce();
     expect((await h.jobs()).map((j) => j.state)).toEqual(['failed', 'failed']);
     // The platform finishes the installs an hour after pushfleet gave up on them.
