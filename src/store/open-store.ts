@@ -3,7 +3,7 @@
  * `postgres://...` / `postgresql://...` (several replicas), migrated and ready. The only place
  * outside the store folders that knows which implementations exist.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Store } from './store.js';
 import { InputError, PushfleetError } from '../util/errors.js';
@@ -19,6 +19,11 @@ export interface OpenStoreOptions {
   readonly baseDir?: string;
   /** PostgreSQL schema holding every table, created by migrate; default the server's search_path. */
   readonly schema?: string;
+  /**
+   * For commands that only read (status, plan --store): a SQLite file that does not exist is an
+   * error instead of a new empty store, so a mistyped path is reported, not silently created.
+   */
+  readonly mustExist?: boolean;
 }
 
 const USAGE = `use sqlite:PATH (default ${DEFAULT_STORE_URL}) or postgres://USER@HOST:PORT/DATABASE`;
@@ -33,6 +38,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (url.startsWith('sqlite:')) {
     const path = sqlitePath(url.slice('sqlite:'.length));
     if (path === '') throw new InputError('bad-flag', `--store "${shown}" names no file; ${USAGE}`);
+    if (options.mustExist && path !== ':memory:' && !existsSync(resolve(options.baseDir ?? '.', path)))
+      throw new InputError('store-unavailable', `--store "${shown}": no store there (\`pushfleet run --store ${shown}\` creates it on its first start)`);
     store = attempt(shown, () => openSqlite(path, options.baseDir));
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     if (!URL.canParse(url)) throw new InputError('bad-flag', `--store "${shown}" is not a valid PostgreSQL URL; ${USAGE}`);

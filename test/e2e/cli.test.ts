@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuiltCli } from '../support/cli.js';
@@ -132,6 +132,15 @@ describe('pushfleet run, status and plan --store', () => {
     expect(plan.code, plan.stderr).toBe(0);
     // The simulator's fleet lives in the store: the pushed tenant is in sync now.
     expect(JSON.parse(plan.stdout).summary).toMatchObject({ upgrade: 0, 'in-sync': 2 });
+  });
+
+  it('reports a store file that does not exist instead of creating it', () => {
+    for (const args of [['status'], ['plan', 'good']]) {
+      const r = runBuiltCli([...args, '--store', 'sqlite:typo/state.db'], root);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('--store "sqlite:typo/state.db": no store there');
+      expect(existsSync(join(root, 'typo'))).toBe(false);
+    }
   });
 
   it('names the flag when the store URL is bad', () => {
