@@ -194,4 +194,20 @@ describe('createRevisionTracker', () => {
     expect(status.rejected?.id).not.toBe(good.good?.revision.id);
     expect((await store.listEvents({ limit: 100 })).map((e) => e.type)).toEqual(['revision.loaded', 'revision.invalid']);
   });
+
+  it('records a revision on the next pass when the store failed to record it', async () => {
+    const good = commit(GOOD);
+    // The store at the edge of a failure (a full disk, a dropped connection): one write fails.
+    let failures = 1;
+    const flaky: Store = Object.create(store, {
+      recordRevision: {
+        value: (...args: Parameters<Store['recordRevision']>) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : store.recordRevision(...args)),
+      },
+    }) as Store;
+    const tracked = createRevisionTracker(gitSource(), flaky, log, () => T0);
+    await expect(tracked.current(signal)).rejects.toThrow('disk full');
+    expect((await tracked.current(signal)).good?.revision.id).toBe(good);
+    expect(await store.latestRevision()).toMatchObject({ id: good, valid: true });
+    expect((await eventsOf('revision.loaded')).map((e) => e.revision)).toEqual([good]);
+  });
 });

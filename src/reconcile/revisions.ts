@@ -79,7 +79,8 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
       log.info({ revision: revision.id, warnings: report.problems.length }, 'revision loaded');
       return { good: goodRevision(revision, files, report.state, report.problems) };
     }
-    log.warn({ revision: revision.id, problems: errorsOf(report.problems) }, 'revision invalid; keeping the last good one');
+    const keeping = status.good ? 'revision invalid; keeping the last good one' : 'revision invalid; nothing to act on until a valid revision';
+    log.warn({ revision: revision.id, problems: errorsOf(report.problems) }, keeping);
     return { good: status.good, rejected: { id: revision.id, problems: report.problems } };
   }
 
@@ -129,8 +130,9 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
     async current(signal) {
       const revision = await source.current(signal);
       if (revision.id !== seenId) {
-        seenId = revision.id;
         status = await load(revision);
+        // Only once recorded: a store error above fails this pass, and the next one tries again.
+        seenId = revision.id;
       }
       if (status.good) restoreSettled = true;
       if (!restoreSettled && status.rejected) {
