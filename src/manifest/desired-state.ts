@@ -12,6 +12,7 @@ import type {
   ReleaseDirectiveManifest,
   RolloutStrategyManifest,
   TenantOverride,
+  TenantSpec,
 } from './types.js';
 import { error, type Problem, type SourcePosition } from './problem.js';
 import type { ValuePath } from './yaml-document.js';
@@ -39,10 +40,18 @@ export function buildDesiredState(
     return true;
   };
 
+  // Tenants are the 100k-entry kind: the map of tenants is its own first-seen index, and each
+  // entry finds its position itself, so no key string or closure is made per tenant.
+  const tenants = new Map<string, TenantOverride>();
+  const claimTenant = (t: TenantOverride): void => {
+    const prior = tenants.get(t.name);
+    if (prior) problems.push(error('duplicate-name', `Tenant "${t.name}" is defined twice (first at ${where(prior.source)})`, t.source));
+    else tenants.set(t.name, t);
+  };
+
   const providers = new Map<string, ProviderManifest>();
   const packages = new Map<string, PackageManifest>();
   const directives = new Map<string, ReleaseDirectiveManifest>();
-  const tenants = new Map<string, TenantOverride>();
   const policies = new Map<string, MaintenancePolicyManifest>();
   const strategies = new Map<string, RolloutStrategyManifest>();
   const notifications = new Map<string, NotificationManifest>();
@@ -70,42 +79,66 @@ export function buildDesiredState(
         break;
       case 'Tenant':
         // Tenant and TenantList entries share one namespace: a tenant is described once.
-        if (claim('Tenant', name, () => m.source))
-          tenants.set(
-            name,
-            withPositions({ ...m.spec, name, labels: m.metadata.labels ?? {} }, () => m.source, m.spec.maintenancePolicy, () =>
-              locate(m, ['spec', 'maintenancePolicy']),
-            ),
-          );
+        claimTenant(new LocatedTenant(m.spec, name, m.metadata.labels, { manifest: m, locate }));
         break;
-      case 'TenantList':
+      case 'TenantList': {
         if (!claim(m.kind, name, () => m.source)) break;
-        m.spec.tenants.forEach((t, i) => {
-          const at = (): SourcePosition => locate(m, ['spec', 'tenants', i, 'name']);
-          if (claim('Tenant', t.name, at))
-            tenants.set(
-              t.name,
-              withPositions({ ...t, labels: t.labels ?? {} }, at, t.maintenancePolicy, () => locate(m, ['spec', 'tenants', i, 'maintenancePolicy'])),
-            );
-        });
+        const entries = m.spec.tenants;
+        for (let i = 0; i < entries.length; i++) {
+          const t = entries[i]!;
+          claimTenant(new LocatedTenant(t, t.name, t.labels, { manifest: m, locate, index: i }));
+        }
         break;
+      }
     }
   }
   const state: DesiredState = { revision, providers, packages, directives, tenants, policies, strategies, notifications };
   return { state, problems };
 }
 
-/** Adds `source` (and `maintenancePolicySource`) as lazy getters: 100k tenants must not parse positions. */
-function withPositions(
-  tenant: Omit<TenantOverride, 'source' | 'maintenancePolicySource'>,
-  source: () => SourcePosition,
-  policy: string | undefined,
-  policySource: () => SourcePosition,
-): TenantOverride {
-  const out = { ...tenant } as TenantOverride;
-  Object.defineProperty(out, 'source', { get: source, enumerable: false });
-  if (policy !== undefined) Object.defineProperty(out, 'maintenancePolicySource', { get: policySource, enumerable: false });
-  return out;
+/** Where a tenant is written: a Tenant document, or entry `index` of a TenantList. */
+interface TenantOrigin {
+  readonly manifest: AnyManifest;
+  readonly locate: Locate;
+  readonly index?: number;
+}
+
+/**
+ * A tenant override whose positions are found only when asked (100k tenants must not parse
+ * positions). The origin is a private field, so the object shows, spreads and serializes as the
+ * plain override; `source` and `maintenancePolicySource` are getters on the prototype.
+ */
+class LocatedTenant implements TenantOverride {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  // `declare`: no own property unless the manifest sets it (a class field would be undefined).
+  declare readonly displayName?: string;
+  declare readonly type?: TenantSpec['type'];
+  declare readonly maintenancePolicy?: string;
+  declare readonly contact?: string;
+  readonly #origin: TenantOrigin;
+
+  constructor(spec: TenantSpec, name: string, labels: Readonly<Record<string, string>> | undefined, origin: TenantOrigin) {
+    this.name = name;
+    this.labels = labels ?? {};
+    // Only the fields the manifest sets: an override lists what git says, nothing more.
+    if (spec.displayName !== undefined) this.displayName = spec.displayName;
+    if (spec.type !== undefined) this.type = spec.type;
+    if (spec.maintenancePolicy !== undefined) this.maintenancePolicy = spec.maintenancePolicy;
+    if (spec.contact !== undefined) this.contact = spec.contact;
+    this.#origin = origin;
+  }
+
+  get source(): SourcePosition {
+    const { manifest, locate, index } = this.#origin;
+    return index === undefined ? manifest.source : locate(manifest, ['spec', 'tenants', index, 'name']);
+  }
+
+  get maintenancePolicySource(): SourcePosition | undefined {
+    if (this.maintenancePolicy === undefined) return undefined;
+    const { manifest, locate, index } = this.#origin;
+    return locate(manifest, index === undefined ? ['spec', 'maintenancePolicy'] : ['spec', 'tenants', index, 'maintenancePolicy']);
+  }
 }
 
 function where(p: SourcePosition): string {

@@ -23,7 +23,8 @@ export function checkPolicies(ctx: RuleContext): Problem[] {
   const defaults = [...ctx.state.policies.values()].filter((p) => p.spec.default === true);
   for (const p of defaults.slice(1))
     out.push(error('multiple-default-policies', `more than one default MaintenancePolicy: ${defaults.map((d) => d.metadata.name).join(', ')}`, ctx.locate(p, ['spec', 'default'])));
-  out.push(...checkDeadlineRoom(ctx, sound.filter((p) => inUse(ctx, p))));
+  const named = namedPolicies(ctx);
+  out.push(...checkDeadlineRoom(ctx, sound.filter((p) => inUse(p, named))));
   return out;
 }
 
@@ -47,9 +48,15 @@ function checkPolicy(ctx: RuleContext, p: MaintenancePolicyManifest): Problem[] 
  * True when the policy can apply to some tenant (semantics.md section 3): a Tenant names it, it
  * has `appliesTo`, or it is the default. Only policies in use can make a deadline too close.
  */
-function inUse(ctx: RuleContext, p: MaintenancePolicyManifest): boolean {
-  if (p.spec.default === true || p.spec.appliesTo !== undefined) return true;
-  return [...ctx.state.tenants.values()].some((t) => t.maintenancePolicy === p.metadata.name);
+function inUse(p: MaintenancePolicyManifest, named: ReadonlySet<string>): boolean {
+  return p.spec.default === true || p.spec.appliesTo !== undefined || named.has(p.metadata.name);
+}
+
+/** Policies some Tenant names: one walk over the tenants, not one per policy. */
+function namedPolicies(ctx: RuleContext): Set<string> {
+  const named = new Set<string>();
+  for (const t of ctx.state.tenants.values()) if (t.maintenancePolicy !== undefined) named.add(t.maintenancePolicy);
+  return named;
 }
 
 function checkDeadlineRoom(ctx: RuleContext, policies: readonly MaintenancePolicyManifest[]): Problem[] {
