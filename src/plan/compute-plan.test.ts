@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
 import { BASE, PROVIDER, desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
@@ -281,6 +282,16 @@ spec:
     const canary = (p: Plan): string[] => p.items.filter((i) => i.wave === 'canary').map((i) => i.tenant);
     expect(canary(a)).toHaveLength(2); // ceil(50% of 4)
     expect(canary(b)).toEqual(canary(a));
+  });
+
+  it('samples by SHA-256 of "<directive>/<tenant>" (semantics.md section 4), the smallest digests first', () => {
+    const digest = (id: string): string => createHash('sha256').update(`billing-default/${id}`).digest('hex');
+    const expected = ['p1', 'p2', 'p3', 'p4'].sort((x, y) => (digest(x) < digest(y) ? -1 : 1)).slice(0, 2);
+    const canary = plan(staged(), tenants).items.filter((i) => i.wave === 'canary').map((i) => i.tenant);
+    expect([...canary].sort()).toEqual([...expected].sort());
+    // The rest, in snapshot order, fall through to the next wave.
+    const everyone = plan(staged(), tenants).items.filter((i) => i.wave === 'everyone').map((i) => i.tenant);
+    expect(everyone).toEqual(['p1', 'p2', 'p3', 'p4'].filter((id) => !expected.includes(id)));
   });
 
   it('advances after completion, bakes, then waits for approval', () => {

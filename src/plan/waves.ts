@@ -35,10 +35,10 @@ export function assignWaves(directive: CompiledDirective, members: readonly Draf
     let taken = eligible;
     if (wave.percent !== undefined) {
       const count = Math.ceil((wave.percent / 100) * eligible.length);
-      taken = stableSample(directive.name, eligible, count);
-      if (taken.length < eligible.length) {
-        const set = new Set(taken);
-        rest = remaining.filter((d) => !set.has(d));
+      const chosen = stableSample(directive.name, eligible, count);
+      if (chosen.length < eligible.length) {
+        taken = chosen.map((i) => eligible[i]!);
+        rest = withoutChosen(remaining, eligible, chosen);
       }
     }
     remaining = rest;
@@ -56,9 +56,29 @@ const sha256Key: (text: string) => string =
     ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'latin1'): string }).hash('sha256', text, 'latin1')
     : (text) => createHash('sha256').update(text).digest('binary');
 
-/** The first `count` drafts ordered by SHA-256 of "<directive>/<tenant>": the same sample every time. */
-function stableSample(directive: string, drafts: readonly Draft[], count: number): Draft[] {
-  if (count >= drafts.length) return [...drafts];
+/**
+ * `remaining` without the chosen entries of `eligible`, in order. `eligible` is a subsequence of
+ * `remaining`, so one walk with a cursor into it finds them, with no Set of 100k drafts.
+ */
+function withoutChosen(remaining: readonly Draft[], eligible: readonly Draft[], chosen: readonly number[]): Draft[] {
+  const isChosen = new Uint8Array(eligible.length);
+  for (const i of chosen) isChosen[i] = 1;
+  const rest: Draft[] = [];
+  let e = 0;
+  for (const d of remaining) {
+    if (e < eligible.length && eligible[e] === d) {
+      if (isChosen[e++] === 0) rest.push(d);
+    } else rest.push(d);
+  }
+  return rest;
+}
+
+/**
+ * Indices into `drafts` of the first `count` drafts ordered by SHA-256 of "<directive>/<tenant>":
+ * the same sample every time.
+ */
+function stableSample(directive: string, drafts: readonly Draft[], count: number): number[] {
+  if (count >= drafts.length) return drafts.map((_, i) => i);
   const prefix = `${directive}/`;
   const keys = drafts.map((d) => sha256Key(prefix + d.tenant.id));
   // Ties (never seen: a tenant is hashed once per directive) fall back to draft order, as a stable sort would.
@@ -66,8 +86,7 @@ function stableSample(directive: string, drafts: readonly Draft[], count: number
   const order = drafts.map((_, i) => i);
   // A canary of 5% needs the smallest few keys in order, not all 100k sorted.
   selectSmallest(order, count, before);
-  const chosen = order.slice(0, count).sort(before);
-  return chosen.map((i) => drafts[i]!);
+  return order.slice(0, count).sort(before);
 }
 
 /** Reorders `list` so that its first `k` entries are its `k` smallest under `compare` (quickselect; k < length). */
