@@ -105,59 +105,63 @@ export function createController(options: ControllerOptions): Controller {
       const tracker = createRevisionTracker(source, store, log, () => clock.now());
       const providers = createProviderCache(store, clock, options.env, log);
       await source.start(wake);
-      let everGood = false;
-      let following = false;
-      while (!stop.aborted) {
-        const now = clock.now();
-        let at = now + idleIntervalMs;
-        let quiet = false;
-        let settled = false;
-        try {
-          if (store.acquireLease && !(await store.acquireLease(holder, leaseTtlMs, now))) {
-            // Another replica leads; look again before its lease could expire.
-            if (!following) log.info({ holder }, 'another replica holds the lease; following');
-            following = true;
-            await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
-            continue;
+      // Every way out closes the source: a folder watch left open keeps the process alive.
+      try {
+        let everGood = false;
+        let following = false;
+        while (!stop.aborted) {
+          const now = clock.now();
+          let at = now + idleIntervalMs;
+          let quiet = false;
+          let settled = false;
+          try {
+            if (store.acquireLease && !(await store.acquireLease(holder, leaseTtlMs, now))) {
+              // Another replica leads; look again before its lease could expire.
+              if (!following) log.info({ holder }, 'another replica holds the lease; following');
+              following = true;
+              await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
+              continue;
+            }
+            leaseUntil = now + leaseTtlMs;
+            if (following) log.info({ holder }, 'lease acquired; leading');
+            following = false;
+            const started = performance.now();
+            const status = await tracker.current(passSignal);
+            if (!status.good) {
+              log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
+              if (options.once) return false;
+            } else {
+              everGood = true;
+              const result = await runPass({
+                store,
+                log,
+                providers: providers.forState(status.good.state, status.good.readFile),
+                revision: status.good,
+                now,
+                signal: passSignal,
+                maxBatch: options.maxBatch ?? 2_000,
+                lookaheadMs,
+              });
+              const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });
+              at = wakeInfo.at;
+              quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
+              settled = isSettled(result);
+              await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
+              await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
+            }
+          } catch (err) {
+            log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');
+            at = now + pollIntervalMs;
           }
-          leaseUntil = now + leaseTtlMs;
-          if (following) log.info({ holder }, 'lease acquired; leading');
-          following = false;
-          const started = performance.now();
-          const status = await tracker.current(passSignal);
-          if (!status.good) {
-            log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
-            if (options.once) return false;
-          } else {
-            everGood = true;
-            const result = await runPass({
-              store,
-              log,
-              providers: providers.forState(status.good.state, status.good.readFile),
-              revision: status.good,
-              now,
-              signal: passSignal,
-              maxBatch: options.maxBatch ?? 2_000,
-              lookaheadMs,
-            });
-            const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });
-            at = wakeInfo.at;
-            quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
-            settled = isSettled(result);
-            await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
-            await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
-          }
-        } catch (err) {
-          log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');
-          at = now + pollIntervalMs;
+          if ((options.once && quiet) || (options.untilSettled && settled)) break;
+          // A leader renews its lease every pass, so it must not sleep through half of it.
+          if (store.acquireLease) at = Math.min(at, now + leaseTtlMs / 2);
+          await sleepUntil(at, stop);
         }
-        if ((options.once && quiet) || (options.untilSettled && settled)) break;
-        // A leader renews its lease every pass, so it must not sleep through half of it.
-        if (store.acquireLease) at = Math.min(at, now + leaseTtlMs / 2);
-        await sleepUntil(at, stop);
+        return everGood;
+      } finally {
+        await source.close();
       }
-      await source.close();
-      return everGood;
     },
   };
 }
