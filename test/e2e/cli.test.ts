@@ -143,6 +143,34 @@ describe('pushfleet run, status and plan --store', () => {
     }
   });
 
+  it('resumes a --clock-speed demo from the newest instant its store recorded', () => {
+    const dir = repo('demo', { 'manifests.yaml': BASE + DIRECTIVE, 'fleet.yaml': FLEET });
+    const store = `sqlite:${join(root, 'demo.db')}`;
+    const demo = ['run', '--dir', 'demo', '--store', store, '--once', '--clock-speed', '28800', '--poll-interval', '1s', '--log-level', 'warn'];
+    const newest = (): number => {
+      const status = runBuiltCli(['status', '--store', store, '--output', 'json'], root);
+      return Math.max(...JSON.parse(status.stdout).recentEvents.map((e: { at: string }) => Date.parse(e.at)));
+    };
+    expect(runBuiltCli(demo, root).code).toBe(0);
+    const firstLife = newest();
+    // At 28,800x the first life ran hours ahead of the real clock.
+    expect(firstLife).toBeGreaterThan(Date.now() + 60 * 60_000);
+    // A new revision: its revision.loaded event is stamped by the second life's clock.
+    writeFileSync(join(dir, 'manifests.yaml'), BASE + DIRECTIVE.replace('name: billing-default', 'name: billing-default, labels: { team: billing }'));
+    expect(runBuiltCli(demo, root).code).toBe(0);
+    const loaded = JSON.parse(runBuiltCli(['status', '--store', store, '--output', 'json'], root).stdout).recentEvents.filter(
+      (e: { type: string }) => e.type === 'revision.loaded',
+    );
+    expect(Math.max(...loaded.map((e: { at: string }) => Date.parse(e.at)))).toBeGreaterThanOrEqual(firstLife);
+  });
+
+  it('run --once on invalid manifests exits 1 at once, the folder watch closed', () => {
+    // A process that hangs is killed by runBuiltCli's timeout and has no exit code.
+    const r = runBuiltCli(['run', '--dir', 'bad', '--store', `sqlite:${join(root, 'bad.db')}`, '--once', '--log-level', 'silent'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no valid revision of the manifests');
+  });
+
   it('names the flag when the store URL is bad', () => {
     const r = runBuiltCli(['status', '--store', 'mysql://nope'], root);
     expect(r.code).toBe(1);

@@ -4,7 +4,7 @@ import type { CommandRuntime } from '../runtime.js';
 import { openSource } from '../../source/open-source.js';
 import { openStore } from '../../store/open-store.js';
 import { createController } from '../../reconcile/controller.js';
-import { acceleratedClock, realClock } from '../../util/clock.js';
+import { acceleratedClock, realClock, type WaitingClock } from '../../util/clock.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
 import { parseDuration } from '../../util/duration.js';
 import { InputError } from '../../util/errors.js';
@@ -14,6 +14,7 @@ import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
 import { startRunNotifier } from '../../notify/run-notifier.js';
+import type { Store } from '../../store/store.js';
 
 interface RunOptions {
   repo?: string;
@@ -49,7 +50,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', 'most tenants in one provider push request', '2000')
-    .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets)')
+    .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
     .option('--listen <addr>', 'HTTP API, metrics, webhook and dashboard: HOST:PORT, PORT (loopback) or off (default: 127.0.0.1:8080; off with --once/--until-settled)')
     .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
     .option('--webhook-secret-file <file>', 'verify POST /hooks/git signatures with this secret (default: $PUSHFLEET_WEBHOOK_SECRET when set)')
@@ -80,9 +81,9 @@ Examples:
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
-      const clock = speed ? acceleratedClock(speed) : realClock();
-      const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
       const store = await openStore(opts.store);
+      const clock = speed ? await demoClock(speed, store) : realClock();
+      const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
       const stop = new AbortController();
       const onSignal = (): void => {
         log.info({}, 'stopping after the current pass');
@@ -159,4 +160,14 @@ function duration(flag: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m`);
   return ms;
+}
+
+/**
+ * The accelerated clock of a `--clock-speed` demo, resumed from the newest instant its store
+ * recorded: a demo stopped at "December 4th" and started again the next real day continues from
+ * December 4th, instead of going back to today with bakes and jobs dated in its future.
+ */
+async function demoClock(speed: number, store: Store): Promise<WaitingClock> {
+  const [newest] = await store.listEvents({ newestFirst: true, limit: 1 });
+  return acceleratedClock(speed, Math.max(Date.now(), newest?.at ?? 0));
 }
