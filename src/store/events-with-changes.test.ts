@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { sampleJob } from '../../test/support/store-contract.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import type { NewEvent, Store } from './store.js';
 import { StoreConflictError } from '../util/errors.js';
+import { dropSchemas } from '../../test/support/postgres.js';
 
 const T0 = Date.parse('2026-11-21T12:00:00Z');
 const root = mkdtempSync(join(tmpdir(), 'pushfleet-events-'));
@@ -23,11 +23,7 @@ let count = 0;
 
 afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
-  if (!pgUrl || pgSchemas.length === 0) return;
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  for (const schema of pgSchemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  await dropSchemas(pgUrl, pgSchemas);
 });
 
 const kinds: [string, () => Store][] = [['SQLite', () => openSqliteStore({ path: join(root, `store-${++count}.db`) })]];

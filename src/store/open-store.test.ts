@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STORE_URL, openStore } from './open-store.js';
 import { InputError } from '../util/errors.js';
+import { dropSchemas } from '../../test/support/postgres.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pushfleet-open-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -60,11 +61,7 @@ describe('openStore', () => {
       expect(await store.countJobs()).toEqual({});
     } finally {
       await store.close();
-      const pg = await import('pg');
-      const client = new pg.default.Client({ connectionString: pgUrl! });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
+      await dropSchemas(pgUrl, [schema]);
     }
   });
 });

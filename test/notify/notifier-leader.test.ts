@@ -7,7 +7,6 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRunNotifier, type RunNotifier } from '../../src/notify/run-notifier.js';
@@ -19,6 +18,7 @@ import type { Store } from '../../src/store/store.js';
 import { realClock } from '../../src/util/clock.js';
 import { baseManifests, directive, fleetFile, tenants } from '../reconcile/fixtures.js';
 import { startWebhookReceiver, type ReceivedCall, type WebhookReceiver } from './receivers.js';
+import { dropSchemas } from '../support/postgres.js';
 
 const url = process.env.PUSHFLEET_TEST_POSTGRES_URL;
 const SKIPPED = 'PUSHFLEET_TEST_POSTGRES_URL not set: notifier leader tests skipped';
@@ -42,13 +42,7 @@ let receiver: WebhookReceiver;
 let db: Store;
 let running: Replica[];
 
-afterAll(async () => {
-  if (!url) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropSchemas(url, [schema]));
 
 function writeManifests(version: string): void {
   writeFileSync(join(dir, 'm.yaml'), baseManifests('installSeconds: [0, 0]'));

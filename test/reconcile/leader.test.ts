@@ -3,21 +3,15 @@
  * over once the holder's lease expires (semantics.md section 7).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { controllerHarness } from '../support/controller-harness.js';
 import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
+import { dropSchemas } from '../support/postgres.js';
 
 const url = process.env.PUSHFLEET_TEST_POSTGRES_URL;
 const SKIPPED = 'PUSHFLEET_TEST_POSTGRES_URL not set: leader election tests skipped';
 const schema = `pushfleet_leader_${process.pid}_${Date.now().toString(36)}`;
 
-afterAll(async () => {
-  if (!url) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropSchemas(url, [schema]));
 
 describe.skipIf(!url)('leader lease on PostgreSQL', () => {
   it('acts only while holding the lease, and takes over after it expires', async () => {

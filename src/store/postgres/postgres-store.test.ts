@@ -4,6 +4,7 @@ import { describeStoreContract, sampleJob } from '../../../test/support/store-co
 import { createPostgresStore } from './postgres-store.js';
 import type { Store } from '../store.js';
 import { StoreConflictError } from '../../util/errors.js';
+import { dropSchemas } from '../../../test/support/postgres.js';
 
 const url = process.env.PUSHFLEET_TEST_POSTGRES_URL;
 const SKIPPED = 'PUSHFLEET_TEST_POSTGRES_URL not set: PostgreSQL store tests skipped';
@@ -23,13 +24,7 @@ async function makeStore(): Promise<Store> {
   return openInSchema(`pushfleet_test_${runId}_${++count}`);
 }
 
-afterAll(async () => {
-  if (!url || schemas.size === 0) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const schema of new Set(schemas.values())) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+afterAll(() => dropSchemas(url, schemas.values()));
 
 if (!url) {
   describe('PostgreSQL store', () => {
