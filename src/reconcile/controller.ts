@@ -14,6 +14,10 @@ import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { InputError } from '../util/errors.js';
+
+/** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
+const FINITE_RUN_ATTEMPTS = 3;
 
 /** Controller settings, resolved and frozen by the CLI. */
 export interface ControllerOptions {
@@ -55,7 +59,11 @@ export const STATUS_KEY = 'controller/status';
 
 /** A running controller. */
 export interface Controller {
-  /** Runs until `stop` aborts (or, with `once`, until quiet). Resolves false when no valid revision was ever found. */
+  /**
+   * Runs until `stop` aborts (or, with `once`, until quiet). Resolves false when no valid revision
+   * was ever found. A finite run (`once`, `untilSettled`) rejects with the error of a failed pass:
+   * at once for an InputError, after three failed passes in a row for anything else.
+   */
   run(stop: AbortSignal): Promise<boolean>;
   /** Wakes the loop now (webhook, SIGHUP). */
   wake(): void;
@@ -109,6 +117,7 @@ export function createController(options: ControllerOptions): Controller {
       try {
         let everGood = false;
         let following = false;
+        let failures = 0;
         while (!stop.aborted) {
           const now = clock.now();
           let at = now + idleIntervalMs;
@@ -148,9 +157,17 @@ export function createController(options: ControllerOptions): Controller {
               settled = isSettled(result);
               await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
+            failures = 0;
             }
           } catch (err) {
-            log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'reconcile pass failed');
+            failures++;
+            // A mistake the user must fix (a Provider that cannot be set up, a missing secret) is
+            // one line; anything else keeps its stack for whoever debugs it.
+            const e = err as Error;
+            log.error(err instanceof InputError ? { err: e.message, code: err.code } : { err: e.message, stack: e.stack }, 'reconcile pass failed');
+            // A finite run reports instead of retrying forever: at once for the user's mistake,
+            // after a few failed passes in a row for anything else (a provider that stays down).
+            if ((options.once || options.untilSettled) && (err instanceof InputError || failures >= FINITE_RUN_ATTEMPTS)) throw err;
             at = now + pollIntervalMs;
           }
           if ((options.once && quiet) || (options.untilSettled && settled)) break;

@@ -171,6 +171,13 @@ describe('pushfleet run, status and plan --store', () => {
     expect(r.stderr).toContain('no valid revision of the manifests');
   });
 
+  it('run --once reports a pass that cannot run in one line and exits 1, instead of retrying forever', () => {
+    repo('no-fleet-file', { 'manifests.yaml': (BASE + DIRECTIVE).replace('fleet: fleet.yaml', 'fleet: missing.yaml') });
+    const r = runBuiltCli(['run', '--dir', 'no-fleet-file', '--store', `sqlite:${join(root, 'no-fleet.db')}`, '--once', '--poll-interval', '1s', '--log-level', 'silent'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('pushfleet: Provider "fleet": cannot read simulator fleet file "missing.yaml"\n');
+  });
+
   it('names the flag when the store URL is bad', () => {
     const r = runBuiltCli(['status', '--store', 'mysql://nope'], root);
     expect(r.code).toBe(1);

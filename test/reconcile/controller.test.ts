@@ -245,6 +245,20 @@ spec: { waves: [ { name: all } ], retry: { attempts: 1, backoff: 3h } }
     expect(jobs.every((j) => j.attempts === 1)).toBe(true);
   });
 
+  it('a finite run gives up after three failed passes in a row and rejects with their error', async () => {
+    h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0'), 'fleet.yaml': fleetFile(tenants(2)) }, START);
+    let reads = 0;
+    // A store whose reads keep failing (a database that stays locked): not the user's mistake.
+    const failing = Object.create(h.store, {
+      listJobs: { value: () => (++reads, Promise.reject(new Error('database is locked'))) },
+    }) as typeof h.store;
+    await expect(h.runOnce({ store: failing })).rejects.toThrow('database is locked');
+    expect(reads).toBe(3);
+    // Nothing was half-done: the same run on the healthy store completes the rollout.
+    await h.runOnce();
+    expect((await h.jobs()).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('never exceeds maxInFlight', async () => {
     const strategy = `apiVersion: pushfleet.dev/v1
 kind: RolloutStrategy
