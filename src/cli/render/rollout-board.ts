@@ -28,7 +28,7 @@ export function renderRolloutBoard(rollouts: readonly PlanRollout[], jobs: Reado
     for (const w of r.waves) {
       const gate = w.approval ? (w.approved ? ' approved' : ' needs approval') : '';
       const when = w.state === 'baking' && w.bakeUntil ? ` until ${shortTime(w.bakeUntil)}` : w.firstStartAt && w.state === 'active' ? ` next start ${shortTime(w.firstStartAt)}` : '';
-      lines.push(`  ${w.name.padEnd(12)} ${progressBar(w.tenants - w.pending, w.tenants, 16)}  ${count(w.tenants)} tenants  ${w.state}${gate}${when}`);
+      lines.push(`  ${w.name.padEnd(12)} ${progressBar(w.tenants - w.pending, w.tenants, 16)}  ${count(w.tenants)} ${w.tenants === 1 ? 'tenant ' : 'tenants'}  ${w.state}${gate}${when}`);
     }
   }
   return lines.join('\n') + (lines.length ? '\n' : 'no rollouts\n');
