@@ -10,6 +10,12 @@ export interface CliIo {
 
 /** The process's own streams. */
 export function processIo(): CliIo {
+  // A reader that stopped reading (`pushfleet status --watch | head`) is not an error worth a
+  // stack trace: stop quietly, as other command-line tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

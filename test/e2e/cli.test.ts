@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuiltCli } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runBuiltCli } from '../support/cli.js';
 import { validatorFor } from '../../src/manifest/schema-registry.js';
 import { BASE } from '../support/desired.js';
 
@@ -127,6 +128,16 @@ describe('pushfleet run, status and plan --store', () => {
     const report = JSON.parse(status.stdout);
     expect(Object.values(report.jobs)).toEqual([{ succeeded: 1 }]);
     expect(report.recentEvents.map((e: { type: string }) => e.type)).toContain('rollout.completed');
+
+    // Not a terminal (and NO_COLOR): percentages, no bars.
+    const text = runBuiltCli(['status', '--store', store], root);
+    expect(text.stdout).toMatch(/^billing-default {2}billing -> 2\.4\.0 {2}100% {2}1 ok/m);
+    expect(text.stdout).not.toContain('[#');
+
+    // A reader that goes away (`status --watch | head -1`) ends the command quietly.
+    const watch = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status --watch --store ${store} | head -1`], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(watch.stdout).toMatch(/^last pass /);
+    expect(watch.stderr).toBe('');
 
     const plan = runBuiltCli(['plan', 'good', '--store', store, '--output', 'json'], root);
     expect(plan.code, plan.stderr).toBe(0);

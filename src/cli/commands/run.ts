@@ -143,7 +143,7 @@ Examples:
         });
         const ok = await controller.run(stop.signal);
         rt.exit(ok ? 0 : 1);
-        if (ok && (opts.once || opts.untilSettled)) io.out(renderStatus(await readStatus(store)));
+        if (ok && (opts.once || opts.untilSettled)) io.out(renderStatus(await readStatus(store), { bars: io.color }));
         if (!ok) io.err('pushfleet: no valid revision of the manifests; see the logged problems\n');
       } finally {
         process.off('SIGTERM', onSignal);

@@ -5,7 +5,7 @@ import { openStore } from '../../store/open-store.js';
 import { readStatus, type StatusReport } from '../../server/read-status.js';
 import { InputError } from '../../util/errors.js';
 import { parseOutput } from '../options.js';
-import { renderRolloutBoard } from '../render/rollout-board.js';
+import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { realClock } from '../../util/clock.js';
 
@@ -36,7 +36,7 @@ Examples:
         for (;;) {
           const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
-          else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report));
+          else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
           await realClock().sleep(2_000, rt.signal).catch(() => undefined);
           if (rt.signal.aborted) break;
@@ -70,14 +70,14 @@ async function fetchStatus(base: string, env: Readonly<Record<string, string | u
 }
 
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
-export function renderStatus(report: StatusReport): string {
+export function renderStatus(report: StatusReport, options: BoardOptions = {}): string {
   const c = report.controller;
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
     c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors); acting on ${c.revision}` : '',
   ].filter(Boolean);
-  const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)));
+  const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
   return `${head.join('\n')}\n\n${board}\nrecent events:\n${events.join('\n')}\n`;
 }

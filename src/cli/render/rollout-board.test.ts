@@ -40,6 +40,13 @@ describe('renderRolloutBoard', () => {
     expect(lines[3]).toMatch(/^ {2}everyone +\[#*\.+\] +10% {2}10 tenants {2}waiting$/);
   });
 
+  it('shows percentages without bars where bars are off (a pipe, NO_COLOR)', () => {
+    const text = renderRolloutBoard([rollout], new Map(), new Map(), { bars: false });
+    expect(text).not.toContain('[');
+    expect(text.split('\n')[0]).toBe('billing-gold  billing -> 2.5.0   18%  0 ok, 0 failed, 0 in flight  HALTED');
+    expect(text.split('\n')[2]).toBe('  everyone      10%  10 tenants  waiting');
+  });
+
   it('says so when there is nothing to show', () => {
     expect(renderRolloutBoard([], new Map(), new Map())).toBe('no rollouts\n');
   });

@@ -4,14 +4,26 @@
  */
 import type { PlanRollout } from '../../plan/types.js';
 import { formatVersion } from '../../plan/versions.js';
-import { progressBar } from './progress-bar.js';
+import { percentOnly, progressBar } from './progress-bar.js';
 import { count, shortTime } from './table.js';
 
 /** Job counts of a rollout, by state. */
 export type JobCounts = Readonly<Partial<Record<'created' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'canceled', number>>>;
 
+/** How the board is drawn. */
+export interface BoardOptions {
+  /** Progress bars (a terminal without NO_COLOR); otherwise percentages only. Default true. */
+  readonly bars?: boolean;
+}
+
 /** Renders rollouts with per-wave bars; `jobs` gives job counts per rollout id. */
-export function renderRolloutBoard(rollouts: readonly PlanRollout[], jobs: ReadonlyMap<string, JobCounts>, halts: ReadonlyMap<string, string>): string {
+export function renderRolloutBoard(
+  rollouts: readonly PlanRollout[],
+  jobs: ReadonlyMap<string, JobCounts>,
+  halts: ReadonlyMap<string, string>,
+  options: BoardOptions = {},
+): string {
+  const bar = options.bars === false ? percentOnly : progressBar;
   const lines: string[] = [];
   for (const r of rollouts) {
     const c = jobs.get(r.id) ?? {};
@@ -20,7 +32,7 @@ export function renderRolloutBoard(rollouts: readonly PlanRollout[], jobs: Reado
     const pending = r.waves.reduce((n, w) => n + w.pending, 0);
     const flags = [r.suspended ? 'SUSPENDED' : '', halts.has(r.id) || r.halted ? 'HALTED' : ''].filter(Boolean).join(' ');
     lines.push(
-      `${r.directive}  ${r.package} -> ${formatVersion(r)}  ${progressBar(tenants - pending, tenants)}  ` +
+      `${r.directive}  ${r.package} -> ${formatVersion(r)}  ${bar(tenants - pending, tenants)}  ` +
         `${count(c.succeeded ?? 0)} ok, ${count(c.failed ?? 0)} failed, ${count(running)} in flight${flags ? `  ${flags}` : ''}`,
     );
     const reason = halts.get(r.id);
@@ -28,7 +40,7 @@ export function renderRolloutBoard(rollouts: readonly PlanRollout[], jobs: Reado
     for (const w of r.waves) {
       const gate = w.approval ? (w.approved ? ' approved' : ' needs approval') : '';
       const when = w.state === 'baking' && w.bakeUntil ? ` until ${shortTime(w.bakeUntil)}` : w.firstStartAt && w.state === 'active' ? ` next start ${shortTime(w.firstStartAt)}` : '';
-      lines.push(`  ${w.name.padEnd(12)} ${progressBar(w.tenants - w.pending, w.tenants, 16)}  ${count(w.tenants)} ${w.tenants === 1 ? 'tenant ' : 'tenants'}  ${w.state}${gate}${when}`);
+      lines.push(`  ${w.name.padEnd(12)} ${bar(w.tenants - w.pending, w.tenants, 16)}  ${count(w.tenants)} ${w.tenants === 1 ? 'tenant ' : 'tenants'}  ${w.state}${gate}${when}`);
     }
   }
   return lines.join('\n') + (lines.length ? '\n' : 'no rollouts\n');
