@@ -112,6 +112,7 @@ const WARNINGS: readonly Case[] = [
   warn('upgrade-after-past', 'upgrade-after-past', 'directive.yaml', 7, 17, /upgradeAfter 2026-11-01T00:00:00\.000Z is in the past/),
   warn('last-wave-selective', 'last-wave-selective', 'strategy.yaml', 8, 13, /last wave "production" of RolloutStrategy "staged" has a selector/),
   warn('deadline-too-close', 'deadline-too-close', 'directive.yaml', 8, 20, /deadline 2026-11-21T20:00:00\.000Z leaves no maintenance window of eu-nights/),
+  warn('notify-tenants-without-email', 'notify-tenants-without-email', 'notification.yaml', 8, 18, /Notification "release-team": notifyTenants is true but there is no email block/),
 ];
 
 /** Leaf fixture folders (those holding manifests) below a folder, relative to FIXTURES. */
@@ -132,7 +133,7 @@ const MANIFEST_CODES = [
   'upgrade-after-past', 'unknown-version', 'deprecated-version', 'bad-range', 'unknown-wave', 'multiple-defaults',
   'tenant-in-two-directives', 'dependency-cycle', 'duplicate-wave', 'bad-percent', 'last-wave-selective',
   'bad-timezone', 'bad-cron', 'cron-never-fires', 'bad-window', 'bad-cutoff', 'multiple-default-policies',
-  'bad-blackout', 'deadline-too-close',
+  'bad-blackout', 'deadline-too-close', 'notify-tenants-without-email',
 ] as const;
 
 /** Codes only a FleetSnapshot file yields. */

@@ -14,6 +14,7 @@ import { checkDirectives } from './rules/directives.js';
 import { checkPackages } from './rules/packages.js';
 import { checkStrategies } from './rules/strategies.js';
 import { checkPolicies } from './rules/policies.js';
+import { checkNotifications } from './rules/notifications.js';
 
 /** The outcome of validating a revision. */
 export interface ValidationReport {
@@ -25,7 +26,7 @@ export interface ValidationReport {
   readonly partialState: DesiredState;
 }
 
-const RULES: readonly Rule[] = [checkReferences, checkDirectives, checkPackages, checkStrategies, checkPolicies];
+const RULES: readonly Rule[] = [checkReferences, checkDirectives, checkPackages, checkStrategies, checkPolicies, checkNotifications];
 
 /** Options: `now` for time-relative warnings, `revision` to stamp the state. */
 export interface ValidateOptions {
