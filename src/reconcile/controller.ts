@@ -1,6 +1,7 @@
 /**
  * The controller loop: pass after pass, sleeping until the next thing is due, woken early by
- * source changes. Stopping (SIGTERM) lets the current pass finish its calls, then returns.
+ * source changes. Stopping (SIGTERM) lets the current pass finish its calls, without creating
+ * new jobs, then returns.
  */
 import type { Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
@@ -148,6 +149,8 @@ export function createController(options: ControllerOptions): Controller {
                 revision: status.good,
                 now,
                 signal: passSignal,
+                // Stopping only keeps the pass from creating new jobs; its calls still complete.
+                stopping: stop,
                 maxBatch: options.maxBatch ?? 2_000,
                 lookaheadMs,
               });

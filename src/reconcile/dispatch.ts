@@ -4,7 +4,8 @@
  * start instant. Items starting within the lookahead are submitted ahead with a scheduled start
  * (Salesforce's ScheduledStartTime), so the platform starts them on time and a revert before
  * then cancels them. `maxInFlight` caps unfinished jobs per rollout; retries waiting for their
- * backoff are resubmitted here too.
+ * backoff are resubmitted here too. A stopping controller (SIGTERM) creates and resubmits
+ * nothing; batches already written are still submitted, here or by recovery.
  */
 import { randomUUID } from 'node:crypto';
 import type { JobRecord } from '../store/store.js';
@@ -31,6 +32,13 @@ export async function dispatchDue(
   jobs: readonly JobRecord[],
   rollouts: ReadonlyMap<string, RolloutContext>,
 ): Promise<number> {
+  // Stopping starts no new work (semantics.md section 7). Written batches are not new work:
+  // recoverUnsubmitted pushes them, and a stop arriving after the insert below still lets
+  // this call submit what it wrote.
+  if (ctx.stopping.aborted) {
+    ctx.log.info({}, 'stopping: no new jobs this pass');
+    return 0;
+  }
   const inFlight = new Map<string, number>();
   for (const j of jobs) if (UNFINISHED.has(j.state)) inFlight.set(j.rolloutId, (inFlight.get(j.rolloutId) ?? 0) + 1);
 

@@ -11,6 +11,11 @@ export interface PassContext {
   readonly revision: GoodRevision;
   readonly now: number;
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the controller is stopping (SIGTERM): the pass creates no new jobs, while its
+   * provider calls (`signal`, never aborted) still return and are recorded.
+   */
+  readonly stopping: AbortSignal;
   /** Largest number of tenants in one provider push request. */
   readonly maxBatch: number;
   /** Items starting within this many ms are submitted ahead with a scheduled start. */

@@ -40,6 +40,8 @@ export interface Harness {
   runUntilSettled(options?: Partial<ControllerOptions> & { maxDays?: number }): Promise<void>;
   /** Runs exactly `n` passes (stopping the controller like SIGTERM after the last). */
   runPasses(n: number, options?: Partial<ControllerOptions>): Promise<void>;
+  /** Runs the controller until `stop` aborts (SIGTERM); a test aborts it mid-pass from a wrapped store. */
+  runUntilStopped(stop: AbortController, options?: Partial<ControllerOptions>): Promise<void>;
   /** Writes (or replaces) a manifest file; with `git: true` also commits it. */
   write(file: string, text: string): void;
   /** With `git: true`: the sha of the newest commit. */
@@ -110,6 +112,9 @@ export async function controllerHarness(
         if (++count >= n) stop.abort();
       };
       await run({ ...options, once: false, onPass }, stop);
+    },
+    async runUntilStopped(stop, options = {}) {
+      await run({ ...options, once: false }, stop);
     },
     head: () => git('rev-parse', 'HEAD'),
     jobs: () => store.listJobs(),
