@@ -1,8 +1,9 @@
 /**
  * Canceling jobs nobody wants any more (semantics.md section 6): the directive was retargeted,
  * removed or suspended, or the tenant now belongs to another directive. Only jobs that have not
- * started can be canceled; started ones run to completion. Retries waiting in a halted rollout
- * are dropped too: a halted rollout starts nothing new.
+ * started can be canceled; started ones run to completion. A halted rollout starts nothing new
+ * (semantics.md section 5), so its jobs that have not started are canceled too: retries waiting
+ * in the store, and pushes submitted ahead whose scheduled start is still to come.
  */
 import type { EventRecord, JobPatch, JobRecord } from '../store/store.js';
 import type { DesiredState } from '../manifest/types.js';
@@ -22,6 +23,17 @@ export function unwantedReason(job: JobRecord, desired: DesiredState, item: Plan
   return undefined;
 }
 
+/**
+ * Whether a job of a halted rollout is known not to have started: a retry not yet resubmitted, or
+ * a push the platform holds until its scheduled start. A push submitted to start at once may be
+ * running already; it is left to finish, as semantics.md section 5 says, rather than asked to
+ * cancel on every pass.
+ */
+function notStarted(job: JobRecord, now: number): boolean {
+  if (job.state === 'created') return !job.batchKey;
+  return job.state === 'submitted' && job.scheduledStart !== undefined && job.scheduledStart > now;
+}
+
 /** Cancels unwanted jobs that have not started; returns how many were canceled. */
 export async function cancelUnwanted(ctx: PassContext, plan: Plan, jobs: readonly JobRecord[], halted: ReadonlySet<string>): Promise<number> {
   const items = new Map(plan.items.map((i) => [`${i.tenant}\u0000${i.package}`, i]));
@@ -30,7 +42,7 @@ export async function cancelUnwanted(ctx: PassContext, plan: Plan, jobs: readonl
   for (const job of jobs) {
     if (job.state !== 'created' && job.state !== 'submitted') continue;
     let reason = unwantedReason(job, ctx.revision.state, items.get(`${job.tenant}\u0000${job.package}`));
-    if (!reason && halted.has(job.rolloutId) && job.state === 'created' && !job.batchKey) reason = 'the rollout is halted';
+    if (!reason && halted.has(job.rolloutId) && notStarted(job, ctx.now)) reason = 'the rollout is halted';
     if (!reason) continue;
     if (job.state === 'created' && !job.batchKey) local.push({ job, reason });
     else if (job.state === 'submitted' && job.requestRef) {

@@ -66,6 +66,71 @@ async function expectNothingPushed(harness: Harness, reason: string): Promise<vo
   expect(canceled.map((e) => e.message)).toEqual(Array(4).fill(expect.stringContaining(reason)));
 }
 
+describe('a halted rollout starts nothing new (semantics 5)', () => {
+  it('creates no job in the pass that halts it', async () => {
+    // maxInFlight 2 takes the two flaky tenants first (tenant order); both fail in the next
+    // pass, which halts the rollout and would otherwise fill the two freed slots.
+    h = await controllerHarness(
+      { 'm.yaml': baseManifests(FLAKY_SIM), 's.yaml': CAREFUL, 'd.yaml': directive('billing-default', '2.4.0', 'strategy: careful'), 'fleet.yaml': fleetFile(tenants(6, flaky)) },
+      START,
+    );
+    await h.runOnce();
+    const rollout = (await h.store.listRollouts())[0]!;
+    expect(rollout.haltedAt).toBeDefined();
+    const jobs = await h.jobs();
+    expect(rows(jobs)).toEqual([
+      ['t000', 'failed'],
+      ['t001', 'failed'],
+    ]);
+    expect(jobs.every((j) => j.createdAt < rollout.haltedAt!)).toBe(true);
+  });
+
+  it('cancels its jobs submitted ahead that have not started', async () => {
+    // The flaky tenants' window is open now; the others' opens at 12:10, so the first pass
+    // pushes the flaky ones and submits the rest ahead, scheduled. The flaky ones fail and halt
+    // the rollout before 12:10: the scheduled pushes must not run.
+    const policies = `apiVersion: pushfleet.dev/v1
+kind: MaintenancePolicy
+metadata: { name: now }
+spec: { timezone: UTC, windows: [ { cron: "0 12 * * *", duration: 2h } ], appliesTo: { selector: { matchLabels: { flaky: "true" } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: MaintenancePolicy
+metadata: { name: later }
+spec: { timezone: UTC, windows: [ { cron: "10 12 * * *", duration: 2h } ], default: true }
+`;
+    h = await controllerHarness(
+      {
+        'm.yaml': baseManifests(FLAKY_SIM),
+        'p.yaml': policies,
+        's.yaml': CAREFUL.replace('maxInFlight: 2', 'maxInFlight: 10'),
+        'd.yaml': directive('billing-default', '2.4.0', 'strategy: careful\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-12-15T00:00:00Z'),
+        'fleet.yaml': fleetFile(tenants(6, flaky)),
+      },
+      START,
+    );
+    await h.runPasses(1);
+    expect((await h.jobs()).filter((j) => j.state === 'submitted' && j.scheduledStart === SCHEDULED)).toHaveLength(4);
+
+    await h.runOnce();
+    expect((await h.store.listRollouts())[0]!.haltedAt).toBeDefined();
+    h.clock.set(Date.parse('2026-11-21T12:30:00Z'));
+    await h.runOnce();
+    const jobs = await h.jobs();
+    expect(rows(jobs)).toEqual([
+      ['t000', 'failed'],
+      ['t001', 'failed'],
+      ['t002', 'canceled'],
+      ['t003', 'canceled'],
+      ['t004', 'canceled'],
+      ['t005', 'canceled'],
+    ]);
+    expect(installed(h)).toEqual(Array(6).fill('2.3.0'));
+    const canceled = (await h.store.listEvents({ limit: 100 })).filter((e) => e.type === 'job.canceled');
+    expect(canceled.map((e) => e.message)).toEqual(Array(4).fill(expect.stringContaining('the rollout is halted')));
+  });
+});
+
 describe('stopping (SIGTERM, semantics 7)', () => {
   /** Two tenants at a time, six in all, installs of one second. */
   function twoAtATime(): Promise<Harness> {
