@@ -66,6 +66,20 @@ async function expectNothingPushed(harness: Harness, reason: string): Promise<vo
   expect(canceled.map((e) => e.message)).toEqual(Array(4).fill(expect.stringContaining(reason)));
 }
 
+describe('cancel on directive removal and suspend (semantics 6)', () => {
+  it('removing the directive cancels the pushes it submitted ahead', async () => {
+    h = await scheduledAhead();
+    rmSync(join(h.dir, 'd.yaml'));
+    await expectNothingPushed(h, 'directive billing-default was removed');
+  });
+
+  it('suspend: true cancels the pushes it submitted ahead', async () => {
+    h = await scheduledAhead();
+    h.write('d.yaml', directive('billing-default', '2.4.0', 'upgradeAfter: 2026-11-21T12:10:00Z\nsuspend: true'));
+    await expectNothingPushed(h, 'directive billing-default is suspended');
+  });
+});
+
 describe('a halted rollout starts nothing new (semantics 5)', () => {
   it('creates no job in the pass that halts it', async () => {
     // maxInFlight 2 takes the two flaky tenants first (tenant order); both fail in the next
