@@ -57,6 +57,8 @@ export interface ProviderSpec {
       readonly rate: number;
       readonly errorType?: string;
       readonly packages?: readonly string[];
+      /** When the failure happens (default `run`): while installing, at submit, or to the whole request. */
+      readonly at?: 'run' | 'submit' | 'request';
     }[];
   };
   readonly http?: Readonly<Record<string, unknown>>;

@@ -332,3 +332,58 @@ describe('simulator failure rules', () => {
     expect(new Map(updates.filter((u) => u.status === 'failed').map((u) => [u.tenant, u.error!.type]))).toEqual(direct);
   });
 });
+
+describe('simulator failure rules at submit and on whole requests', () => {
+  it('at: submit rejects a matching tenant when its request is submitted, retryable by type, and never runs it', async () => {
+    const s = simulatorFixture({
+      failures: [
+        { tenants: [SIM_TENANTS.up1], rate: 1, at: 'submit' },
+        { tenants: [SIM_TENANTS.up2], rate: 1, errorType: 'DeployError', at: 'submit' },
+      ],
+    });
+    const r = await s.provider.submit(push('insert', [SIM_TENANTS.up1, SIM_TENANTS.up2, SIM_TENANTS.up3]), signal);
+    expect(r.jobs).toEqual([
+      { tenant: SIM_TENANTS.up1, status: 'rejected', error: expect.objectContaining({ type: 'UnclassifiedError', retryable: true }) },
+      { tenant: SIM_TENANTS.up2, status: 'rejected', error: expect.objectContaining({ type: 'DeployError', retryable: false }) },
+      { tenant: SIM_TENANTS.up3, status: 'accepted', jobRef: expect.any(String) },
+    ]);
+    s.clock.advance(10_000);
+    expect((await s.provider.poll([r.requestRef], signal)).map((u) => u.tenant)).toEqual([SIM_TENANTS.up3]);
+    expect(await readPushCounters(s.state!, 'fleet')).toEqual([{ tenant: SIM_TENANTS.up3, package: 'billing', count: 1 }]);
+    // The answer is the request's, however often it is asked for.
+    expect(await s.provider.find('insert', signal)).toEqual(r);
+  });
+
+  it('at: submit draws per job key: a resubmission under a new key may get through', async () => {
+    const failures = [{ selector: { matchLabels: { group: 'bulk' } }, rate: 0.5, at: 'submit' as const }];
+    const rejected = async (key: string): Promise<string[]> =>
+      (await simulatorFixture({ bulk: 400, failures }).provider.submit(push(key, bulkIds(400)), signal)).jobs.filter((j) => j.status === 'rejected').map((j) => j.tenant);
+    const first = await rejected('a');
+    expect(first.length).toBeGreaterThan(400 * 0.4);
+    expect(first.length).toBeLessThan(400 * 0.6);
+    expect(await rejected('a')).toEqual(first);
+    expect(await rejected('b')).not.toEqual(first);
+  });
+
+  it('at: request refuses a request holding a matching tenant and records nothing', async () => {
+    const s = simulatorFixture({ failures: [{ tenants: [SIM_TENANTS.up2], rate: 1, errorType: 'DeployError', at: 'request' }] });
+    const err = await s.provider.submit(push('bad', [SIM_TENANTS.up1, SIM_TENANTS.up2]), signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ code: 'provider-rejected', retryable: false, retryAfterMs: undefined });
+    expect(await s.provider.find('bad', signal)).toBeUndefined();
+    expect(await readPushCounters(s.state!, 'fleet')).toEqual([]);
+    // A request without a matching tenant goes through.
+    expect((await s.provider.submit(push('good', [SIM_TENANTS.up1]), signal)).jobs[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('at: request with a retryable type fails the call retryably; LimitExceeded asks to come back later', async () => {
+    const s = simulatorFixture({
+      failures: [
+        { tenants: [SIM_TENANTS.up1], rate: 1, errorType: 'LimitExceeded', at: 'request' },
+        { tenants: [SIM_TENANTS.up2], rate: 1, at: 'request' },
+      ],
+    });
+    await expect(s.provider.submit(push('busy', [SIM_TENANTS.up1]), signal)).rejects.toMatchObject({ code: 'provider-throttled', retryable: true, retryAfterMs: 60_000 });
+    await expect(s.provider.submit(push('down', [SIM_TENANTS.up2]), signal)).rejects.toMatchObject({ code: 'provider-unavailable', retryable: true });
+  });
+});

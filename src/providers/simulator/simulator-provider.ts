@@ -2,9 +2,10 @@
  * The simulator provider: an in-process fleet for demos, tests and benchmarks (providers.md).
  * Its tenants come from the FleetSnapshot file the Provider manifest names; pushes take a
  * deterministic time drawn from `installSeconds` on the injected clock, and `failures` rules
- * inject errors. Everything it changes (installed versions, requests, jobs, push counters)
- * lives in `ctx.state` when given, so a controller killed and restarted sees the same fleet;
- * one-shot commands get an in-memory store. Key layout: state-keys.ts.
+ * inject errors (failure-rules.ts: while installing, at submit, or to a whole request).
+ * Everything it changes (installed versions, requests, jobs, push counters) lives in
+ * `ctx.state` when given, so a controller killed and restarted sees the same fleet; one-shot
+ * commands get an in-memory store. Key layout: state-keys.ts.
  *
  * Every operation runs alone (serial-queue.ts): sync the cache with the store, let the platform
  * finish the jobs due at `now` (settle-jobs.ts), do the operation, and write all of it in one
@@ -38,7 +39,7 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
   if (!spec) throw new InputError('provider-config', `Provider "${name}": spec.simulator is required for type simulator`);
   const fleetFile = spec.fleet;
   const state = createSimState(ctx.state ?? memoryStateStore(), name);
-  const decideFailure = compileFailureRules(spec.failures);
+  const failures = compileFailureRules(spec.failures);
   const installSeconds = spec.installSeconds ?? DEFAULT_INSTALL_SECONDS;
   const serial = serialQueue();
   let fleet: Promise<LoadedFleet> | undefined;
@@ -70,7 +71,7 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
       const loaded = await fleetOnce();
       await state.sync(signal);
       const now = ctx.clock.now();
-      settleDueJobs(state, loaded.byId, decideFailure, now);
+      settleDueJobs(state, loaded.byId, failures.atRun, now);
       const result = op(loaded, now);
       await state.commit(signal);
       return result;
@@ -88,7 +89,7 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
       return [];
     },
     submit(request, signal) {
-      return operate(signal, (loaded, now) => submitRequest({ provider: name, state, tenants: loaded.byId, installSeconds }, request, now));
+      return operate(signal, (loaded, now) => submitRequest({ provider: name, state, tenants: loaded.byId, installSeconds, failures }, request, now));
     },
     poll(requestRefs, signal) {
       return operate(signal, (_loaded, now) => pollRequests(state, requestRefs, now));

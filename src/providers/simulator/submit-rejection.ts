@@ -1,7 +1,8 @@
 /**
  * Why the simulator refuses a tenant at submit time, mirroring what a platform rejects
  * synchronously (Salesforce: INVALID_OPERATION / DUPLICATE_VALUE on job insert). Every
- * rejection is permanent for this request: resubmitting the same thing cannot succeed.
+ * rejection here is permanent for this request: resubmitting the same thing cannot succeed.
+ * (Injected `at: submit` faults, failure-rules.ts, come after these and may be retryable.)
  */
 import type { ObservedTenant } from '../../manifest/snapshot.js';
 import { versionComparator, formatVersion, type VersionRef } from '../../plan/versions.js';

@@ -1,10 +1,13 @@
 /**
  * Accepting a push request. Idempotent by the request's key: a repeated key returns the first
- * answer and changes nothing. Each tenant is either rejected now (submit-rejection.ts) or
- * becomes a job that starts at max(now, scheduledStart) and runs for its drawn duration.
+ * answer and changes nothing. A request an `at: request` failure rule refuses throws before
+ * anything is recorded. Otherwise each tenant is either rejected now (submit-rejection.ts, or
+ * an `at: submit` failure rule) or becomes a job that starts at max(now, scheduledStart) and
+ * runs for its drawn duration.
  */
 import { installedOf, type ObservedTenant } from '../../manifest/snapshot.js';
 import type { PushRequest, SubmitResult } from '../push-types.js';
+import type { FailureRules } from './failure-rules.js';
 import { installDurationMs } from './install-timing.js';
 import { submitAnswer } from './job-views.js';
 import type { SimRequest } from './records.js';
@@ -18,6 +21,7 @@ export interface SubmitContext {
   readonly state: SimState;
   readonly tenants: ReadonlyMap<string, ObservedTenant>;
   readonly installSeconds: readonly [number, number];
+  readonly failures: Pick<FailureRules, 'atSubmit' | 'atRequest'>;
 }
 
 /** Records the request and its jobs in the state (the caller commits, in one putMany). */
@@ -25,6 +29,11 @@ export function submitRequest(ctx: SubmitContext, request: PushRequest, now: num
   const { state } = ctx;
   const existing = state.requestByKey(request.idempotencyKey);
   if (existing) return submitAnswer(state, existing);
+  // Refused before anything is written: the platform never saw the request, so find() knows
+  // nothing of it and a resubmission with the same key is a first try.
+  const tenantsOfRequest = request.tenants.map(({ tenant }) => ({ id: tenant, tenant: ctx.tenants.get(tenant) }));
+  const refused = ctx.failures.atRequest(tenantsOfRequest, request.package, request.idempotencyKey, now);
+  if (refused) throw refused;
 
   const requestRef = newRequestRef(ctx, request.idempotencyKey);
   const target = request.patch === undefined ? { version: request.version } : { version: request.version, patch: request.patch };
@@ -44,16 +53,18 @@ export function submitRequest(ctx: SubmitContext, request: PushRequest, now: num
   const listed = new Set<string>();
   request.tenants.forEach(({ tenant: tenantId, idempotencyKey }, index) => {
     const tenant = ctx.tenants.get(tenantId);
-    const error = submitRejection({
-      tenantId,
-      tenant,
-      pkg: request.package,
-      installed: installedNow(state, tenant, tenantId, request.package),
-      target,
-      install: request.install === true,
-      openRequestRef: state.openJob(tenantId, request.package)?.requestRef,
-      listedEarlier: listed.has(tenantId),
-    });
+    // The platform's own checks come first: an injected fault never hides a real refusal.
+    const error =
+      submitRejection({
+        tenantId,
+        tenant,
+        pkg: request.package,
+        installed: installedNow(state, tenant, tenantId, request.package),
+        target,
+        install: request.install === true,
+        openRequestRef: state.openJob(tenantId, request.package)?.requestRef,
+        listedEarlier: listed.has(tenantId),
+      }) ?? ctx.failures.atSubmit(tenant, tenantId, request.package, idempotencyKey);
     listed.add(tenantId);
     if (error) {
       state.putJob({ requestRef, index, tenant: tenantId, idempotencyKey, state: 'rejected', error });
