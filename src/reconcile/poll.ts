@@ -6,9 +6,9 @@
 import type { EventRecord, JobPatch, JobRecord } from '../store/store.js';
 import type { JobUpdate } from '../providers/push-types.js';
 import type { PassContext } from './pass-context.js';
-import { failurePatch } from './job-outcome.js';
+import { failedAttempt, failurePatch, type JobChange } from './job-outcome.js';
 import { JOB_TIMEOUT } from './late-success.js';
-import { retryDelay, type ExecutionSettings } from './settings.js';
+import type { ExecutionSettings } from './settings.js';
 
 const POLL_CHUNK = 100;
 
@@ -54,10 +54,8 @@ export async function pollJobs(
   return updates.filter((u) => u.patch.state === 'succeeded' || u.patch.state === 'failed').length;
 }
 
-type Change = { patch: JobPatch; event?: { type: string; message: string; data?: Record<string, unknown> } };
-
 /** The store change one provider answer (or its absence, for timeouts) implies. */
-export function transition(job: JobRecord, update: JobUpdate | undefined, settings: ExecutionSettings, now: number): Change | undefined {
+export function transition(job: JobRecord, update: JobUpdate | undefined, settings: ExecutionSettings, now: number): JobChange | undefined {
   const startedAt = update?.startedAt ?? job.startedAt;
   if (!update || update.status === 'pending' || update.status === 'running') {
     const since = startedAt ?? Math.max(job.submittedAt ?? job.createdAt, job.scheduledStart ?? 0);
@@ -76,30 +74,7 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
     };
   if (update.status === 'canceled') return { patch: { state: 'canceled', finishedAt: now, updatedAt: now }, event: { type: 'job.canceled', message: `${job.tenant}: canceled by the provider` } };
   const error = update.error ?? { type: 'UnclassifiedError', message: 'failed without an error record', retryable: true };
-  if (error.retryable && job.attempts <= settings.retryAttempts) {
-    const notBefore = now + retryDelay(settings, job.attempts);
-    return {
-      patch: {
-        state: 'created',
-        idempotencyKey: `${job.id}:${job.attempts + 1}`,
-        batchKey: undefined,
-        // The next attempt is a new push: its start (and so its jobTimeout) is counted afresh.
-        startedAt: undefined,
-        requestRef: undefined,
-        jobRef: undefined,
-        notBefore,
-        errorType: error.type,
-        errorSeverity: error.severity ?? 'Error',
-        errorTitle: error.title,
-        errorMessage: error.message,
-        errorDetails: error.details,
-        updatedAt: now,
-      },
-      event: { type: 'job.retry', message: `${job.tenant}: ${error.type}, retry ${job.attempts} of ${settings.retryAttempts}`, data: { errorType: error.type, notBefore } },
-    };
-  }
-  return {
-    patch: { ...failurePatch(error, now), startedAt },
-    event: { type: 'job.failed', message: `${job.tenant}: ${error.type}: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },
-  };
+  const change = failedAttempt(job, error, settings, now);
+  // A final failure keeps when the job started; a retry starts afresh (failedAttempt clears it).
+  return change.patch.state === 'failed' ? { ...change, patch: { ...change.patch, startedAt } } : change;
 }
