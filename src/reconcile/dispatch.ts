@@ -111,7 +111,8 @@ export async function dispatchDue(
 
 /** Jobs whose batch was written but never acknowledged by the provider (a crash in between). */
 export async function recoverUnsubmitted(ctx: PassContext, jobs: readonly JobRecord[]): Promise<void> {
-  const pending = jobs.filter((j) => j.state === 'created' && j.batchKey && !j.requestRef);
+  // notBefore: a provider's Retry-After on a failed submit (submit.ts).
+  const pending = jobs.filter((j) => j.state === 'created' && j.batchKey && !j.requestRef && (j.notBefore ?? 0) <= ctx.now);
   for (const [, batch] of groupBy(pending, (j) => j.batchKey!)) await submitBatch(ctx, batch, true);
 }
 

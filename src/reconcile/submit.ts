@@ -2,12 +2,22 @@
  * Submitting batches of jobs to their provider, and recovering batches a crash left between
  * "written to the store" and "accepted by the provider" (semantics.md section 7: jobs are
  * written BEFORE the provider is called, and looked up by idempotency key before resubmitting).
+ *
+ * What a submit leads to, per job of the batch:
+ *   accepted                           created -> submitted
+ *   rejected, permanent                created -> failed (job.failed)
+ *   rejected, retryable, retries left  created -> created with a new key after the backoff (job.retry)
+ *   request failed, permanent          created -> failed, every job of the batch (job.failed)
+ *   request failed, retryable          stays created with its batch key; the next pass finds or
+ *                                      resubmits it, not before the error's Retry-After
  */
-import type { JobPatch, JobRecord } from '../store/store.js';
+import type { JobPatch, JobRecord, NewEvent } from '../store/store.js';
 import type { PushError, SubmitResult } from '../providers/push-types.js';
+import type { ReleaseDirectiveManifest } from '../manifest/types.js';
 import { ProviderError } from '../util/errors.js';
 import type { PassContext } from './pass-context.js';
-import { failurePatch } from './job-outcome.js';
+import { failedAttempt, failurePatch } from './job-outcome.js';
+import { DEFAULT_SETTINGS, executionSettings, type ExecutionSettings } from './settings.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
 
 /**
@@ -37,56 +47,115 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
       ctx.signal,
     );
   } catch (err) {
-    // The batch stays in `created` with its key; the next pass finds or resubmits it.
-    const retryable = err instanceof ProviderError ? err.retryable : true;
-    ctx.log.warn({ batch: first.batchKey, package: first.package, tenants: batch.length, retryable, err: (err as Error).message }, 'push request failed');
-    await ctx.store.appendEvents([
-      { at: ctx.now, type: 'provider.error', rolloutId: first.rolloutId, message: `submit failed: ${(err as Error).message}`, data: { batch: first.batchKey, retryable } },
-    ]);
+    await recordRequestFailure(ctx, batch, err);
     return;
   }
-  await applySubmitResult(ctx, batch, result);
+  await applySubmitResult(ctx, batch, result, settingsOf(ctx, directive));
+}
+
+/**
+ * A request that failed as a whole. Only a ProviderError the provider classified permanent
+ * (auth, bad version, refused) fails the batch: resubmitting it cannot succeed, and leaving it
+ * in `created` would resubmit it every pass and keep `run --once` busy forever. Anything else
+ * (retryable, an abort, an unexpected throw) leaves the batch in `created` with its key.
+ */
+async function recordRequestFailure(ctx: PassContext, batch: readonly JobRecord[], err: unknown): Promise<void> {
+  const first = batch[0]!;
+  const message = err instanceof Error ? err.message : String(err);
+  // A call cut short by our own abort says nothing about the request: try again next pass.
+  const permanent = err instanceof ProviderError && !err.retryable && !ctx.signal.aborted;
+  const retryAfterMs = err instanceof ProviderError && !permanent ? err.retryAfterMs : undefined;
+  ctx.log.warn({ batch: first.batchKey, package: first.package, tenants: batch.length, retryable: !permanent, err: message }, 'push request failed');
+  const providerError: NewEvent = {
+    at: ctx.now,
+    type: 'provider.error',
+    rolloutId: first.rolloutId,
+    message: `submit failed: ${message}`,
+    data: { batch: first.batchKey, retryable: !permanent, ...(err instanceof ProviderError ? { code: err.code } : {}) },
+  };
+  if (!permanent) {
+    if (!retryAfterMs) {
+      await ctx.store.appendEvents([providerError]);
+      return;
+    }
+    // The platform asked us to wait: recovery skips the batch until then (dispatch.ts).
+    const notBefore = ctx.now + retryAfterMs;
+    await ctx.store.updateJobs(
+      batch.map((j) => ({ id: j.id, patch: { notBefore, updatedAt: ctx.now } })),
+      [{ ...providerError, data: { ...providerError.data, notBefore } }],
+    );
+    return;
+  }
+  const error: PushError = { type: err.code, severity: 'Error', title: 'Push request refused', message, retryable: false };
+  const updates = batch.map((j) => ({ id: j.id, patch: { ...failurePatch(error, ctx.now), attempts: j.attempts + 1 } }));
+  const failed = batch.map(
+    (j): NewEvent => ({
+      at: ctx.now,
+      type: 'job.failed',
+      rolloutId: j.rolloutId,
+      tenant: j.tenant,
+      jobId: j.id,
+      revision: j.revision,
+      message: `${j.tenant}: push request refused: ${error.type}: ${message}`,
+      data: { errorType: error.type, errorTitle: error.title },
+    }),
+  );
+  // One transaction: the failed jobs, their events and the provider error, or none of them.
+  await ctx.store.updateJobs(updates, [providerError, ...failed]);
 }
 
 /** Records what the provider answered for each job of a batch. */
-async function applySubmitResult(ctx: PassContext, batch: readonly JobRecord[], result: SubmitResult): Promise<void> {
+async function applySubmitResult(ctx: PassContext, batch: readonly JobRecord[], result: SubmitResult, settings: ExecutionSettings): Promise<void> {
   const byTenant = new Map(result.jobs.map((j) => [j.tenant, j]));
   const updates: { id: string; patch: JobPatch }[] = [];
-  const events: Parameters<PassContext['store']['appendEvents']>[0][number][] = [];
+  const events: NewEvent[] = [];
+  let accepted = 0;
+  let retrying = 0;
   for (const job of batch) {
     const answer = byTenant.get(job.tenant);
     if (answer?.status === 'accepted') {
+      accepted++;
       updates.push({
         id: job.id,
         patch: { state: 'submitted', requestRef: result.requestRef, jobRef: answer.jobRef, submittedAt: ctx.now, attempts: job.attempts + 1, updatedAt: ctx.now },
       });
       continue;
     }
+    // A rejection is a failed attempt like a failure poll reports: a retryable one (Salesforce's
+    // UNKNOWN_EXCEPTION on job insert) is retried with backoff, a permanent one fails at once.
     const error: PushError = answer?.error ?? { type: 'Rejected', message: 'the provider did not accept this tenant', retryable: false };
-    updates.push({ id: job.id, patch: { ...failurePatch(error, ctx.now), requestRef: result.requestRef, attempts: job.attempts + 1 } });
-    events.push({
-      at: ctx.now,
-      type: 'job.failed',
-      rolloutId: job.rolloutId,
-      tenant: job.tenant,
-      jobId: job.id,
-      revision: job.revision,
-      message: `${job.tenant}: rejected at submit: ${error.message}`,
-      data: { errorType: error.type },
-    });
+    const attempts = job.attempts + 1;
+    const change = failedAttempt({ ...job, attempts }, error, settings, ctx.now, 'rejected at submit');
+    const retry = change.patch.state === 'created';
+    if (retry) retrying++;
+    // A retry is a new push: it must not keep this request's ref, or recovery would take it as submitted.
+    updates.push({ id: job.id, patch: { ...change.patch, attempts, ...(retry ? {} : { requestRef: result.requestRef }) } });
+    if (change.event) events.push({ at: ctx.now, rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: job.revision, ...change.event });
   }
+  const rejected = batch.length - accepted;
   // One transaction: a crash cannot record the provider's answer without request.submitted.
   await ctx.store.updateJobs(updates, [
     {
       at: ctx.now,
       type: 'request.submitted',
       rolloutId: batch[0]!.rolloutId,
-      message: `push request ${result.requestRef}: ${updates.length - events.length} accepted, ${events.length} rejected`,
+      message: `push request ${result.requestRef}: ${accepted} accepted, ${rejected} rejected${retrying > 0 ? ` (${retrying} to retry)` : ''}`,
       data: { requestRef: result.requestRef, batch: batch[0]!.batchKey },
     },
     ...events,
   ]);
-  ctx.log.info({ requestRef: result.requestRef, rollout: batch[0]!.rolloutId, accepted: updates.length - events.length, rejected: events.length }, 'push request submitted');
+  ctx.log.info({ requestRef: result.requestRef, rollout: batch[0]!.rolloutId, accepted, rejected, retrying }, 'push request submitted');
+}
+
+/**
+ * The execution settings of the batch's rollout: its directive's strategy, else its package's
+ * default strategy, else the defaults (the same resolution as the pass's settings lookup).
+ */
+function settingsOf(ctx: PassContext, directive: ReleaseDirectiveManifest | undefined): ExecutionSettings {
+  if (!directive) return DEFAULT_SETTINGS;
+  const state = ctx.revision.state;
+  const name = directive.spec.strategy ?? state.packages.get(directive.spec.package)?.spec.defaults?.strategy;
+  return executionSettings(name ? state.strategies.get(name)?.spec : undefined);
 }
 
 /** Groups jobs by batch key (jobs without one are skipped). */
