@@ -23,12 +23,28 @@ export interface ObservedTenant {
   readonly provider?: string;
 }
 
+/** One version of a package as a platform lists it, betas included (the http contract's shape). */
+export interface PlatformVersion {
+  readonly version: string;
+  readonly patch?: number;
+  /** False for a beta build, never a push target. Default true. */
+  readonly released?: boolean;
+  readonly deprecated?: boolean;
+  readonly requires?: Readonly<Record<string, string>>;
+}
+
 /** A whole fleet at one instant. */
 export interface FleetSnapshot {
   readonly apiVersion: 'pushfleet.dev/v1';
   readonly kind: 'FleetSnapshot';
   readonly observedAt: string;
   readonly tenants: readonly ObservedTenant[];
+  /**
+   * Extension, in simulator fleet files only: the versions the platform offers, by package id.
+   * Providers do not report it and the planner does not read it; the simulator answers
+   * `versions()` from it.
+   */
+  readonly packages?: Readonly<Record<string, { readonly versions: readonly PlatformVersion[] }>>;
 }
 
 /** The installed version of a package on a tenant in one shape, or undefined when missing. */

@@ -53,8 +53,14 @@ export interface Provider {
   readonly name: string;
   /** All tenants with type, status, labels and installed versions. */
   observe(signal: AbortSignal): Promise<FleetSnapshot>;
-  /** The package's released versions, for packages without a catalog in git. */
-  versions(pkg: PackageManifest, signal: AbortSignal): Promise<readonly CatalogVersion[]>;
+  /**
+   * The package's released versions in ascending order (deprecated ones flagged), asked for
+   * packages without a catalog in git. Versions that are not released (betas) are left out, so
+   * a directive naming one is `blocked/unknown-version`. Undefined when the platform keeps no
+   * version list for the package (a simulator fleet without one): the plan then has no catalog
+   * for it, which is not the same as an empty list (no released version at all).
+   */
+  versions(pkg: PackageManifest, signal: AbortSignal): Promise<readonly CatalogVersion[] | undefined>;
   /**
    * Submits one push request. Partial success is normal: rejected tenants come back as
    * per-tenant failures. Throws ProviderError only when the request as a whole failed.

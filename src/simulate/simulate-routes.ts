@@ -4,14 +4,15 @@
  * simulate-handler.ts.
  *
  *   GET  /tenants?cursor=&limit=              a page of the fleet
- *   GET  /packages/{package}/versions         the simulator has no catalog: always []
+ *   GET  /packages/{package}/versions         the fleet file's released versions; [] when it lists none
  *   POST /push-requests                       201 created, 200 when the key was seen before
  *   GET  /push-requests?idempotencyKey=       the request submitted under the key, if any
  *   GET  /push-requests/{id}                  the request with every job
  *   POST /push-requests/{id}/cancel           cancels the jobs that have not started
  */
 import type { PushRequest } from '../providers/push-types.js';
-import type { WireErrorBody, WirePushRequestBody } from '../providers/http/wire-types.js';
+import type { PackageManifest } from '../manifest/types.js';
+import type { WireErrorBody, WirePushRequestBody, WireVersion } from '../providers/http/wire-types.js';
 import { ProviderError } from '../util/errors.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, type TenantPager } from './simulate-pages.js';
 import { pushRequestResource, type SimulatorBackend } from './simulate-resources.js';
@@ -56,7 +57,7 @@ export async function answerRoute(
       case 'GET /tenants':
         return await tenants(sim, pager, url, signal);
       case 'GET /packages/{package}/versions':
-        return ok({ versions: [] });
+        return ok({ versions: await packageVersions(sim, segments[2]!, signal) });
       case 'POST /push-requests':
         return await createPushRequest(sim, body, signal);
       case 'GET /push-requests': {
@@ -89,6 +90,21 @@ export function problem(status: number, code: string, message: string): RouteAns
 
 function ok(body: unknown, status = 200): RouteAnswer {
   return { status, body };
+}
+
+/**
+ * The simulator's versions of a package. The platform knows packages by one id, which is also
+ * the simulator's name for them; an empty list tells the client there is no version list.
+ */
+async function packageVersions(sim: SimulatorBackend, id: string, signal: AbortSignal): Promise<readonly WireVersion[]> {
+  const pkg: PackageManifest = {
+    apiVersion: 'pushfleet.dev/v1',
+    kind: 'Package',
+    metadata: { name: id },
+    spec: { provider: sim.name, externalId: id },
+    source: { file: '', line: 1, column: 1 },
+  };
+  return (await sim.provider.versions(pkg, signal)) ?? [];
 }
 
 async function tenants(sim: SimulatorBackend, pager: TenantPager, url: URL, signal: AbortSignal): Promise<RouteAnswer> {

@@ -79,7 +79,9 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
     },
     async versions(pkg, signal) {
       const list = await client.packageVersions(pkg.spec.externalId ?? pkg.metadata.name, signal);
-      return catalogVersions(list.versions);
+      // An empty list is a platform that keeps no version list (the contract's minimal answer),
+      // not one without a single release: planning without a catalog is what it asks for.
+      return list.versions.length === 0 ? undefined : catalogVersions(list.versions);
     },
     async submit(request, signal) {
       signal.throwIfAborted();

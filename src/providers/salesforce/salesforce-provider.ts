@@ -4,7 +4,8 @@
  *
  * - observe: PackageSubscriber of the provider's packages, every page, joined to
  *   MetadataPackageVersion (subscriber-index.ts has the mapping);
- * - versions: the Released MetadataPackageVersions (deprecated ones flagged);
+ * - versions: the Released MetadataPackageVersions (deprecated ones flagged), from what observe
+ *   read when it is fresh;
  * - submit / find: one PackagePushRequest per batch, journaled for idempotency (push-journal.ts,
  *   submit-push.ts), after refusing known-ineligible orgs (eligibility.ts, open-jobs.ts);
  * - poll: counts first, job rows only when needed (poll-jobs.ts);
@@ -264,9 +265,14 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       return observe(signal);
     },
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[]> {
+      signal.throwIfAborted();
       const packageId = pkg.spec.externalId ?? '';
-      if (!PACKAGE_ID.test(packageId)) return [];
-      return catalogOf((await versionsFor(packageId, signal, true)).values(), packageId);
+      // Without its 033 id there is no catalog to read, and submit refuses the package the same way.
+      if (!PACKAGE_ID.test(packageId))
+        throw new ProviderError('provider-rejected', `Provider "${name}": package ${pkg.metadata.name} needs externalId set to its 033… MetadataPackage id (got "${packageId}")`, false);
+      // The controller asks every pass, right after observe, which reads the versions at most
+      // VERSIONS_MAX_AGE_MS old: answering from them costs no API call in the steady state.
+      return catalogOf((await versionsFor(packageId, signal)).values(), packageId);
     },
     submit,
     async poll(refs, signal) {

@@ -18,6 +18,7 @@ import { iso } from '../../util/time.js';
 import { cancelRequest } from './cancel-request.js';
 import { compileFailureRules } from './failure-rules.js';
 import { parseFleetFile } from './fleet-file.js';
+import { fleetCatalog } from './package-catalog.js';
 import { DEFAULT_INSTALL_SECONDS } from './install-timing.js';
 import { pollRequests, submitAnswer } from './job-views.js';
 import { memoryStateStore } from '../memory-state-store.js';
@@ -84,9 +85,9 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
     observe(signal) {
       return operate(signal, (loaded, now) => observed(loaded.snapshot, state, name, now));
     },
-    async versions() {
-      // The simulator has no catalog of its own: the Package manifests' catalogs are the truth.
-      return [];
+    async versions(pkg, signal) {
+      signal.throwIfAborted();
+      return fleetCatalog((await fleetOnce()).snapshot, pkg.metadata.name);
     },
     submit(request, signal) {
       return operate(signal, (loaded, now) => submitRequest({ provider: name, state, tenants: loaded.byId, installSeconds, failures }, request, now));
