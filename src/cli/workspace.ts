@@ -1,17 +1,20 @@
 /**
  * Gathering the inputs commands share: the manifests of a folder (validated), the providers
- * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers).
+ * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers, which
+ * are then also asked for the versions of packages without a catalog in git).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import { loadRepository, type LoadedRepository } from '../manifest/load.js';
 import { validateRepository, type ValidationReport } from '../manifest/validate.js';
-import type { DesiredState } from '../manifest/types.js';
+import type { CatalogVersion, DesiredState } from '../manifest/types.js';
+import type { Problem } from '../manifest/problem.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { parseSnapshot } from '../manifest/snapshot-file.js';
 import { createProvider } from '../providers/registry.js';
 import { observeFleet } from '../providers/observe-fleet.js';
-import type { ProviderStateStore } from '../providers/provider.js';
+import { catalogWarning, loadCatalogs, packagesWithoutCatalog } from '../providers/package-catalogs.js';
+import type { Provider, ProviderStateStore } from '../providers/provider.js';
 import { InputError, ProblemsError } from '../util/errors.js';
 import type { CliIo } from './io.js';
 
@@ -63,22 +66,55 @@ function authHeader(io: CliIo): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
+/** Where the providers of a command read from. */
+export interface ProviderOptions {
+  /** The simulator's state in a controller store (`plan --store`). */
+  readonly providerState?: ProviderStateStore;
+  /** Reads a file a provider names, relative to the repository; default: from disk. */
+  readonly readFile?: (path: string) => Promise<string>;
+}
+
 /** Observes the fleet through every Provider manifest of the state. */
-export async function observeWithProviders(
+export async function observeWithProviders(state: DesiredState, io: CliIo, now: number, signal: AbortSignal, options: ProviderOptions = {}): Promise<FleetSnapshot> {
+  return observeFleet(providersOf(state, io, now, options), now, signal);
+}
+
+/** What a plan is computed against when the providers are asked: the fleet and the version catalogs. */
+export interface ProviderView {
+  readonly observed: FleetSnapshot;
+  /** Provider-reported versions of packages without a catalog in git. */
+  readonly catalogs: ReadonlyMap<string, readonly CatalogVersion[]>;
+  /** One warning per package whose provider could not list its versions. */
+  readonly warnings: readonly Problem[];
+}
+
+/**
+ * Observes the fleet through the providers of `state`, then asks them for the versions of every
+ * package without a catalog in git that a directive of `state` or of `also` (the other side of
+ * a review) targets: each package once. A provider that cannot list versions leaves a warning.
+ */
+export async function observeWithCatalogs(
   state: DesiredState,
   io: CliIo,
   now: number,
   signal: AbortSignal,
-  options: {
-    /** The simulator's state in a controller store (`plan --store`). */
-    readonly providerState?: ProviderStateStore;
-    /** Reads a file a provider names, relative to the repository; default: from disk. */
-    readonly readFile?: (path: string) => Promise<string>;
-  } = {},
-): Promise<FleetSnapshot> {
+  options: ProviderOptions & { readonly also?: DesiredState } = {},
+): Promise<ProviderView> {
+  const providers = providersOf(state, io, now, options);
+  const observed = await observeFleet(providers, now, signal);
+  // After observe: a provider that read its versions while observing (Salesforce) answers from that.
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  const packages = packagesWithoutCatalog(state, ...(options.also ? [options.also] : []));
+  const { catalogs, failures } = await loadCatalogs(packages, (pkg) => byName.get(pkg.spec.provider), signal);
+  const manifests = new Map(packages.map((p) => [p.metadata.name, p]));
+  return { observed, catalogs, warnings: failures.map((f) => catalogWarning(f, manifests.get(f.package))) };
+}
+
+/** One provider per Provider manifest of the state, for one command. */
+function providersOf(state: DesiredState, io: CliIo, now: number, options: ProviderOptions): Provider[] {
   const read = options.readFile ?? ((path: string) => readFile(resolve(io.cwd, path), 'utf8'));
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
-  const providers = [...state.providers.values()].map((manifest) =>
+  return [...state.providers.values()].map((manifest) =>
     createProvider({
       manifest,
       readFile: (p) => read(posix.join(dirname(manifest.source.file), p)),
@@ -89,5 +125,4 @@ export async function observeWithProviders(
       packages: new Map([...state.packages].map(([name, p]) => [name, p.spec.externalId ?? name])),
     }),
   );
-  return observeFleet(providers, now, signal);
 }

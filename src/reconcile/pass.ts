@@ -2,14 +2,15 @@
  * One reconcile pass (semantics.md section 7), level-triggered: re-read the revision, the
  * store and the fleet, plan, then act. Running it twice changes nothing the second time.
  *
- *   recover unsubmitted batches -> poll running jobs -> observe -> timed-out jobs the fleet
- *   shows done -> plan -> budgets
+ *   recover unsubmitted batches -> poll running jobs -> observe -> version catalogs -> timed-out
+ *   jobs the fleet shows done -> plan -> budgets
  *   -> cancel unwanted jobs -> dispatch due items -> record rollouts and waves
  */
 import type { Plan } from '../plan/types.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
 import { observeFleet } from '../providers/observe-fleet.js';
+import { loadCatalogs, packagesWithoutCatalog, type ProviderCatalogs } from '../providers/package-catalogs.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { PassContext } from './pass-context.js';
 import { readStoreView } from './progress.js';
@@ -46,9 +47,11 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
 
   ctx.log.debug({ finished }, 'pass: observe');
   const snapshot = await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
+  // After observe: a provider that read its versions while observing (Salesforce) answers from that.
+  const { catalogs } = await providerCatalogs(ctx);
   let view = await readStoreView(ctx.store);
   if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store);
-  const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, problems: ctx.revision.problems });
+  const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, catalogs, problems: ctx.revision.problems });
 
   ctx.log.debug({ summary: plan.summary }, 'pass: act');
   const halted = await enforceBudgets(ctx, plan, view.jobs, settingsOf);
@@ -66,6 +69,26 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store);
   await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
   return { plan, snapshot, jobs: view.jobs, created, finished, canceled };
+}
+
+/**
+ * Versions of the packages without a catalog in git, asked once this pass. A provider that
+ * cannot answer is a `provider.error` like a failed poll; its package is planned without a
+ * catalog, and the next pass asks again.
+ */
+async function providerCatalogs(ctx: PassContext): Promise<ProviderCatalogs> {
+  const result = await loadCatalogs(packagesWithoutCatalog(ctx.revision.state), (pkg) => ctx.providers.providerOf(pkg.metadata.name), ctx.signal);
+  if (result.failures.length === 0) return result;
+  for (const f of result.failures) ctx.log.warn({ package: f.package, provider: f.provider, err: f.message }, 'versions failed; planning without a catalog');
+  await ctx.store.appendEvents(
+    result.failures.map((f) => ({
+      at: ctx.now,
+      type: 'provider.error',
+      message: `versions failed: ${f.message}`,
+      data: { package: f.package, provider: f.provider, code: f.code },
+    })),
+  );
+  return result;
 }
 
 /** Settings per rollout id, from the strategy its directive uses in this revision. */

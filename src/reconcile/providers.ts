@@ -17,6 +17,8 @@ export interface ProviderSet {
   readonly all: readonly Provider[];
   /** The push-capable provider of a package; throws InputError when it cannot push. */
   forPackage(pkg: string): PushProvider;
+  /** The provider of a package, push-capable or not; undefined for a package this revision lacks. */
+  providerOf(pkg: string): Provider | undefined;
 }
 
 /** Builds provider sets per revision, reusing providers whose manifest did not change. */
@@ -39,15 +41,19 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
         }
         byName.set(manifest.metadata.name, provider);
       }
+      const providerOf = (pkg: string): Provider | undefined => {
+        const name = desired.packages.get(pkg)?.spec.provider;
+        return name ? byName.get(name) : undefined;
+      };
       return {
         all: [...byName.values()],
         forPackage(pkg) {
-          const name = desired.packages.get(pkg)?.spec.provider;
-          const provider = name ? byName.get(name) : undefined;
+          const provider = providerOf(pkg);
           if (!provider || !canPush(provider))
-            throw new InputError('provider-cannot-push', `Package "${pkg}": provider "${name}" cannot push upgrades in this build`);
+            throw new InputError('provider-cannot-push', `Package "${pkg}": provider "${desired.packages.get(pkg)?.spec.provider}" cannot push upgrades in this build`);
           return provider;
         },
+        providerOf,
       };
     },
   };

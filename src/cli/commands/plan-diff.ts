@@ -1,13 +1,13 @@
 /**
  * `pushfleet plan [DIR] --base REF [--head REF]`: the pull-request review. Gathers both
  * revisions, validates them, observes the fleet once (from `--observed`, or through the head's
- * providers), plans both at the same instant, and hands the two plans to the pure diff.
+ * providers, which also list the versions of packages without a catalog in git), plans both at
+ * the same instant, and hands the two plans to the pure diff.
  */
 import { parseRepositoryFiles } from '../../manifest/load.js';
 import { validateRepository } from '../../manifest/validate.js';
 import type { Problem } from '../../manifest/problem.js';
 import type { DesiredState } from '../../manifest/types.js';
-import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import { computePlan } from '../../plan/compute-plan.js';
 import type { Plan } from '../../plan/types.js';
 import { diffPlans } from '../../review/diff-plans.js';
@@ -17,7 +17,7 @@ import { iso } from '../../util/time.js';
 import type { CliIo } from '../io.js';
 import type { OutputFormat } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
-import { observeWithProviders, readObserved } from '../workspace.js';
+import { observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
 import { rolloutStats } from '../render/rollout-stats.js';
 import { renderDiffMarkdown } from '../render/diff-markdown.js';
 import { renderDiffText } from '../render/diff-text.js';
@@ -59,20 +59,35 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
   let head = unplanned(req.now, headRev, headReport.problems);
   // An invalid head is never acted on, so there is nothing to plan or observe: only its problems.
   if (headReport.state) {
-    const observed = req.observed
-      ? await readObserved(req.observed, io, signal)
-      : await observeRevision(headReport.state, headRev, io, req.now, signal);
-    head = computePlan({ desired: headReport.state, observed, now: req.now, problems: headReport.problems });
-    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, problems: baseReport.problems });
+    // --observed asks no provider, so there is no catalog to ask for either: plan as given.
+    const view: ProviderView = req.observed
+      ? { observed: await readObserved(req.observed, io, signal), catalogs: new Map(), warnings: [] }
+      : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal);
+    // Both sides plan against the same catalogs, as against the same fleet: a catalog describes
+    // the platform, not a revision. A provider's failure shows on both, so it is not "introduced".
+    const { observed, catalogs, warnings } = view;
+    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, problems: [...headReport.problems, ...warnings] });
+    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, problems: [...baseReport.problems, ...warnings] });
   }
   const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display });
   return { diff, base, head };
 }
 
-/** The fleet as the revision's providers report it, reading their files (a simulator fleet) from the revision. */
-function observeRevision(state: DesiredState, rev: ReviewRevision, io: CliIo, now: number, signal: AbortSignal): Promise<FleetSnapshot> {
+/**
+ * The fleet and the version catalogs as the head's providers report them, reading their files
+ * (a simulator fleet) from the head revision. Catalogs are asked once for the packages of both
+ * sides.
+ */
+function observeRevision(
+  state: DesiredState,
+  base: DesiredState | undefined,
+  rev: ReviewRevision,
+  io: CliIo,
+  now: number,
+  signal: AbortSignal,
+): Promise<ProviderView> {
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest at the head revision: pass --observed FILE|URL or declare a Provider');
-  return observeWithProviders(state, io, now, signal, { readFile: (path: string) => rev.readFile(path) });
+  return observeWithCatalogs(state, io, now, signal, { readFile: (path: string) => rev.readFile(path), ...(base ? { also: base } : {}) });
 }
 
 /** A plan with no items for a revision that was not planned, carrying its problems. */

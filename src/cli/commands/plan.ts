@@ -1,6 +1,6 @@
 /** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
 import type { Command } from 'commander';
-import { openWorkspace, observeWithProviders, readObserved } from '../workspace.js';
+import { openWorkspace, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
 import { parseAt, parseCount, parseOutput } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
 import { computePlan } from '../../plan/compute-plan.js';
@@ -75,10 +75,12 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
       let plan: Plan;
       try {
         const progress = store ? (await readStoreView(store)).progress : undefined;
-        const observed = opts.observed
-          ? await readObserved(opts.observed, io, rt.signal)
-          : await observeWithProviders(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
-        plan = computePlan({ desired: state, observed, progress, now, problems: ws.report.problems });
+        // --observed asks no provider, so there is no catalog to ask for either: plan as given.
+        const view: ProviderView = opts.observed
+          ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
+          : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
+        const problems = [...ws.report.problems, ...view.warnings];
+        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems });
       } finally {
         await store?.close();
       }
