@@ -139,7 +139,7 @@ export function compileState(
   }
   return {
     desired,
-    packagesInDependencyOrder: dependencyOrder(packagesByName, desired),
+    packagesInDependencyOrder: dependencyOrder(packagesByName),
     packagesByName,
     directives: directives.sort((a, b) => compareText(a.name, b.name)),
     policies,
@@ -221,8 +221,12 @@ function compileStrategy(manifest: RolloutStrategyManifest): CompiledStrategy {
   };
 }
 
-/** Required packages before the packages that require them; a cycle (rejected by validation) falls back to name order. */
-function dependencyOrder(packages: ReadonlyMap<string, CompiledPackage>, desired: DesiredState): CompiledPackage[] {
+/**
+ * Required packages before the packages that require them, by the `requires` of each package's
+ * catalog (git's, or the provider's when git has none); a cycle (rejected by validation for
+ * git catalogs) falls back to name order.
+ */
+function dependencyOrder(packages: ReadonlyMap<string, CompiledPackage>): CompiledPackage[] {
   const out: CompiledPackage[] = [];
   const placed = new Set<string>();
   const visiting = new Set<string>();
@@ -230,7 +234,7 @@ function dependencyOrder(packages: ReadonlyMap<string, CompiledPackage>, desired
     if (placed.has(name) || visiting.has(name)) return;
     visiting.add(name);
     const deps = new Set<string>();
-    for (const v of desired.packages.get(name)?.spec.versions ?? []) for (const dep of Object.keys(v.requires ?? {})) deps.add(dep);
+    for (const v of packages.get(name)?.catalog ?? []) for (const dep of Object.keys(v.requires ?? {})) deps.add(dep);
     for (const dep of [...deps].sort(compareText)) if (packages.has(dep)) visit(dep);
     visiting.delete(name);
     placed.add(name);

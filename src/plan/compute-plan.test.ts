@@ -375,6 +375,18 @@ ${directive('billing-default', 'package: billing\nversion: "2.4.0"')}`;
     const r = plan(withCore, tenants, { rollouts: [], jobs: [coreDone] });
     expect(item(r, 'old')).toMatchObject({ status: 'upgrade', reason: 'due' });
   });
+
+  it('orders packages by the requires of a provider-reported catalog too', () => {
+    // billing has no catalog in git; its provider reports 2.4.0 requiring core >=1.8.0.
+    const noGitCatalog = m.replace(/  versions: \[ \{ version: "2\.3\.0" \}.*\n/, '') + directive('core-default', 'package: core\nversion: "1.8.0"');
+    const desired = desiredFrom({ 'm.yaml': noGitCatalog }, NOW);
+    expect(desired.packages.get('billing')!.spec.versions).toBeUndefined();
+    const catalogs = new Map([['billing', [{ version: '2.3.0' }, { version: '2.4.0', requires: { core: '>=1.8.0' } }]]]);
+    const p = computePlan({ desired, observed: fleet([{ id: 'old', packages: { billing: '2.3.0', core: '1.7.0' } }]), now: NOW, catalogs });
+    expect(item(p, 'old', 'core')).toMatchObject({ status: 'upgrade' });
+    expect(item(p, 'old')).toMatchObject({ status: 'blocked', reason: 'dependency' });
+    expect(item(p, 'old').detail).toContain('waits for core');
+  });
 });
 
 describe('output', () => {
