@@ -55,7 +55,7 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
 
 /**
  * A request that failed as a whole. Only a ProviderError the provider classified permanent
- * (auth, bad version, refused) fails the batch: resubmitting it cannot succeed, and leaving it
+ * (bad version, refused) fails the batch; refused credentials fail the pass instead: resubmitting it cannot succeed, and leaving it
  * in `created` would resubmit it every pass and keep `run --once` busy forever. Anything else
  * (retryable, an abort, an unexpected throw) leaves the batch in `created` with its key.
  */
@@ -73,6 +73,14 @@ async function recordRequestFailure(ctx: PassContext, batch: readonly JobRecord[
     message: `submit failed: ${message}`,
     data: { batch: first.batchKey, retryable: !permanent, ...(err instanceof ProviderError ? { code: err.code } : {}) },
   };
+  if (err instanceof ProviderError && err.code === 'provider-auth') {
+    // Refused credentials say nothing about this request, which was never made. Failing its
+    // jobs would count a credentials problem against the rollout's failure budget; failing the
+    // pass keeps the batch for when the credentials work again (recovery submits it), while the
+    // controller logs and retries, and a finite run ends with this error.
+    await ctx.store.appendEvents([providerError]);
+    throw err;
+  }
   if (!permanent) {
     if (!retryAfterMs) {
       await ctx.store.appendEvents([providerError]);

@@ -192,6 +192,26 @@ spec: { provider: salesforce, externalId: "${PACKAGE_ID}", versions: [ ${version
     expect(fake!.pushJobs().filter((j) => j.status === 'Succeeded')).toHaveLength(3);
   });
 
+  it('keeps the batch when Salesforce refuses the credentials at submit, and pushes it once they work again', async () => {
+    const { env } = await salesforce('{ version: "1.1.0" }, { version: "1.2.0" }');
+    h!.write('d.yaml', directive('billing-default', '1.2.0', 'strategy: retrying'));
+    // Observing works; the token stops working for the push request itself (it expired in between).
+    const expired = fake!.injectFailure({ kind: 'session-expired', endpoint: 'sobject-create', times: Infinity });
+    await expect(h!.runOnce({ env })).rejects.toThrow(/access token was rejected/);
+    expect((await h!.jobs()).map((j) => [j.state, j.attempts])).toEqual([
+      ['created', 0],
+      ['created', 0],
+      ['created', 0],
+    ]);
+    expect((await eventsOf(h!, 'provider.error')).length).toBeGreaterThan(0);
+    expect(await eventsOf(h!, 'job.failed')).toEqual([]);
+
+    expired.remove();
+    await h!.runUntilSettled({ env, pollIntervalMs: minute });
+    expect((await h!.jobs()).map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(fake!.pushJobs().filter((j) => j.status === 'Succeeded')).toHaveLength(3);
+  });
+
   it('fails the batch at once when Salesforce has no such version (a permanent request error)', async () => {
     // Git lists 1.3.0, which the packaging org never released: the provider refuses the request.
     const { env } = await salesforce('{ version: "1.1.0" }, { version: "1.2.0" }, { version: "1.3.0" }');
