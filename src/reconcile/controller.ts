@@ -40,8 +40,9 @@ export interface ControllerOptions {
   /** Run until the rollouts are settled (done, halted or waiting for approval; see isSettled), then return. */
   readonly untilSettled?: boolean;
   /**
-   * Who this replica is, for the store's leader lease (PostgreSQL): only the holder acts;
-   * others wait and take over when the lease expires. Default: host name and process id.
+   * Who this replica is, for the store's leader lease: only the holder acts; others wait and
+   * take over when the lease expires (on SQLite also when its process has exited). Default: host
+   * name and process id.
    */
   readonly leaseHolder?: string;
   /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
@@ -70,7 +71,7 @@ export interface Controller {
   wake(): void;
   /**
    * Whether this replica holds the leader lease now (it acquired it and it has not expired
-   * since, on this controller's clock). Always true on a store without a lease (SQLite).
+   * since, on this controller's clock). Always true on a store without a lease.
    */
   isLeader(): boolean;
 }

@@ -4,7 +4,7 @@
  * the PostgreSQL pool is set up to return epoch milliseconds as numbers and JSON as text, like
  * SQLite does.
  */
-import type { EventRecord, JobPatch, JobRecord, RevisionRecord, RolloutRecord, WaveRecord } from './store.js';
+import type { EventRecord, JobPatch, JobRecord, LeaseRecord, RevisionRecord, RolloutRecord, WaveRecord } from './store.js';
 
 /** What a column holds: epoch ms are BIGINT in PostgreSQL, JSON is JSONB there and TEXT in SQLite. */
 export type ColumnKind = 'text' | 'integer' | 'epoch' | 'boolean' | 'json';
@@ -131,6 +131,14 @@ export const EVENT_INSERT_COLUMNS: readonly Column[] = [
 /** Every column of `events`. */
 export const EVENT_COLUMNS: readonly Column[] = [column('seq', 'epoch', true), ...EVENT_INSERT_COLUMNS];
 
+/** Columns of `leases` (without `name`, the lease's key). */
+export const LEASE_COLUMNS: readonly Column[] = [
+  column('holder', 'text', true),
+  column('expiresAt', 'epoch', true),
+  column('host', 'text'),
+  column('pid', 'integer'),
+];
+
 /** Comma-separated column names, for SQL text. */
 export function columnNames(columns: readonly Column[]): string {
   return columns.map((c) => c.name).join(', ');
@@ -241,4 +249,9 @@ export function revisionFromRow(row: unknown): RevisionRecord {
 /** Decodes an `events` row. */
 export function eventFromRow(row: unknown): EventRecord {
   return fromRow<EventRecord>(row, EVENT_COLUMNS);
+}
+
+/** Decodes a `leases` row. */
+export function leaseFromRow(row: unknown): LeaseRecord {
+  return fromRow<LeaseRecord>(row, LEASE_COLUMNS);
 }

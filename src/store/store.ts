@@ -220,9 +220,24 @@ export interface Store {
 
   /**
    * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds
-   * it. Granted when the lease is free, expired (`expiresAt <= now`) or already `holder`'s.
-   * Replicas' clocks must agree to well within `ttlMs`. Absent (SQLite): a single process, always
-   * the leader, with no lease to renew.
+   * it. Granted when the lease is free, expired (`expiresAt <= now`) or already `holder`'s; on
+   * SQLite also when the process that took it has exited on this host (a SQLite file lives on
+   * one host, so a controller restarted after a crash need not wait for the lease to expire).
+   * Atomic: of processes racing for a free lease, exactly one wins. Records this process (host,
+   * pid) with the lease. Replicas' clocks must agree to well within `ttlMs`. Absent: a store
+   * only one process can use, always the leader.
    */
   acquireLease?(holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /** The lease as last taken (it may have expired since); undefined when none was ever taken. */
+  readLease?(): Promise<LeaseRecord | undefined>;
+}
+
+/** The controller's leader lease as the store holds it. */
+export interface LeaseRecord {
+  readonly holder: string;
+  /** Epoch ms on the holder's clock. */
+  readonly expiresAt: number;
+  /** Host (with its pid namespace) and process id of the holder; absent for a lease taken before migration 002. */
+  readonly host?: string;
+  readonly pid?: number;
 }

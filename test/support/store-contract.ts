@@ -6,11 +6,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord, JobRecord, RevisionRecord, RolloutRecord, Store } from '../../src/store/store.js';
 import { StoreConflictError } from '../../src/util/errors.js';
+import { thisProcess } from '../../src/store/lease-process.js';
 
 /** Optional abilities of an implementation that the suite tests when given. */
 export interface StoreContractOptions {
   /** Opens the same data again after `closed` was closed (a file, a schema). */
   readonly reopen?: (closed: Store) => Promise<Store>;
+  /**
+   * Opens a second connection to the data of `open`, which stays open: another process or
+   * replica. The suite migrates and closes it.
+   */
+  readonly another?: (open: Store) => Promise<Store>;
 }
 
 const T0 = Date.parse('2026-11-21T12:00:00Z');
@@ -428,9 +434,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('leader lease', () => {
       it('lets the same holder take and renew it', async () => {
-        if (!store.acquireLease) return;
-        expect(await store.acquireLease('me', 10_000, T0)).toBe(true);
-        expect(await store.acquireLease('me', 10_000, T0 + 5_000)).toBe(true);
+        expect(await store.acquireLease!('me', 10_000, T0)).toBe(true);
+        expect(await store.acquireLease!('me', 10_000, T0 + 5_000)).toBe(true);
+      });
+
+      it('reads back the holder, its expiry and the process that took it', async () => {
+        expect(await store.readLease!()).toBeUndefined();
+        await store.acquireLease!('me', 10_000, T0);
+        expect(await store.readLease!()).toStrictEqual({ holder: 'me', expiresAt: T0 + 10_000, host: thisProcess().host, pid: process.pid });
+        await store.acquireLease!('me', 10_000, T0 + 4_000);
+        expect((await store.readLease!())?.expiresAt).toBe(T0 + 14_000);
+      });
+
+      describe.runIf(options.another)('with another process on the same store', () => {
+        let other: Store;
+
+        beforeEach(async () => {
+          other = await options.another!(store);
+          await other.migrate();
+        });
+
+        afterEach(async () => {
+          await other.close();
+        });
+
+        it('one holder at a time; another takes over only after expiry', async () => {
+          // Both connections belong to this live process: only the expiry frees the lease.
+          expect(await store.acquireLease!('a', 10_000, 1_000)).toBe(true);
+          expect(await other.acquireLease!('b', 10_000, 2_000)).toBe(false);
+          expect(await store.acquireLease!('a', 10_000, 9_000)).toBe(true); // renewed until 19,000
+          expect(await other.acquireLease!('b', 10_000, 18_999)).toBe(false);
+          expect(await other.acquireLease!('b', 10_000, 19_000)).toBe(true);
+          expect(await store.acquireLease!('a', 10_000, 19_500)).toBe(false);
+          expect(await other.acquireLease!('b', 10_000, 20_000)).toBe(true);
+          expect((await store.readLease!())?.holder).toBe('b');
+        });
+
+        it('grants a free lease to exactly one of several racing holders', async () => {
+          const won = await Promise.all([store, other, store, other].map((s, i) => s.acquireLease!(`r${i}`, 10_000, 0)));
+          expect(won.filter(Boolean)).toHaveLength(1);
+        });
       });
     });
 

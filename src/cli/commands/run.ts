@@ -113,6 +113,9 @@ Examples:
         // With --clock-speed, intervals are real time: one second of waiting is `speed` seconds of the demo's clock.
         pollIntervalMs: speed ? pollIntervalMs * speed : pollIntervalMs,
         idleIntervalMs: speed ? 1_000 * speed : undefined,
+        // The lease runs on the demo's clock too: 30 real seconds, or the leader would wake to
+        // renew it every 15 demo seconds (a fraction of a real millisecond).
+        leaseTtlMs: speed ? 30_000 * speed : undefined,
         once: opts.once,
         untilSettled: opts.untilSettled,
         maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,

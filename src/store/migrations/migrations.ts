@@ -4,10 +4,11 @@
  */
 import { InputError } from '../../util/errors.js';
 import { initialSchema } from './001-initial.js';
+import { leaseProcess } from './002-lease-process.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order; append new ones at the end, never edit or reorder. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, leaseProcess];
 
 /** The migrations not yet applied, in order. Throws when the store is newer than this build. */
 export function pendingMigrations(applied: readonly number[], all: readonly Migration[] = MIGRATIONS): readonly Migration[] {

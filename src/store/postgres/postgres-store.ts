@@ -9,13 +9,15 @@
  * late (which a plain sequence allows, as sequence values are taken before commit).
  *
  * The leader lease is one row, taken or renewed atomically by an upsert that only succeeds when
- * the row is free, expired, or already the caller's.
+ * the row is free, expired, or already the caller's. It records the taking process (host, pid)
+ * for inspection only: replicas run on different hosts, so takeover waits for expiry.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
+  LEASE_COLUMNS,
   REVISION_COLUMNS,
   ROLLOUT_INSERT_COLUMNS,
   ROLLOUT_PATCH_COLUMNS,
@@ -26,6 +28,7 @@ import {
   eventFromRow,
   jobFromRow,
   jobPatchColumns,
+  leaseFromRow,
   revisionFromRow,
   rolloutFromRow,
   waveFromRow,
@@ -36,6 +39,7 @@ import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { createPgPool, inTransaction } from './pg-pool.js';
 import type { PgPoolOptions } from './pg-pool.js';
 import { LOCK_NAMESPACE, migratePostgres } from './postgres-migrate.js';
+import { thisProcess } from '../lease-process.js';
 
 /** How to open a PostgreSQL store. */
 export type PostgresStoreOptions = PgPoolOptions;
@@ -90,14 +94,16 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
 const PUT_KV = `INSERT INTO kv (key, value) SELECT u.key, u.value::jsonb FROM unnest($1::text[], $2::text[]) AS u(key, value)
   ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
-const ACQUIRE_LEASE = `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
-  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+const ACQUIRE_LEASE = `INSERT INTO leases (name, holder, expires_at, host, pid) VALUES ($1, $2, $3, $5, $6)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, host = excluded.host, pid = excluded.pid
   WHERE leases.holder = excluded.holder OR leases.expires_at <= $4
   RETURNING holder`;
+const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = $1`;
 
 /** Creates a PostgreSQL store (connecting lazily); call migrate() before use. */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = createPgPool(options);
+  const self = thisProcess();
   let closed = false;
 
   async function rows(sql: string, params: readonly unknown[] = []): Promise<readonly unknown[]> {
@@ -269,8 +275,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async acquireLease(holder, ttlMs, now) {
-      const result = await pool.query(ACQUIRE_LEASE, [LEASE_NAME, holder, Math.floor(now + ttlMs), Math.floor(now)]);
+      const result = await pool.query(ACQUIRE_LEASE, [LEASE_NAME, holder, Math.floor(now + ttlMs), Math.floor(now), self.host, self.pid]);
       return result.rowCount === 1;
+    },
+    async readLease(): Promise<LeaseRecord | undefined> {
+      const row = await first(READ_LEASE, [LEASE_NAME]);
+      return row === undefined ? undefined : leaseFromRow(row);
     },
   };
 }

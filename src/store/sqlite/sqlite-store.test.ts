@@ -7,6 +7,7 @@ import { describeStoreContract, sampleJob } from '../../../test/support/store-co
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from '../store.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
+import { migrateSqlite } from './sqlite-migrate.js';
 import { InputError } from '../../util/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pushfleet-sqlite-'));
@@ -22,14 +23,15 @@ async function makeStore(): Promise<Store> {
   return store;
 }
 
-describeStoreContract('SQLite', makeStore, {
-  reopen: async (closed) => {
-    const path = paths.get(closed)!;
-    const store = openSqliteStore({ path });
-    paths.set(store, path);
-    return store;
-  },
-});
+/** Another store on the file of `store` (open or closed). */
+async function sameFile(store: Store): Promise<Store> {
+  const path = paths.get(store)!;
+  const again = openSqliteStore({ path });
+  paths.set(again, path);
+  return again;
+}
+
+describeStoreContract('SQLite', makeStore, { reopen: sameFile, another: sameFile });
 
 describe('SQLite store', () => {
   it('uses the WAL journal', async () => {
@@ -66,9 +68,17 @@ describe('SQLite store', () => {
     await again.close();
   });
 
-  it('has no lease: one process owns the file and always leads', async () => {
-    const store = await makeStore();
-    expect(store.acquireLease).toBeUndefined();
+  it('migration 2 keeps a lease taken before it; one without a process waits for its expiry', async () => {
+    const path = join(root, `store-${++count}.db`);
+    const db = new Database(path);
+    migrateSqlite(db, MIGRATIONS.slice(0, 1));
+    db.prepare(`INSERT INTO leases (name, holder, expires_at) VALUES ('controller', 'old', 10000)`).run();
+    db.close();
+    const store = openSqliteStore({ path });
+    await store.migrate();
+    expect(await store.readLease!()).toStrictEqual({ holder: 'old', expiresAt: 10_000 });
+    expect(await store.acquireLease!('new', 10_000, 9_999)).toBe(false);
+    expect(await store.acquireLease!('new', 10_000, 10_000)).toBe(true);
     await store.close();
   });
 

@@ -10,13 +10,20 @@
  * taken back: if a power loss dropped the job row after the push happened, a restart would push
  * the tenant again. Batching makes the fsync cheap (one per batch of hundreds of jobs);
  * `synchronous: 'normal'` trades that guarantee for speed where only process crashes matter.
+ *
+ * Leader lease: several processes can open one file (a second `pushfleet run` by mistake, a
+ * restart while the old process lingers), so the lease row decides who acts, as on PostgreSQL.
+ * It is read and written in one IMMEDIATE transaction: SQLite's write lock admits one process at
+ * a time, so two cannot both see the lease free and both take it. A lease whose process has
+ * exited on this host is free at once (lease-process.ts).
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JobFilter, JobPatch, JobRecord, JobState, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
+  LEASE_COLUMNS,
   REVISION_COLUMNS,
   ROLLOUT_INSERT_COLUMNS,
   ROLLOUT_PATCH_COLUMNS,
@@ -28,6 +35,7 @@ import {
   fromValues,
   jobFromRow,
   jobPatchColumns,
+  leaseFromRow,
   revisionFromRow,
   rolloutFromRow,
   waveFromRow,
@@ -35,6 +43,7 @@ import {
 import { prefixUpperBound } from '../key-range.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { migrateSqlite } from './sqlite-migrate.js';
+import { leaseProcessGone, thisProcess } from '../lease-process.js';
 
 /** How to open a SQLite store. */
 export interface SqliteStoreOptions {
@@ -61,6 +70,10 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
     started_at = coalesce(waves.started_at, excluded.started_at),
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
 const PUT_KV = `INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+const LEASE_NAME = 'controller';
+const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = ?`;
+const PUT_LEASE = `INSERT INTO leases (name, ${columnNames(LEASE_COLUMNS)}) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, host = excluded.host, pid = excluded.pid`;
 
 /** Opens (creating if needed) a SQLite store; call migrate() before use. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
@@ -69,6 +82,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const statements = new Map<string, Statement>();
+  const self = thisProcess();
   let closed = false;
 
   // Prepared lazily: statements can only be prepared once migrate() has created the tables.
@@ -125,6 +139,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (events.length === 0) run();
     else withEvents.immediate(run, events);
   }
+
+  // Run with .immediate(): the read and the write must happen under one write lock (header).
+  const acquireLease = db.transaction((holder: string, expiresAt: number, now: number): boolean => {
+    const row = stmt(READ_LEASE).get(LEASE_NAME);
+    const held = row === undefined ? undefined : leaseFromRow(row);
+    if (held && held.holder !== holder && held.expiresAt > now && !leaseProcessGone(held, self)) return false;
+    stmt(PUT_LEASE).run(LEASE_NAME, holder, expiresAt, self.host, self.pid);
+    return true;
+  });
 
   const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
     const put = stmt(PUT_KV);
@@ -258,7 +281,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async kvPutMany(entries) {
       if (entries.length > 0) kvPutMany.immediate(entries);
     },
-    // No acquireLease: one process owns a SQLite file and is always the leader.
+
+    async acquireLease(holder, ttlMs, now) {
+      // Renewed every pass, and not part of crash safety: a renewal lost to a power loss only
+      // leaves the older expiry, on a host whose processes all died anyway. So no fsync for it.
+      db.pragma('synchronous = NORMAL');
+      try {
+        return acquireLease.immediate(holder, Math.floor(now + ttlMs), Math.floor(now));
+      } finally {
+        db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      }
+    },
+    async readLease(): Promise<LeaseRecord | undefined> {
+      const row = stmt(READ_LEASE).get(LEASE_NAME);
+      return row === undefined ? undefined : leaseFromRow(row);
+    },
   };
 }
 
