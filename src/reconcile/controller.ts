@@ -47,6 +47,8 @@ export interface ControllerOptions {
   readonly leaseHolder?: string;
   /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
   readonly leaseTtlMs?: number;
+  /** Called each time another replica holds the lease and this one follows instead of a pass (the API serves as a follower). */
+  readonly onFollow?: () => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -130,6 +132,7 @@ export function createController(options: ControllerOptions): Controller {
               // Another replica leads; look again before its lease could expire.
               if (!following) log.info({ holder }, 'another replica holds the lease; following');
               following = true;
+              options.onFollow?.();
               await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
               continue;
             }

@@ -5,12 +5,16 @@
 import type { ServerResponse } from 'node:http';
 import { InputError } from '../util/errors.js';
 
-/** A bad request a client can fix; the server answers `status` with the code and message. */
+/**
+ * A request the server cannot answer as asked; it answers `status` with the code and message,
+ * plus `detail` fields in the error object (e.g. which replica leads).
+ */
 export class RequestError extends InputError {
   constructor(
     readonly status: number,
     code: string,
     message: string,
+    readonly detail: Readonly<Record<string, unknown>> = {},
   ) {
     super(code, message);
   }
@@ -35,9 +39,16 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
-/** Sends `{ "error": { code, message } }`. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): void {
-  sendJson(res, status, { error: { code, message } }, headers);
+/** Sends `{ "error": { code, message, ...detail } }`. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+  detail: Readonly<Record<string, unknown>> = {},
+): void {
+  sendJson(res, status, { error: { ...detail, code, message } }, headers);
 }
 
 /** An integer query parameter within [min, max]; `fallback` when absent. */

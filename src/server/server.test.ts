@@ -269,6 +269,42 @@ describe('http server', () => {
     }
   });
 
+  it("as a follower: ready, serves the store's answers, and names the leader for the plan and snapshot", async () => {
+    // A second replica on the same store whose controller found the lease held by another.
+    const follower = createApiServer({ store: h.store, log: pino({ level: 'silent' }), refresh: async () => {}, wake: () => {}, processMetrics: false });
+    const url = await follower.listen('127.0.0.1', 0);
+    try {
+      expect((await fetch(`${url}/readyz`)).status).toBe(503);
+      follower.recordFollow();
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, role: 'follower', store: 'ok' });
+      const leader = (await h.store.readLease!())!.holder;
+      const status = (await (await fetch(`${url}/api/v1/status`)).json()) as any;
+      expect(status).toMatchObject({ ready: true, role: 'follower', lastPass: null, lease: { holder: leader }, upcoming: [] });
+      expect(status.controller.rollouts.map((r: any) => r.id)).toContain('billing-default/billing@2.4.0');
+      expect((await fetch(`${url}/api/v1/rollouts`)).status).toBe(200);
+      for (const path of ['/api/v1/plan', '/api/v1/snapshot']) {
+        const res = await fetch(url + path);
+        expect(res.status, path).toBe(503);
+        expect(((await res.json()) as any).error, path).toEqual({
+          code: 'not-leader',
+          message: `this replica follows the leader "${leader}": the plan and the observed snapshot are held by the leader only; ask the leader`,
+          leader,
+        });
+      }
+      // Leading again (its first pass after taking the lease over): a plan of its own.
+      follower.recordPass(h.passes.at(-1)!, {});
+      expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ ready: true, role: 'leader' });
+      expect((await fetch(`${url}/api/v1/plan?limit=1`)).status).toBe(200);
+      // A leader that loses the lease forgets its plan: the new leader's would differ.
+      follower.recordFollow();
+      expect((await fetch(`${url}/api/v1/plan`)).status).toBe(503);
+    } finally {
+      await follower.close();
+    }
+  });
+
   describe('POST /hooks/git', () => {
     const body = JSON.stringify({ ref: 'refs/heads/main', after: 'abc123' });
     const hook = (headers: Record<string, string>, payload = body): Promise<Response> =>

@@ -9,6 +9,11 @@
  *
  * Store-backed answers (status, rollouts, events, metrics) work in any process pointed at the
  * store; the plan items and the snapshot come from the last pass of this process.
+ *
+ * Replicas: the leader lease decides which process passes. Until this process has either passed
+ * (leader) or found another holder of the lease (follower) it is not ready. A follower is ready
+ * and serves everything the store holds; the plan and the snapshot exist only in the leader's
+ * memory, so a follower answers them `503 not-leader`, naming the leader.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +33,7 @@ import { planPage } from './api/plan-items.js';
 import { coalescedRefresh, handleGitHook } from './git-hook.js';
 import { DASHBOARD_ASSETS } from './dashboard/assets.js';
 import { httpUrl } from './listen-address.js';
+import { iso } from '../util/time.js';
 
 /** Server settings, resolved by the CLI. */
 export interface ApiServerOptions {
@@ -49,8 +55,13 @@ export interface ApiServerOptions {
 export interface ApiServer {
   /** Binds and resolves to the base URL (with the real port when 0 was asked). */
   listen(host: string, port: number): Promise<string>;
-  /** Remembers a finished pass (plan items, snapshot, readiness, pass metrics). */
+  /** Remembers a finished pass (plan items, snapshot, readiness, pass metrics): this process leads. */
   recordPass(result: PassResult, status: RevisionStatus, durationSeconds?: number): void;
+  /**
+   * Records that another replica holds the lease: this process is ready as a follower, and
+   * forgets its own last pass (a plan from before it lost the lease would be stale).
+   */
+  recordFollow(): void;
   /** Stops accepting, ends keep-alive connections, resolves when closed. */
   close(): Promise<void>;
   readonly metrics: ServerMetrics;
@@ -75,10 +86,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const metrics = createServerMetrics(store, { defaults: options.processMetrics ?? true });
   const trigger = coalescedRefresh(options.refresh, options.wake, log);
   let pass: LastPass | undefined;
+  // Undefined until the controller has passed or found another replica leading.
+  let role: 'leader' | 'follower' | undefined;
 
-  const requirePass = (): LastPass => {
-    if (!pass) throw new RequestError(503, 'not-ready', 'no reconcile pass has finished in this process yet; try again shortly');
-    return pass;
+  const requirePass = async (): Promise<LastPass> => {
+    if (pass) return pass;
+    if (role === 'follower') {
+      const leader = (await store.readLease?.())?.holder ?? null;
+      const named = leader === null ? 'another replica' : `the leader "${leader}"`;
+      throw new RequestError(503, 'not-leader', `this replica follows ${named}: the plan and the observed snapshot are held by the leader only; ask the leader`, { leader });
+    }
+    throw new RequestError(503, 'not-ready', 'no reconcile pass has finished in this process yet; try again shortly');
   };
 
   const routes: readonly Route[] = [
@@ -95,8 +113,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       auth: false,
       handle: async (_req, res) => {
         const storeOk = await probeStore();
-        const ready = storeOk && pass !== undefined;
-        sendJson(res, ready ? 200 : 503, { ready, store: storeOk ? 'ok' : 'unavailable', revision: pass?.revision ?? null, lastPassAt: pass?.plan.at ?? null });
+        const ready = storeOk && role !== undefined;
+        sendJson(res, ready ? 200 : 503, { ready, role: role ?? null, store: storeOk ? 'ok' : 'unavailable', revision: pass?.revision ?? null, lastPassAt: pass?.plan.at ?? null });
       },
     },
     {
@@ -112,7 +130,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       handle: async (_req, res) =>
         sendJson(res, 200, {
           ...(await readStatus(store)),
-          ready: pass !== undefined,
+          ready: role !== undefined,
+          role: role ?? null,
+          lease: await readLeaseView(store),
           lastPass: pass ? { at: pass.plan.at, revision: pass.revision, durationSeconds: pass.durationSeconds ?? null } : null,
           jobTotals: await store.countJobs(),
           upcoming: pass?.upcoming(10) ?? [],
@@ -131,9 +151,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       method: 'GET',
       path: '/api/v1/snapshot',
       auth: true,
-      handle: (_req, res) => send(res, 200, 'application/json; charset=utf-8', requirePass().snapshotJson()),
+      handle: async (_req, res) => send(res, 200, 'application/json; charset=utf-8', (await requirePass()).snapshotJson()),
     },
-    { method: 'GET', path: '/api/v1/plan', auth: true, handle: (_req, res, url) => sendJson(res, 200, planPage(requirePass(), url.searchParams)) },
+    { method: 'GET', path: '/api/v1/plan', auth: true, handle: async (_req, res, url) => sendJson(res, 200, planPage(await requirePass(), url.searchParams)) },
     {
       method: 'POST',
       path: '/hooks/git',
@@ -184,7 +204,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     dispatch(req, res)
       .catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
-        if (err instanceof RequestError) return sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 503 ? retryHeaders(err.status) : {});
+        if (err instanceof RequestError) return sendError(res, err.status, err.code, err.message, err.status === 413 || err.status === 503 ? retryHeaders(err.status) : {}, err.detail);
         const e = err as Error;
         log.error({ err: e.message, code: err instanceof PushfleetError ? err.code : undefined, path: req.url?.split('?')[0] }, 'http request failed');
         sendError(res, 500, 'internal', 'internal error; see the controller log');
@@ -214,8 +234,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return httpUrl(host === '' ? address.address : host, address.port);
     },
     recordPass(result, status, durationSeconds) {
+      role = 'leader';
       pass = lastPass(result, status, durationSeconds);
       metrics.observePass(durationSeconds);
+    },
+    recordFollow() {
+      role = 'follower';
+      pass = undefined;
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -227,6 +252,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
     },
   };
+}
+
+/** Who holds the leader lease, as the store records it; null for a store without one or before any was taken. */
+async function readLeaseView(store: Store): Promise<{ readonly holder: string; readonly expiresAt: string } | null> {
+  const lease = await store.readLease?.();
+  return lease ? { holder: lease.holder, expiresAt: iso(lease.expiresAt) } : null;
 }
 
 function retryHeaders(status: number): Record<string, string> {

@@ -119,6 +119,8 @@ Examples:
         once: opts.once,
         untilSettled: opts.untilSettled,
         maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,
+        // A follower runs no pass; its server still serves what the store holds.
+        onFollow: () => http?.server.recordFollow(),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
           notifications.observe(status);

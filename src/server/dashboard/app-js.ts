@@ -23,7 +23,9 @@ export const APP_JS = `'use strict';
     events: [],
     now: null,
     timer: null,
-    tableSeq: 0
+    tableSeq: 0,
+    // Holder of the lease when this replica follows: the plan table is the leader's to serve.
+    leader: null
   };
 
   function $(id) { return document.getElementById(id); }
@@ -263,7 +265,8 @@ export const APP_JS = `'use strict';
   function renderTenants(page) {
     var body = $('tenants').tBodies[0];
     if (!page) {
-      body.replaceChildren(el('tr', null, [el('td', { colspan: 7, className: 'empty', text: 'Waiting for the first reconcile pass…' })]));
+      var empty = state.leader ? 'This replica follows ' + state.leader + '; the leader serves the tenant table.' : 'Waiting for the first reconcile pass…';
+      body.replaceChildren(el('tr', null, [el('td', { colspan: 7, className: 'empty', text: empty })]));
       $('tenant-count').textContent = '';
       return;
     }
@@ -336,6 +339,7 @@ export const APP_JS = `'use strict';
         $('auth').hidden = true;
         if (status) {
           state.now = status.controller ? status.controller.at : null;
+          state.leader = status.role === 'follower' ? (status.lease ? status.lease.holder : 'another replica') : null;
           renderMeta(status);
           renderSummary(status, rollouts);
           renderUpcoming(status.upcoming);
