@@ -10,7 +10,7 @@ import type {
   ReleaseDirectiveManifest,
   RolloutStrategyManifest,
 } from '../manifest/types.js';
-import { effectiveDirective, isDefaultDirective, type EffectiveDirective } from '../manifest/effective.js';
+import { effectiveDirective, isDefaultDirective, type EffectiveDirective } from './effective.js';
 import { compileMatcher, type MatchableTenant } from './selectors.js';
 import { parseRange, versionComparator, type VersionCompare, type VersionRange, type VersionRef } from './versions.js';
 import { directiveGeneration, rolloutId } from './rollout-id.js';

@@ -2,7 +2,6 @@
  * Which directive governs a (tenant, package), what is installed, and the status before waves
  * and timing (semantics.md section 2, blocks of step 3 up to `halted`).
  */
-import { installedOf } from '../manifest/snapshot.js';
 import type { CompiledDirective, CompiledPackage } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
 import type { JobProgress } from './types.js';
@@ -191,7 +190,7 @@ function firstBlock(
 function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): string | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
-    const have = other ? other.effectiveInstalled : installedVersion(draft, req.pkg.name);
+    const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
     if (have && satisfies(have, req.range, req.pkg.compare)) continue;
     const planned =
       other?.directive !== undefined &&
@@ -202,9 +201,4 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
       : `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned`;
   }
   return undefined;
-}
-
-function installedVersion(draft: Draft, pkg: string): VersionRef | undefined {
-  const raw = installedOf(draft.tenant.observed, pkg);
-  return raw ? { version: raw.version, patch: raw.patch } : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { error, warning, type Problem } from '../problem.js';
 import type { RuleContext } from './context.js';
-import { effectiveDirective, isDefaultDirective } from '../effective.js';
+import { effectiveDirective, isDefaultDirective } from '../../plan/effective.js';
 import type { ReleaseDirectiveManifest } from '../types.js';
 import { parseTimestamp, iso } from '../../util/time.js';
 import { parseRange } from '../../plan/versions.js';

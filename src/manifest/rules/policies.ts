@@ -9,7 +9,7 @@ import type { MaintenancePolicyManifest } from '../types.js';
 import { parseTimestamp, iso } from '../../util/time.js';
 import { compilePolicy, countWindowStartsBetween } from '../../plan/schedule/windows.js';
 import type { PolicyProblemCode } from '../../plan/schedule/compile-policy.js';
-import { effectiveDirective } from '../effective.js';
+import { effectiveDirective } from '../../plan/effective.js';
 
 /** Reports every policy problem, and warns about deadlines that leave no window. */
 export function checkPolicies(ctx: RuleContext): Problem[] {

@@ -2,7 +2,7 @@
  * A directive's effective settings: its own fields over its package's `defaults`
  * (Snowflake's manifest defaults, overridden per directive).
  */
-import type { DesiredState, DirectiveDefaults, ReleaseDirectiveManifest } from './types.js';
+import type { DesiredState, DirectiveDefaults, ReleaseDirectiveManifest } from '../manifest/types.js';
 
 /** Effective timing and rollout fields of a directive. */
 export interface EffectiveDirective extends DirectiveDefaults {
