@@ -62,6 +62,11 @@ export interface Provider {
    */
   versions(pkg: PackageManifest, signal: AbortSignal): Promise<readonly CatalogVersion[] | undefined>;
   /**
+   * The most tenants this provider wants in one push request; the controller splits larger
+   * batches unless `--max-batch` says otherwise. Default DEFAULT_MAX_REQUEST_TENANTS.
+   */
+  readonly maxRequestTenants?: number;
+  /**
    * Submits one push request. Partial success is normal: rejected tenants come back as
    * per-tenant failures. Throws ProviderError only when the request as a whole failed.
    */
@@ -73,6 +78,9 @@ export interface Provider {
   /** After a crash: the request submitted under this idempotency key, if any. */
   find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
 }
+
+/** Push request size for providers that do not state one (`maxRequestTenants`). */
+export const DEFAULT_MAX_REQUEST_TENANTS = 2_000;
 
 /** A provider that can push: the controller needs all four execution calls. */
 export type PushProvider = Provider & Required<Pick<Provider, 'submit' | 'poll' | 'cancel' | 'find'>>;

@@ -31,7 +31,7 @@ export interface ControllerOptions {
   readonly pollIntervalMs?: number;
   /** Longest sleep when nothing is scheduled. Default 30s. */
   readonly idleIntervalMs?: number;
-  /** Largest push request. Default 2,000 tenants. */
+  /** Largest push request. Default: what each package's provider prefers (2,000 tenants; Salesforce 20,000). */
   readonly maxBatch?: number;
   /** Submit pushes starting within this window ahead, scheduled. Default 15 minutes. */
   readonly lookaheadMs?: number;
@@ -155,7 +155,7 @@ export function createController(options: ControllerOptions): Controller {
                 signal: passSignal,
                 // Stopping only keeps the pass from creating new jobs; its calls still complete.
                 stopping: stop,
-                maxBatch: options.maxBatch ?? 2_000,
+                maxBatch: options.maxBatch,
                 lookaheadMs,
               });
               const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });

@@ -66,7 +66,7 @@ export async function dispatchDue(
     const chosen = [...items].sort((a, b) => Date.parse(a.startAt!) - Date.parse(b.startAt!) || (a.tenant < b.tenant ? -1 : 1)).slice(0, room);
     inFlight.set(id, (inFlight.get(id) ?? 0) + chosen.length);
     for (const [, sameStart] of groupBy(chosen, (i) => i.startAt!)) {
-      for (const chunk of chunks(sameStart, ctx.maxBatch)) {
+      for (const chunk of chunks(sameStart, ctx.providers.maxBatch(sameStart[0]!.package, ctx.maxBatch))) {
         const batchKey = newBatchKey(id);
         const batch = chunk.map((item) => newJob(item, id, rollout.generation, batchKey, ctx));
         fresh.push(...batch);
@@ -77,7 +77,7 @@ export async function dispatchDue(
   // Retries already count as in flight; they only need a fresh batch.
   const retryUpdates: { id: string; patch: { batchKey: string; updatedAt: number } }[] = [];
   for (const [id, group] of groupBy(retries, (j) => j.rolloutId)) {
-    for (const chunk of chunks(group, ctx.maxBatch)) {
+    for (const chunk of chunks(group, ctx.providers.maxBatch(group[0]!.package, ctx.maxBatch))) {
       const batchKey = newBatchKey(id);
       chunk.forEach((j) => retryUpdates.push({ id: j.id, patch: { batchKey, updatedAt: ctx.now } }));
       batches.push(chunk.map((j) => ({ ...j, batchKey })));

@@ -16,8 +16,8 @@ export interface PassContext {
    * provider calls (`signal`, never aborted) still return and are recorded.
    */
   readonly stopping: AbortSignal;
-  /** Largest number of tenants in one provider push request. */
-  readonly maxBatch: number;
+  /** Largest number of tenants in one push request (`--max-batch`); unset: each provider's own (ProviderSet.maxBatch). */
+  readonly maxBatch?: number;
   /** Items starting within this many ms are submitted ahead with a scheduled start. */
   readonly lookaheadMs: number;
 }

@@ -5,7 +5,7 @@
 import { dirname, posix } from 'node:path';
 import type { DesiredState, PackageManifest } from '../manifest/types.js';
 import { createProvider } from '../providers/registry.js';
-import { canPush, type CallFailure, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
+import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
 import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
@@ -19,6 +19,12 @@ export interface ProviderSet {
   forPackage(pkg: string): PushProvider;
   /** The provider of a package, push-capable or not; undefined for a package this revision lacks. */
   providerOf(pkg: string): Provider | undefined;
+  /**
+   * Most tenants in one push request of a package: `override` (`--max-batch`) when given,
+   * otherwise what its provider prefers (`maxRequestTenants`, default 2,000): Salesforce
+   * prefers large requests, whose jobs go in through Bulk API 2.0 at a constant API cost.
+   */
+  maxBatch(pkg: string, override?: number): number;
 }
 
 /** Builds provider sets per revision, reusing providers whose manifest did not change. */
@@ -54,6 +60,11 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
           return provider;
         },
         providerOf,
+        maxBatch(pkg, override) {
+          if (override !== undefined && override > 0) return override;
+          const preferred = providerOf(pkg)?.maxRequestTenants;
+          return preferred !== undefined && preferred > 0 ? preferred : DEFAULT_MAX_REQUEST_TENANTS;
+        },
       };
     },
   };

@@ -49,7 +49,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
-    .option('--max-batch <n>', 'most tenants in one provider push request', '2000')
+    .option('--max-batch <n>', "most tenants in one provider push request (default: the provider's own, 2000; Salesforce 20000)")
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
     .option('--listen <addr>', 'HTTP API, metrics, webhook and dashboard: HOST:PORT, PORT (loopback) or off (default: 127.0.0.1:8080; off with --once/--until-settled)')
     .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
@@ -118,7 +118,8 @@ Examples:
         leaseTtlMs: speed ? 30_000 * speed : undefined,
         once: opts.once,
         untilSettled: opts.untilSettled,
-        maxBatch: parseCount('--max-batch', opts.maxBatch, 2000) || 2000,
+        // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
+        maxBatch: parseCount('--max-batch', opts.maxBatch, 0) || undefined,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
         onPass: async (result, status, timing) => {
