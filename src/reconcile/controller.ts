@@ -108,6 +108,31 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
+  /**
+   * Sleeps until `at` or a wake. A leader renews its lease every half lease meanwhile, without a
+   * pass: a pass observes and polls every provider (API calls a Salesforce org pays for), so
+   * passes keep the pace of the work, not of the lease. Returns early when the lease is lost or
+   * cannot be renewed, and the loop's next turn finds out and follows.
+   */
+  async function sleepLeading(at: number, stop: AbortSignal): Promise<void> {
+    if (!store.acquireLease) return sleepUntil(at, stop);
+    for (;;) {
+      const renewAt = clock.now() + leaseTtlMs / 2;
+      if (at <= renewAt) return sleepUntil(at, stop);
+      await sleepUntil(renewAt, stop);
+      // Woken or stopping: look at the work now.
+      if (stop.aborted || clock.now() < renewAt) return;
+      const now = clock.now();
+      try {
+        if (!(await store.acquireLease(holder, leaseTtlMs, now))) return;
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'lease renewal failed');
+        return;
+      }
+      leaseUntil = now + leaseTtlMs;
+    }
+  }
+
   return {
     wake,
     isLeader: () => !store.acquireLease || clock.now() < leaseUntil,
@@ -178,9 +203,7 @@ export function createController(options: ControllerOptions): Controller {
             at = now + pollIntervalMs;
           }
           if ((options.once && quiet) || (options.untilSettled && settled)) break;
-          // A leader renews its lease every pass, so it must not sleep through half of it.
-          if (store.acquireLease) at = Math.min(at, now + leaseTtlMs / 2);
-          await sleepUntil(at, stop);
+          await sleepLeading(at, stop);
         }
         return everGood;
       } finally {

@@ -146,6 +146,24 @@ describe('leader lease on SQLite, controllers', () => {
     }
   });
 
+  it('an idle leader keeps its lease by renewing it between passes, not by running a pass every half lease', async () => {
+    const start = '2026-11-21T12:00:00Z';
+    const h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.3.0'), 'fleet.yaml': fleetFile(tenants(2)) }, start);
+    const other = await openStore(`sqlite:${join(h.dir, '..', 'state.db')}`);
+    try {
+      // Nothing to do: passes come at the idle interval (10 min), the lease lasts 30 s.
+      await h.runPasses(3, { leaseHolder: 'replica-a', leaseTtlMs: 30_000, idleIntervalMs: 10 * 60_000 });
+      const at = h.passes.map((p) => Date.parse(p.plan.at) - Date.parse(start));
+      expect(at).toEqual([0, 10 * 60_000, 20 * 60_000]);
+      // Twenty idle minutes on a 30 s lease, and it still holds it: renewals between passes kept it.
+      expect(await other.acquireLease!('replica-b', 30_000, h.clock.now() - 1)).toBe(false);
+      expect(await other.readLease!()).toMatchObject({ holder: 'replica-a' });
+    } finally {
+      await other.close();
+      await h.close();
+    }
+  });
+
   it('two `pushfleet run` processes on one file: one pushes, the other follows, every tenant pushed exactly once', { timeout: 120_000 }, async () => {
     const root = tempRoot();
     const fleet = writeCrashFleet(root, 300);
