@@ -3,6 +3,7 @@
  * to epoch ms, wire job statuses to submit answers and job updates, the platform's package ids
  * to Package manifest names.
  */
+import { releasedVersions } from '../released-versions.js';
 import type { CatalogVersion } from '../../manifest/types.js';
 import type { InstalledPackage, ObservedTenant } from '../../manifest/snapshot.js';
 import { iso } from '../../util/time.js';
@@ -54,14 +55,7 @@ export function cancelResult(wire: WireCancelResult): CancelResult {
 
 /** Released versions as catalog entries (beta versions are never targets). */
 export function catalogVersions(versions: readonly WireVersion[]): CatalogVersion[] {
-  return versions
-    .filter((v) => v.released !== false)
-    .map((v) => ({
-      version: v.version,
-      ...(v.patch === undefined ? {} : { patch: v.patch }),
-      ...(v.deprecated ? { deprecated: true } : {}),
-      ...(v.requires ? { requires: v.requires } : {}),
-    }));
+  return releasedVersions(versions);
 }
 
 /**

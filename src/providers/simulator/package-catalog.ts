@@ -4,6 +4,7 @@
  * included. The simulator keys packages as its fleet file does, by Package manifest name.
  */
 import type { CatalogVersion } from '../../manifest/types.js';
+import { releasedVersions } from '../released-versions.js';
 import type { FleetSnapshot } from '../../manifest/snapshot.js';
 
 /**
@@ -15,12 +16,5 @@ import type { FleetSnapshot } from '../../manifest/snapshot.js';
 export function fleetCatalog(fleet: FleetSnapshot, pkg: string): CatalogVersion[] | undefined {
   const listed = Object.hasOwn(fleet.packages ?? {}, pkg) ? fleet.packages![pkg]!.versions : undefined;
   if (!listed) return undefined;
-  return listed
-    .filter((v) => v.released !== false)
-    .map((v) => ({
-      version: v.version,
-      ...(v.patch === undefined ? {} : { patch: v.patch }),
-      ...(v.deprecated ? { deprecated: true } : {}),
-      ...(v.requires ? { requires: v.requires } : {}),
-    }));
+  return releasedVersions(listed);
 }
