@@ -10,6 +10,7 @@
  *   request failed, permanent          created -> failed, every job of the batch (job.failed)
  *   request failed, retryable          stays created with its batch key; the next pass finds or
  *                                      resubmits it, not before the error's Retry-After
+ *   recovered, unsent, no longer wanted  created -> canceled (job.canceled), never sent
  */
 import type { JobPatch, JobRecord, NewEvent } from '../store/store.js';
 import type { PushError, SubmitResult } from '../providers/push-types.js';
@@ -32,7 +33,13 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
   const directive = ctx.revision.state.directives.get(directiveOfRollout(first.rolloutId));
   let result: SubmitResult | undefined;
   try {
-    if (recovering) result = await provider.find(first.batchKey, ctx.signal);
+    if (recovering) {
+      result = await provider.find(first.batchKey, ctx.signal);
+      // Not at the provider: pushing it now would act on the revision that wrote it. Recovery runs
+      // before this pass plans, so it checks the reasons a batch can stop being wanted itself.
+      const unwanted = result ? undefined : await whyUnwanted(ctx, first, directive);
+      if (unwanted) return await cancelUnsent(ctx, batch, unwanted);
+    }
     result ??= await provider.submit(
       {
         idempotencyKey: first.batchKey,
@@ -51,6 +58,39 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
     return;
   }
   await applySubmitResult(ctx, batch, result, settingsOf(ctx, directive));
+}
+
+/**
+ * Why a batch a crash left unsent is no longer wanted, or undefined when it still is: its
+ * directive is gone, retargeted or suspended, or its rollout was halted since it was written.
+ * (A tenant that moved to another directive is left to the pass's cancel step.)
+ */
+async function whyUnwanted(ctx: PassContext, job: JobRecord, directive: ReleaseDirectiveManifest | undefined): Promise<string | undefined> {
+  if (!directive) return `directive ${directiveOfRollout(job.rolloutId)} was removed`;
+  if (directive.spec.version !== job.version || (directive.spec.patch ?? null) !== (job.patch ?? null)) return `directive ${directive.metadata.name} now targets another version`;
+  if (directive.spec.suspend === true) return `directive ${directive.metadata.name} is suspended`;
+  const rollout = await ctx.store.getRollout(job.rolloutId);
+  if (rollout?.haltedGeneration !== undefined && rollout.haltedGeneration === job.generation) return `rollout ${job.rolloutId} is halted`;
+  return undefined;
+}
+
+/** Cancels a batch that never reached its provider: nothing to cancel there, only in the store. */
+async function cancelUnsent(ctx: PassContext, batch: readonly JobRecord[], why: string): Promise<void> {
+  ctx.log.info({ batch: batch[0]!.batchKey, jobs: batch.length, why }, 'unsent batch no longer wanted; canceled');
+  await ctx.store.updateJobs(
+    batch.map((j) => ({ id: j.id, patch: { state: 'canceled' as const, finishedAt: ctx.now, updatedAt: ctx.now } })),
+    batch.map(
+      (j): NewEvent => ({
+        at: ctx.now,
+        type: 'job.canceled',
+        rolloutId: j.rolloutId,
+        tenant: j.tenant,
+        jobId: j.id,
+        revision: j.revision,
+        message: `${j.tenant}: not sent: ${why}`,
+      }),
+    ),
+  );
 }
 
 /**

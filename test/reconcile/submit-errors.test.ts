@@ -136,6 +136,30 @@ describe('submit errors (simulator)', () => {
   });
 });
 
+describe('batches a crash or an outage left unsent (simulator)', () => {
+  for (const [change, edit] of [
+    ['the directive is removed', (harness: Harness) => harness.write('d.yaml', '')],
+    ['the directive is suspended', (harness: Harness) => harness.write('d.yaml', directive('billing-default', '2.4.0', 'strategy: retrying\nsuspend: true'))],
+    ['the directive is retargeted', (harness: Harness) => harness.write('d.yaml', directive('billing-default', '2.3.0', 'strategy: retrying'))],
+  ] as const) {
+    it(`are canceled, never sent, when ${change} before they go out`, async () => {
+      // Every push request is refused for now (retryable): the batch stays written, unsent.
+      h = await simulated(2, '[ { rate: 1, errorType: LockingFailure, at: request } ]');
+      await h.runPasses(1);
+      expect((await h.jobs()).map((j) => [j.state, j.requestRef])).toEqual([
+        ['created', undefined],
+        ['created', undefined],
+      ]);
+      edit(h);
+      h.write('m.yaml', baseManifests('installSeconds: [1, 1]'));
+      await h.runPasses(2);
+      expect((await h.jobs()).map((j) => j.state)).toEqual(['canceled', 'canceled']);
+      expect((await eventsOf(h, 'job.canceled'))[0]!.message).toMatch(/not sent: directive billing-default/);
+      expect(await eventsOf(h, 'request.submitted')).toEqual([]);
+    });
+  }
+});
+
 describe('submit errors (Salesforce provider on the fake Salesforce)', () => {
   const PACKAGE_ID = '033000000000001';
   const V110 = '04t000000000110';
