@@ -80,6 +80,7 @@ const ERRORS: readonly Case[] = [
   err('missing-reference/requires', 'missing-reference', 'base.yaml', 14, 19, /required Package "core" does not exist/),
   // directives
   err('timing-conflict', 'timing-conflict', 'directive.yaml', 7, 17, /upgradeAfter cannot be combined with upgradeInMaintenanceWindow: true/),
+  err('bad-timestamp', 'bad-timestamp', 'directive.yaml', 8, 20, /upgradeDeadline "2026-02-30T02:00:00Z" is not a real date and time/),
   err('missing-deadline/directive', 'missing-deadline', 'directive.yaml', 7, 31, /upgradeInMaintenanceWindow: true requires upgradeDeadline/),
   err('missing-deadline/inherited', 'missing-deadline', 'base.yaml', 17, 33, /"billing-default": upgradeInMaintenanceWindow: true requires upgradeDeadline/),
   err('deadline-without-window', 'deadline-without-window', 'directive.yaml', 7, 20, /upgradeDeadline requires upgradeInMaintenanceWindow: true/),
@@ -129,7 +130,7 @@ function fixtureFolders(under: string): string[] {
 /** Every code validation of a manifest repository can report (docs/errors.md explains each). */
 const MANIFEST_CODES = [
   'yaml-syntax', 'duplicate-key', 'envelope', 'unknown-kind', 'schema', 'literal-secret', 'duplicate-name',
-  'missing-reference', 'timing-conflict', 'missing-deadline', 'deadline-without-window', 'deadline-past',
+  'missing-reference', 'timing-conflict', 'bad-timestamp', 'missing-deadline', 'deadline-without-window', 'deadline-past',
   'upgrade-after-past', 'unknown-version', 'deprecated-version', 'bad-range', 'unknown-wave', 'multiple-defaults',
   'tenant-in-two-directives', 'dependency-cycle', 'duplicate-wave', 'bad-percent', 'last-wave-selective',
   'bad-timezone', 'bad-cron', 'cron-never-fires', 'bad-window', 'bad-cutoff', 'multiple-default-policies',

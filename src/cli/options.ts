@@ -8,7 +8,7 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'yaml';
 export function parseAt(value: string | undefined, now: () => number): number {
   if (value === undefined) return now();
   const ms = parseTimestamp(value);
-  if (ms === undefined) throw new InputError('bad-flag', `--at "${value}" is not an ISO-8601 timestamp with an offset, e.g. 2026-11-21T12:00:00Z`);
+  if (ms === undefined) throw new InputError('bad-flag', `--at "${value}" is not a real ISO-8601 timestamp with an offset, e.g. 2026-11-21T12:00:00Z`);
   return ms;
 }
 

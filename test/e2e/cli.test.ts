@@ -100,7 +100,7 @@ describe('pushfleet plan', () => {
 
   it('reports bad input in one line without a stack trace', () => {
     const cases: [string[], RegExp][] = [
-      [['plan', 'good', '--at', 'tomorrow'], /--at "tomorrow" is not an ISO-8601 timestamp/],
+      [['plan', 'good', '--at', 'tomorrow'], /--at "tomorrow" is not a real ISO-8601 timestamp/],
       [['plan', 'missing-dir'], /manifest folder "missing-dir" does not exist/],
       [['plan', 'good', '--observed', 'nope.json'], /--observed "nope.json": file not found/],
       [['plan', 'good', '--observed', 'broken-snapshot.yaml'], /broken-snapshot\.yaml:4:\d+: error: tenants\[0\]\.type must be one of/],

@@ -52,6 +52,12 @@ function checkTiming(ctx: RuleContext, d: ReleaseDirectiveManifest): Problem[] {
     out.push(
       error('deadline-without-window', `${name}: upgradeDeadline requires upgradeInMaintenanceWindow: true`, fieldAt(ctx, d, 'upgradeDeadline', eff.inherited.has('upgradeDeadline'))),
     );
+  for (const field of ['upgradeAfter', 'upgradeDeadline'] as const) {
+    const text = eff[field];
+    // The schema checks the shape only: 2026-02-30 or hour 25 would otherwise read as no value at all.
+    if (text !== undefined && parseTimestamp(text) === undefined)
+      out.push(error('bad-timestamp', `${name}: ${field} "${text}" is not a real date and time`, fieldAt(ctx, d, field, eff.inherited.has(field))));
+  }
   const deadline = eff.upgradeDeadline !== undefined ? parseTimestamp(eff.upgradeDeadline) : undefined;
   if (deadline !== undefined && deadline < ctx.now)
     out.push(
