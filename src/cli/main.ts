@@ -58,13 +58,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), n
   const abort = new AbortController();
   const rt: CommandRuntime = { io, now, exit: (c) => (code = c), signal: abort.signal };
   const program = buildProgram(rt);
-  const debug = argv.includes('debug') && argv.some((a) => a.startsWith('--log-level'));
+  const debug = wantsDebug(argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
     return reportError(err, io, debug);
   }
+}
+
+/**
+ * `--log-level debug` or `--log-level=debug`: read from argv because an error may come before
+ * (or from) option parsing.
+ */
+function wantsDebug(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === '--log-level=debug' || (a === '--log-level' && argv[i + 1] === 'debug'));
 }
 
 /** Prints an error the way users should see it and returns its exit code. */

@@ -98,6 +98,30 @@ describe('pushfleet plan', () => {
     expect(JSON.parse(r.stdout).problems).toHaveLength(2);
   });
 
+  it('adds the cause with its stack only at --log-level debug, in either spelling', () => {
+    repo('unreachable', {
+      'm.yaml': `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: platform }
+spec: { type: http, http: { baseUrl: "http://127.0.0.1:1" } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: billing }
+spec: { provider: platform, versions: [ { version: "2.3.0" }, { version: "2.4.0" } ] }
+`,
+    });
+    const plain = runBuiltCli(['plan', 'unreachable'], root);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^pushfleet: Provider "platform": GET \/tenants: connection failed/);
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    for (const flags of [['--log-level', 'debug'], ['--log-level=debug']]) {
+      const debug = runBuiltCli(['plan', 'unreachable', ...flags], root);
+      expect(debug.code).toBe(1);
+      expect(debug.stderr, flags.join(' ')).toMatch(/\n\s+at /);
+    }
+  });
+
   it('reports bad input in one line without a stack trace', () => {
     const cases: [string[], RegExp][] = [
       [['plan', 'good', '--at', 'tomorrow'], /--at "tomorrow" is not a real ISO-8601 timestamp/],
