@@ -250,6 +250,18 @@ describe('collecting problems', () => {
     expect(report.partialState.directives.has('billing-default')).toBe(true);
   });
 
+  it('reports a manifest with a schema error once: references to it are not also "missing"', async () => {
+    const dir = join(FIXTURES, 'invalid', 'schema', 'unknown-field');
+    const files = new Map((await loadRepository(dir, dir)).files);
+    // The Package has a typo in a field; the directive (typo fixed) references it correctly.
+    const name = (suffix: string): string => [...files.keys()].find((f) => f.endsWith(suffix))!;
+    files.set(name('base.yaml'), files.get(name('base.yaml'))!.replace('  provider: fleet', '  provider: fleet\n  extrnalId: "033000000000001"'));
+    files.set(name('directive.yaml'), files.get(name('directive.yaml'))!.replace('upgradeAftr', 'upgradeAfter'));
+    const report = validateRepository(parseRepositoryFiles(files), { now: NOW });
+    expect(report.problems.map((p) => [p.code, p.message])).toEqual([['schema', 'unknown field spec.extrnalId (did you mean "externalId"?)']]);
+    expect(report.problems.map((p) => p.message).join('\n')).not.toMatch(/does not exist/);
+  });
+
   it('refuses a revision with warnings and one error, and reports both', async () => {
     const dir = join(FIXTURES, 'warnings/deadline-past');
     const files = new Map((await loadRepository(dir, dir)).files);

@@ -18,6 +18,8 @@ export interface CheckedDocuments {
   readonly problems: readonly Problem[];
   /** The parsed document a manifest came from, for positions of its fields. */
   readonly origin: ReadonlyMap<AnyManifest, ParsedDocument>;
+  /** `Kind/name` of documents that failed their schema: they exist, with errors of their own. */
+  readonly rejected: ReadonlySet<string>;
 }
 
 /** Runs envelope and JSON Schema checks over every document. */
@@ -25,6 +27,7 @@ export function checkDocuments(documents: readonly ParsedDocument[]): CheckedDoc
   const manifests: AnyManifest[] = [];
   const problems: Problem[] = [];
   const origin = new Map<AnyManifest, ParsedDocument>();
+  const rejected = new Set<string>();
   for (const doc of documents) {
     const value = doc.value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -53,6 +56,7 @@ export function checkDocuments(documents: readonly ParsedDocument[]): CheckedDoc
     const validate = validatorFor(kind as Kind);
     if (!validate(value)) {
       problems.push(...translateSchemaErrors(validate.errors ?? [], doc));
+      rejected.add(`${String(kind)}/${String((record.metadata as { name: unknown }).name)}`);
       continue;
     }
     // `source` is a lazy getter: positions cost a second parse, paid only when a problem needs one.
@@ -61,7 +65,7 @@ export function checkDocuments(documents: readonly ParsedDocument[]): CheckedDoc
     manifests.push(manifest);
     origin.set(manifest, doc);
   }
-  return { manifests, problems, origin };
+  return { manifests, problems, origin, rejected };
 }
 
 function envelopeGaps(record: Record<string, unknown>): string[] {

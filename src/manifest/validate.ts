@@ -39,7 +39,7 @@ export function validateRepository(repo: LoadedRepository, options: ValidateOpti
   const checked = checkDocuments(repo.documents);
   const locate = locator(checked.origin);
   const built = buildDesiredState(checked.manifests, locate, options.revision);
-  const ctx = { state: built.state, locate, now: options.now };
+  const ctx = { state: built.state, locate, now: options.now, rejected: checked.rejected };
   const problems = sortProblems([...repo.problems, ...checked.problems, ...built.problems, ...RULES.flatMap((rule) => rule(ctx))]);
   return { problems, state: hasErrors(problems) ? undefined : built.state, partialState: built.state };
 }

@@ -8,6 +8,11 @@ export interface RuleContext {
   readonly locate: Locate;
   /** Epoch ms; warnings such as "deadline already in the past" compare against it. */
   readonly now: number;
+  /**
+   * `Kind/name` of manifests that failed their JSON Schema: they are not in `state`, but they do
+   * exist, so a reference to one is not reported as missing on top of their own errors.
+   */
+  readonly rejected?: ReadonlySet<string>;
 }
 
 /** A semantic rule: returns every problem it finds, never only the first. */
