@@ -10,6 +10,7 @@ import { runBuiltCli } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/validation/', import.meta.url));
+const AT = '2026-11-21T12:00:00Z';
 
 describe('pushfleet --version', () => {
   it("prints package.json's version and exits 0", () => {
@@ -23,15 +24,15 @@ describe('pushfleet --version', () => {
 
 describe('pushfleet validate with warnings only', () => {
   it('exits 0 and prints the warning as file:line:column: warning: message', () => {
-    // The fixture's upgradeAfter (2026-11-01) is in the past for any run of this test.
-    const r = runBuiltCli(['validate', 'upgrade-after-past'], join(FIXTURES, 'warnings'));
+    // --at pins now after the fixture's upgradeAfter (2026-11-01), whatever the machine's clock says.
+    const r = runBuiltCli(['validate', 'upgrade-after-past', '--at', AT], join(FIXTURES, 'warnings'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^upgrade-after-past\/directive\.yaml:7:17: warning: .*upgradeAfter 2026-11-01T00:00:00\.000Z is in the past/m);
     expect(r.stdout).not.toMatch(/: error: /);
   });
 
   it('lists the warning in --output json and still exits 0', () => {
-    const r = runBuiltCli(['validate', 'upgrade-after-past', '--output', 'json'], join(FIXTURES, 'warnings'));
+    const r = runBuiltCli(['validate', 'upgrade-after-past', '--at', AT, '--output', 'json'], join(FIXTURES, 'warnings'));
     expect(r.code).toBe(0);
     const problems = JSON.parse(r.stdout) as { severity: string; code: string; file: string; line: number }[];
     expect(problems.map((p) => [p.severity, p.code, p.file, p.line])).toEqual([['warning', 'upgrade-after-past', 'upgrade-after-past/directive.yaml', 7]]);
