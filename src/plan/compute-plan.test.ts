@@ -1,35 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
-import { BASE, PROVIDER, desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
 import type { JobProgress, Plan, PlanItem, Progress } from './types.js';
 import { validatorFor } from '../manifest/schema-registry.js';
 import { rolloutId } from './rollout-id.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
+const plan = (manifests: string, tenants: readonly TenantSketch[], progress?: Progress, now = NOW): Plan => planAt(manifests, tenants, now, progress);
 
-function plan(manifests: string, tenants: readonly TenantSketch[], progress?: Progress, now = NOW): Plan {
-  return computePlan({ desired: desiredFrom({ 'm.yaml': manifests }, now), observed: fleet(tenants), progress, now });
-}
-
-function item(p: Plan, tenant: string, pkg = 'billing'): PlanItem {
-  const found = p.items.find((i) => i.tenant === tenant && i.package === pkg);
-  if (!found) throw new Error(`no item for ${tenant}/${pkg}`);
-  return found;
-}
-
-const directive = (name: string, body: string): string => `
----
-apiVersion: pushfleet.dev/v1
-kind: ReleaseDirective
-metadata: { name: ${name} }
-spec:
-${body
-  .trim()
-  .split('\n')
-  .map((l) => '  ' + l)
-  .join('\n')}
-`;
 
 const job = (tenant: string, state: JobProgress['state'], extra: Partial<JobProgress> = {}): JobProgress => ({
   rollout: rolloutId('billing-default', 'billing', '2.4.0'),

@@ -4,36 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
-import { BASE, PROVIDER, desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
 import { parseRepositoryFiles } from '../manifest/load.js';
 import { validateRepository } from '../manifest/validate.js';
 import { formatProblem } from '../manifest/problem.js';
 import type { Plan, PlanItem, Progress } from './types.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
+const plan = (manifests: string, tenants: readonly TenantSketch[], progress?: Progress, now = NOW): Plan => planAt(manifests, tenants, now, progress);
 
-function plan(manifests: string, tenants: readonly TenantSketch[], progress?: Progress, now = NOW): Plan {
-  return computePlan({ desired: desiredFrom({ 'm.yaml': manifests }, now), observed: fleet(tenants), progress, now });
-}
-
-function item(p: Plan, tenant: string, pkg = 'billing'): PlanItem {
-  const found = p.items.find((i) => i.tenant === tenant && i.package === pkg);
-  if (!found) throw new Error(`no item for ${tenant}/${pkg}`);
-  return found;
-}
-
-const directive = (name: string, body: string): string => `
----
-apiVersion: pushfleet.dev/v1
-kind: ReleaseDirective
-metadata: { name: ${name} }
-spec:
-${body
-  .trim()
-  .split('\n')
-  .map((l) => '  ' + l)
-  .join('\n')}
-`;
 
 const pkg = (name: string, spec: string): string => `
 ---

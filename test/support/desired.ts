@@ -7,6 +7,8 @@ import { validateRepository } from '../../src/manifest/validate.js';
 import type { DesiredState, TenantType } from '../../src/manifest/types.js';
 import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../../src/manifest/snapshot.js';
 import { formatProblem } from '../../src/manifest/problem.js';
+import { computePlan } from '../../src/plan/compute-plan.js';
+import type { Plan, PlanItem, Progress } from '../../src/plan/types.js';
 
 /** Validates manifests given as file -> YAML text; throws with every error when invalid. */
 export function desiredFrom(files: Record<string, string>, now = Date.parse('2026-11-21T12:00:00Z')): DesiredState {
@@ -60,4 +62,30 @@ metadata: { name: billing }
 spec:
   provider: fleet
   versions: [ { version: "2.3.0" }, { version: "2.4.0" }, { version: "2.5.0", deprecated: true } ]
+`;
+
+/** The plan of `manifests` (one file) for `tenants` at `now`, with optional store progress. */
+export function planAt(manifests: string, tenants: readonly TenantSketch[], now: number, progress?: Progress): Plan {
+  return computePlan({ desired: desiredFrom({ 'm.yaml': manifests }, now), observed: fleet(tenants), progress, now });
+}
+
+/** The item of `tenant` for `pkg`; throws when the plan has none. */
+export function planItem(p: Plan, tenant: string, pkg = 'billing'): PlanItem {
+  const found = p.items.find((i) => i.tenant === tenant && i.package === pkg);
+  if (!found) throw new Error(`no item for ${tenant}/${pkg}`);
+  return found;
+}
+
+/** A ReleaseDirective document (with its `---`), `body` being its spec lines. */
+export const directiveDoc = (name: string, body: string): string => `
+---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: ${name} }
+spec:
+${body
+  .trim()
+  .split('\n')
+  .map((l) => '  ' + l)
+  .join('\n')}
 `;
