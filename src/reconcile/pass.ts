@@ -20,7 +20,7 @@ import { recordLateSuccesses } from './late-success.js';
 import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
 import { recordRollouts } from './rollout-records.js';
-import { executionSettings, DEFAULT_SETTINGS, type ExecutionSettings } from './settings.js';
+import { directiveSettings, type ExecutionSettings } from './settings.js';
 import type { JobRecord, JobState } from '../store/store.js';
 
 const UNFINISHED: readonly JobState[] = ['created', 'submitted', 'running'];
@@ -98,10 +98,7 @@ function settingsLookup(ctx: PassContext): (rolloutId: string) => ExecutionSetti
   return (rolloutId) => {
     const hit = cache.get(rolloutId);
     if (hit) return hit;
-    const directive = state.directives.get(directiveOfRollout(rolloutId));
-    const strategyName = directive?.spec.strategy ?? (directive ? state.packages.get(directive.spec.package)?.spec.defaults?.strategy : undefined);
-    const strategy = strategyName ? state.strategies.get(strategyName)?.spec : undefined;
-    const settings = directive ? executionSettings(strategy) : DEFAULT_SETTINGS;
+    const settings = directiveSettings(state, state.directives.get(directiveOfRollout(rolloutId)));
     cache.set(rolloutId, settings);
     return settings;
   };

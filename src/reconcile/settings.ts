@@ -2,7 +2,7 @@
  * A rollout's execution settings (RolloutStrategy: maxInFlight, retry, jobTimeout,
  * failureBudget) with pushfleet's defaults filled in. docs/operations.md lists the defaults.
  */
-import type { RolloutStrategySpec } from '../manifest/types.js';
+import type { DesiredState, ReleaseDirectiveManifest, RolloutStrategySpec } from '../manifest/types.js';
 import { parseDuration } from '../util/duration.js';
 
 /** Resolved settings of one rollout. */
@@ -43,4 +43,14 @@ export function executionSettings(strategy: RolloutStrategySpec | undefined): Ex
 /** Backoff before retry number `retry` (1-based): backoff * factor^(retry-1). */
 export function retryDelay(settings: ExecutionSettings, retry: number): number {
   return settings.retryBackoffMs * Math.pow(settings.retryFactor, Math.max(0, retry - 1));
+}
+
+/**
+ * The settings a directive runs with: its own strategy, else its package's default strategy;
+ * the defaults for a directive that no longer exists.
+ */
+export function directiveSettings(state: DesiredState, directive: ReleaseDirectiveManifest | undefined): ExecutionSettings {
+  if (!directive) return DEFAULT_SETTINGS;
+  const name = directive.spec.strategy ?? state.packages.get(directive.spec.package)?.spec.defaults?.strategy;
+  return executionSettings(name ? state.strategies.get(name)?.spec : undefined);
 }

@@ -18,7 +18,7 @@ import type { ReleaseDirectiveManifest } from '../manifest/types.js';
 import { ProviderError } from '../util/errors.js';
 import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch } from './job-outcome.js';
-import { DEFAULT_SETTINGS, executionSettings, type ExecutionSettings } from './settings.js';
+import { directiveSettings, type ExecutionSettings } from './settings.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
 
 /**
@@ -57,7 +57,7 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
     await recordRequestFailure(ctx, batch, err);
     return;
   }
-  await applySubmitResult(ctx, batch, result, settingsOf(ctx, directive));
+  await applySubmitResult(ctx, batch, result, directiveSettings(ctx.revision.state, directive));
 }
 
 /**
@@ -193,27 +193,4 @@ async function applySubmitResult(ctx: PassContext, batch: readonly JobRecord[], 
     ...events,
   ]);
   ctx.log.info({ requestRef: result.requestRef, rollout: batch[0]!.rolloutId, accepted, rejected, retrying }, 'push request submitted');
-}
-
-/**
- * The execution settings of the batch's rollout: its directive's strategy, else its package's
- * default strategy, else the defaults (the same resolution as the pass's settings lookup).
- */
-function settingsOf(ctx: PassContext, directive: ReleaseDirectiveManifest | undefined): ExecutionSettings {
-  if (!directive) return DEFAULT_SETTINGS;
-  const state = ctx.revision.state;
-  const name = directive.spec.strategy ?? state.packages.get(directive.spec.package)?.spec.defaults?.strategy;
-  return executionSettings(name ? state.strategies.get(name)?.spec : undefined);
-}
-
-/** Groups jobs by batch key (jobs without one are skipped). */
-export function groupByBatch(jobs: readonly JobRecord[]): JobRecord[][] {
-  const groups = new Map<string, JobRecord[]>();
-  for (const j of jobs) {
-    if (!j.batchKey) continue;
-    const g = groups.get(j.batchKey);
-    if (g) g.push(j);
-    else groups.set(j.batchKey, [j]);
-  }
-  return [...groups.values()];
 }
