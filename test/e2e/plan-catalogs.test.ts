@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runBuiltCli, type CliResult } from '../support/cli.js';
 import { validatorFor } from '../../src/manifest/schema-registry.js';
 import { gitFixture, type GitFixture } from '../review/git-fixture.js';
+import { BILLING_PLATFORM_VERSIONS } from '../support/desired.js';
 
 const AT = '2026-11-21T12:00:00Z';
 
@@ -25,14 +26,7 @@ tenants:
   - { id: 00DA, type: production, status: active, packages: { billing: "2.3.0" } }
   - { id: 00DB, type: production, status: active, packages: { billing: "2.3.0" } }
   - { id: 00DC, type: sandbox, status: active, packages: { billing: "2.3.0" } }
-packages:
-  billing:
-    versions:
-      - { version: "2.3.0" }
-      - { version: "2.4.0", deprecated: true }
-      - { version: "2.4.1" }
-      - { version: "2.5.0", released: false }
-`;
+${BILLING_PLATFORM_VERSIONS}`;
 
 const MANIFESTS = `apiVersion: pushfleet.dev/v1
 kind: Provider

@@ -13,20 +13,11 @@ import { memoryStateStore } from '../../src/providers/memory-state-store.js';
 import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
-import { desiredFrom } from '../support/desired.js';
+import { BILLING_PLATFORM_VERSIONS as PLATFORM_VERSIONS, desiredFrom } from '../support/desired.js';
 import { directive, fleetFile, tenants } from './fixtures.js';
 
 const START = '2026-11-21T12:00:00Z';
 
-/** The platform's billing versions: 2.4.0 was deprecated after release, 2.5.0 is a beta build. */
-const PLATFORM_VERSIONS = `packages:
-  billing:
-    versions:
-      - { version: "2.3.0" }
-      - { version: "2.4.0", deprecated: true }
-      - { version: "2.4.1" }
-      - { version: "2.5.0", released: false }
-`;
 
 /** A simulator Provider and a Package with no `versions` in git. */
 const NO_CATALOG = `apiVersion: pushfleet.dev/v1

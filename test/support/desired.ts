@@ -89,3 +89,16 @@ ${body
   .map((l) => '  ' + l)
   .join('\n')}
 `;
+
+/**
+ * A platform's version list for `billing` (a FleetSnapshot `packages` block, as the simulator's
+ * fleet file holds it): 2.4.0 was deprecated after release, 2.5.0 is a beta build.
+ */
+export const BILLING_PLATFORM_VERSIONS = `packages:
+  billing:
+    versions:
+      - { version: "2.3.0" }
+      - { version: "2.4.0", deprecated: true }
+      - { version: "2.4.1" }
+      - { version: "2.5.0", released: false }
+`;
