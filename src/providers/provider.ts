@@ -24,6 +24,17 @@ export interface ProviderContext {
    * recovers from, so faults show in events and metrics even when nothing fails in the end.
    */
   readonly onCallFailure?: (failure: CallFailure) => void;
+  /**
+   * Told of every call the provider makes to its platform (a Salesforce org counts each one
+   * against its daily allowance), so the controller can show calls per hour as a metric.
+   */
+  readonly onCall?: (operation: string) => void;
+  /**
+   * Waits on the controller's clock (real, accelerated or virtual): a provider that waits for
+   * its platform (a Bulk API job) waits in the same time as the fake it may talk to in tests.
+   * Absent: real time.
+   */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** One failed attempt of a provider's call to its platform. */
@@ -47,6 +58,36 @@ export interface ProviderStateStore {
   putMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
 }
 
+/**
+ * What a provider's calls cost its platform, and so how often the controller makes them
+ * (docs/operations.md, "Provider cost"). Each push request is polled on its own cadence: first
+ * `minPollIntervalMs` after it is submitted or its scheduled start comes, doubling while a poll
+ * sees nothing change, up to `maxPollIntervalMs`, back to the minimum when something changes.
+ * The fleet is observed every `observeIntervalMs` (0: every pass), and at once when a new
+ * revision arrives.
+ */
+export interface ProviderCost {
+  readonly minPollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly observeIntervalMs: number;
+  /** Platform calls one poll costs at most, whatever the number of jobs (for docs and capacity planning). */
+  readonly callsPerPoll: number;
+  /** Platform calls of one observe in the steady state (incremental reads), for the same. */
+  readonly callsPerObserve: number;
+}
+
+/**
+ * The cost model of a provider that states none: polls as often as the controller always did
+ * (5 s), backing off to a minute, and observes every pass.
+ */
+export const DEFAULT_PROVIDER_COST: ProviderCost = Object.freeze({
+  minPollIntervalMs: 5_000,
+  maxPollIntervalMs: 60_000,
+  observeIntervalMs: 0,
+  callsPerPoll: 1,
+  callsPerObserve: 1,
+});
+
 /** The read side every provider implements. */
 export interface Provider {
   readonly type: string;
@@ -66,6 +107,8 @@ export interface Provider {
    * batches unless `--max-batch` says otherwise. Default DEFAULT_MAX_REQUEST_TENANTS.
    */
   readonly maxRequestTenants?: number;
+  /** How often polling and observing may call the platform. Default DEFAULT_PROVIDER_COST. */
+  readonly cost?: ProviderCost;
   /**
    * Submits one push request. Partial success is normal: rejected tenants come back as
    * per-tenant failures. Throws ProviderError only when the request as a whole failed.

@@ -11,6 +11,8 @@ import { createRevisionTracker, type RevisionStatus } from './revisions.js';
 import { createProviderCache } from './providers.js';
 import { runPass, type PassResult } from './pass.js';
 import { nextWake } from './next-wake.js';
+import { createPacing } from './pacing.js';
+import type { CallMeter } from '../providers/call-meter.js';
 import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
@@ -27,8 +29,14 @@ export interface ControllerOptions {
   readonly clock: WaitingClock;
   readonly log: Logger;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** How often running jobs are polled. Default 5s. */
+  /**
+   * Shortest interval between polls of one push request, overriding every provider's cost model
+   * (`--poll-interval`). Default: each provider's own (`Provider.cost`). Also the retry delay after
+   * a failed pass (default 5s).
+   */
   readonly pollIntervalMs?: number;
+  /** Observe every provider this often, overriding their cost models (`--observe-interval`; 0: every pass). */
+  readonly observeIntervalMs?: number;
   /** Longest sleep when nothing is scheduled. Default 30s. */
   readonly idleIntervalMs?: number;
   /** Largest push request. Default: what each package's provider prefers (2,000 tenants; Salesforce 20,000). */
@@ -49,6 +57,8 @@ export interface ControllerOptions {
   readonly leaseTtlMs?: number;
   /** Called each time another replica holds the lease and this one follows instead of a pass (the API serves as a follower). */
   readonly onFollow?: () => void;
+  /** Counts the providers' platform calls (the calls-per-hour metric); absent: not counted. */
+  readonly callMeter?: CallMeter;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -82,6 +92,10 @@ export interface Controller {
 export function createController(options: ControllerOptions): Controller {
   const { source, store, clock, log } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const pacingOverrides = {
+    ...(options.pollIntervalMs !== undefined ? { minPollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.observeIntervalMs !== undefined ? { observeIntervalMs: options.observeIntervalMs } : {}),
+  };
   const idleIntervalMs = options.idleIntervalMs ?? 30_000;
   const lookaheadMs = options.lookaheadMs ?? 15 * 60_000;
   const holder = options.leaseHolder ?? `${hostname()}:${process.pid}`;
@@ -140,7 +154,9 @@ export function createController(options: ControllerOptions): Controller {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
       const tracker = createRevisionTracker(source, store, log, () => clock.now());
-      const providers = createProviderCache(store, clock, options.env, log);
+      const providers = createProviderCache(store, clock, options.env, log, options.callMeter);
+      // Poll cadence and observe times live in memory: a restart polls and observes soon again.
+      const pacing = createPacing(pacingOverrides);
       await source.start(wake);
       // Every way out closes the source: a folder watch left open keeps the process alive.
       try {
@@ -182,8 +198,9 @@ export function createController(options: ControllerOptions): Controller {
                 stopping: stop,
                 maxBatch: options.maxBatch,
                 lookaheadMs,
+                pacing,
               });
-              const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, idleIntervalMs, lookaheadMs });
+              const wakeInfo = nextWake({ now, plan: result.plan, jobs: result.jobs, pollIntervalMs, nextPollAt: result.nextPollAt, idleIntervalMs, lookaheadMs });
               at = wakeInfo.at;
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);

@@ -1,6 +1,6 @@
 /**
  * When the controller should look again (semantics.md section 7, step 6): the earliest of the
- * next poll (while jobs run), the next start time, retry, bake end or job timeout. Window
+ * next poll (while jobs run, on the poll cadence), the next start time, retry, bake end or job timeout. Window
  * openings are start times of items, so they are covered; a source change wakes it earlier.
  */
 import type { JobRecord } from '../store/store.js';
@@ -11,7 +11,10 @@ export interface WakeInputs {
   readonly now: number;
   readonly plan: Plan;
   readonly jobs: readonly JobRecord[];
+  /** Wake-up for unanswered submits (recovery) and for polls when `nextPollAt` is not given. */
   readonly pollIntervalMs: number;
+  /** When the poll cadence next wants a push request polled (poll-cadence.ts). */
+  readonly nextPollAt?: number;
   readonly idleIntervalMs: number;
   /** Pushes are submitted this long before they start. */
   readonly lookaheadMs: number;
@@ -27,7 +30,11 @@ export function nextWake(inputs: WakeInputs): { at: number; busy: boolean; dueNo
     if (t !== undefined && t < at) at = Math.max(t, now);
   };
   for (const j of jobs) {
-    if (j.state === 'submitted' || j.state === 'running' || (j.state === 'created' && j.batchKey)) {
+    if (j.state === 'submitted' || j.state === 'running') {
+      busy = true;
+      consider(inputs.nextPollAt ?? now + inputs.pollIntervalMs);
+    } else if (j.state === 'created' && j.batchKey) {
+      // Submitted without an answer yet: the next pass recovers it.
       busy = true;
       consider(now + inputs.pollIntervalMs);
     } else if (j.state === 'created' && (j.notBefore ?? now) > now) {

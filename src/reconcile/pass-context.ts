@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { ProviderSet } from './providers.js';
 import type { GoodRevision } from './revisions.js';
+import type { Pacing } from './pacing.js';
 
 /** What every step of a reconcile pass works with. */
 export interface PassContext {
@@ -20,4 +21,6 @@ export interface PassContext {
   readonly maxBatch?: number;
   /** Items starting within this many ms are submitted ahead with a scheduled start. */
   readonly lookaheadMs: number;
+  /** Poll cadence and observe cache kept across passes; absent: every pass polls and observes everything. */
+  readonly pacing?: Pacing;
 }

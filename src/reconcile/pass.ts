@@ -15,7 +15,7 @@ import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { PassContext } from './pass-context.js';
 import { readStoreView } from './progress.js';
 import { recoverUnsubmitted, dispatchDue, type RolloutContext } from './dispatch.js';
-import { pollJobs } from './poll.js';
+import { cadenceLookups, pollJobs } from './poll.js';
 import { recordLateSuccesses } from './late-success.js';
 import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
@@ -33,6 +33,8 @@ export interface PassResult {
   readonly created: number;
   readonly finished: number;
   readonly canceled: number;
+  /** When a push request is next due for a poll (poll-cadence.ts); undefined without pacing or unfinished requests. */
+  readonly nextPollAt?: number;
 }
 
 /** Runs one pass. */
@@ -46,7 +48,9 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const finished = await pollJobs(ctx, await ctx.store.listJobs({ states: UNFINISHED }), settingsOf);
 
   ctx.log.debug({ finished }, 'pass: observe');
-  const snapshot = await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
+  const snapshot = ctx.pacing
+    ? await ctx.pacing.observer.observe(ctx.providers.all, ctx.revision.revision.id, ctx.now, ctx.signal)
+    : await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
   // After observe: a provider that read its versions while observing (Salesforce) answers from that.
   const { catalogs } = await providerCatalogs(ctx);
   let view = await readStoreView(ctx.store);
@@ -68,7 +72,8 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   // read above, and reading every job again (the whole history) would only cost time.
   if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store);
   await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
-  return { plan, snapshot, jobs: view.jobs, created, finished, canceled };
+  const nextPollAt = ctx.pacing?.cadence.nextAt(view.jobs, ctx.now, cadenceLookups(ctx, settingsOf));
+  return { plan, snapshot, jobs: view.jobs, created, finished, canceled, ...(nextPollAt === undefined ? {} : { nextPollAt }) };
 }
 
 /**

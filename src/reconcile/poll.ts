@@ -9,17 +9,25 @@ import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch, type JobChange } from './job-outcome.js';
 import { JOB_TIMEOUT } from './late-success.js';
 import type { ExecutionSettings } from './settings.js';
+import type { CadenceLookups } from './poll-cadence.js';
+import { pollBounds } from './pacing.js';
 
 const POLL_CHUNK = 100;
 
-/** Polls every submitted or running job and records what changed; returns the number of jobs that finished. */
+/**
+ * Polls the submitted or running jobs whose request is due (every one without `ctx.pacing`; see
+ * poll-cadence.ts) and records what changed; returns the number of jobs that finished.
+ */
 export async function pollJobs(
   ctx: PassContext,
   jobs: readonly JobRecord[],
   settingsOf: (rolloutId: string) => ExecutionSettings,
 ): Promise<number> {
-  const active = jobs.filter((j) => (j.state === 'submitted' || j.state === 'running') && j.requestRef);
+  const pacing = ctx.pacing;
+  const due = pacing?.cadence.due(jobs, ctx.now, cadenceLookups(ctx, settingsOf));
+  const active = jobs.filter((j) => (j.state === 'submitted' || j.state === 'running') && j.requestRef && (!due || due.has(j.requestRef)));
   if (active.length === 0) return 0;
+  const changed = new Set<string>();
   const byPackage = new Map<string, JobRecord[]>();
   for (const j of active) {
     const list = byPackage.get(j.package);
@@ -45,13 +53,21 @@ export async function pollJobs(
       const settings = settingsOf(job.rolloutId);
       const change = transition(job, answers.get(`${job.requestRef}\u0000${job.tenant}`), settings, ctx.now);
       if (!change) continue;
+      changed.add(job.requestRef!);
       updates.push({ id: job.id, patch: change.patch });
       if (change.event) events.push({ at: ctx.now, rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: job.revision, ...change.event });
     }
   }
   // Outcomes and their events commit together: a crash in between lost job.succeeded events.
   if (updates.length > 0 || events.length > 0) await ctx.store.updateJobs(updates, events);
+  for (const ref of new Set(active.map((j) => j.requestRef!))) pacing?.cadence.polled(ref, changed.has(ref), ctx.now);
   return updates.filter((u) => u.patch.state === 'succeeded' || u.patch.state === 'failed').length;
+}
+
+/** What the poll cadence needs to know of a pass's jobs: their provider's bounds and their settings. */
+export function cadenceLookups(ctx: PassContext, settingsOf: (rolloutId: string) => ExecutionSettings): CadenceLookups {
+  const overrides = ctx.pacing?.overrides ?? {};
+  return { boundsOf: (pkg) => pollBounds(ctx.providers.providerOf(pkg), overrides), settingsOf };
 }
 
 /** The store change one provider answer (or its absence, for timeouts) implies. */

@@ -9,6 +9,8 @@ import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, 
 import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
+import type { WaitingClock } from '../util/clock.js';
+import type { CallMeter } from '../providers/call-meter.js';
 import { canonicalJson } from '../plan/rollout-id.js';
 import { InputError } from '../util/errors.js';
 
@@ -27,8 +29,11 @@ export interface ProviderSet {
   maxBatch(pkg: string, override?: number): number;
 }
 
-/** Builds provider sets per revision, reusing providers whose manifest did not change. */
-export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>, log?: Logger) {
+/**
+ * Builds provider sets per revision, reusing providers whose manifest did not change. Providers
+ * wait on `clock` and report their platform calls to `meter` when given.
+ */
+export function createProviderCache(store: Store, clock: WaitingClock, env: Readonly<Record<string, string | undefined>>, log?: Logger, meter?: CallMeter) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
   return {
@@ -42,7 +47,18 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
         if (!provider) {
           const base = dirname(manifest.source.file);
           const onCallFailure = callFailureRecorder(manifest.metadata.name, store, clock, log);
-          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure });
+          const name = manifest.metadata.name;
+          provider = createProvider({
+            manifest,
+            readFile: (p) => readFile(posix.join(base, p)),
+            clock,
+            sleep: (ms, signal) => clock.sleep(ms, signal),
+            env,
+            state,
+            packages,
+            onCallFailure,
+            ...(meter ? { onCall: (operation: string) => meter.record(name, operation) } : {}),
+          });
           cache.set(key, provider);
         }
         byName.set(manifest.metadata.name, provider);

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { STATUSES } from '../plan/types.js';
 import { JOB_STATES } from './api/views.js';
 import { isHalted, readControllerStatus } from './read-status.js';
+import type { CallMeter } from '../providers/call-meter.js';
 
 /** Metrics of one server. */
 export interface ServerMetrics {
@@ -25,8 +26,11 @@ export interface ServerMetrics {
 const MAX_EVENTS_PER_SCRAPE = 50_000;
 const EVENT_PAGE = 1_000;
 
-/** Creates the metrics; `defaults` adds prom-client's process metrics (default true). */
-export function createServerMetrics(store: Store, options: { readonly defaults?: boolean } = {}): ServerMetrics {
+/**
+ * Creates the metrics; `defaults` adds prom-client's process metrics (default true); `calls` is
+ * the controller's count of provider platform calls (absent in a process that runs no controller).
+ */
+export function createServerMetrics(store: Store, options: { readonly defaults?: boolean; readonly calls?: CallMeter } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -62,6 +66,31 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   });
   const jobErrors = new Counter({ name: 'pushfleet_job_errors_total', help: 'Failed job attempts by error type and outcome (retry or failed).', labelNames: ['error_type', 'outcome'], registers });
   const events = new Counter({ name: 'pushfleet_events_total', help: 'Events appended to the event log, by type.', labelNames: ['type'], registers });
+
+  const providerCalls = new Counter({
+    name: 'pushfleet_provider_calls_total',
+    help: 'Calls this process made to tenant platforms (each one a Salesforce org counts against its daily API allowance), by provider and operation.',
+    labelNames: ['provider', 'operation'],
+    registers,
+  });
+  const providerCallsHour = new Gauge({
+    name: 'pushfleet_provider_calls_per_hour',
+    help: 'Calls this process made to tenant platforms in the last 60 minutes of the controller clock, by provider and operation.',
+    labelNames: ['provider', 'operation'],
+    registers,
+  });
+  const countedCalls = new Map<string, number>();
+
+  /** Brings the provider call metrics up to the meter (the counter by the calls since the last scrape). */
+  function refreshCalls(): void {
+    for (const c of options.calls?.counts() ?? []) {
+      const labels = { provider: c.provider, operation: c.operation };
+      const key = `${c.provider}\u0000${c.operation}`;
+      providerCalls.inc(labels, c.total - (countedCalls.get(key) ?? 0));
+      countedCalls.set(key, c.total);
+      providerCallsHour.set(labels, c.lastHour);
+    }
+  }
 
   let afterSeq = 0;
   let refreshing: Promise<void> | undefined;
@@ -126,6 +155,7 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
       revisionInfo.set({ revision: valid.id }, 1);
     }
     revisionInvalid.set(latest && !latest.valid ? 1 : 0);
+    refreshCalls();
     await followEvents();
   }
 

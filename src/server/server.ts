@@ -25,6 +25,7 @@ import { PushfleetError } from '../util/errors.js';
 import { bearerMatches } from './auth.js';
 import { RequestError, send, sendError, sendJson } from './http-io.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import type { CallMeter } from '../providers/call-meter.js';
 import { lastPass, type LastPass } from './last-pass.js';
 import { readStatus } from './read-status.js';
 import { listRolloutViews, readRolloutDetail } from './api/rollouts.js';
@@ -49,6 +50,8 @@ export interface ApiServerOptions {
   readonly wake: () => void;
   /** Include prom-client's process metrics. Default true. */
   readonly processMetrics?: boolean;
+  /** The controller's count of provider calls, for the calls-per-hour metrics. */
+  readonly callMeter?: CallMeter;
 }
 
 /** A running server. */
@@ -83,7 +86,7 @@ const STORE_PROBE_TIMEOUT_MS = 2_000;
 /** Creates the server (not yet listening). */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { store, log } = options;
-  const metrics = createServerMetrics(store, { defaults: options.processMetrics ?? true });
+  const metrics = createServerMetrics(store, { defaults: options.processMetrics ?? true, ...(options.callMeter ? { calls: options.callMeter } : {}) });
   const trigger = coalescedRefresh(options.refresh, options.wake, log);
   let pass: LastPass | undefined;
   // Undefined until the controller has passed or found another replica leading.

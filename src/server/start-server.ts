@@ -9,6 +9,7 @@ import { InputError } from '../util/errors.js';
 import { readSecret } from './auth.js';
 import { DEFAULT_LISTEN, isLoopback, parseListenAddress } from './listen-address.js';
 import { createApiServer, type ApiServer } from './server.js';
+import type { CallMeter } from '../providers/call-meter.js';
 
 /** Environment variable holding the API token when --api-token-file is not given. */
 export const API_TOKEN_ENV = 'PUSHFLEET_API_TOKEN';
@@ -30,6 +31,8 @@ export interface ControllerServerSettings {
   readonly refresh: () => Promise<void>;
   /** Wakes the controller (webhook). */
   readonly wake: () => void;
+  /** The controller's count of provider calls (metrics). */
+  readonly callMeter?: CallMeter;
 }
 
 /** A listening server and its base URL. */
@@ -45,7 +48,7 @@ export async function startControllerServer(settings: ControllerServerSettings):
   if (address === 'off') return undefined;
   const apiToken = await readSecret('--api-token-file', settings.apiTokenFile, API_TOKEN_ENV, settings.env);
   const webhookSecret = await readSecret('--webhook-secret-file', settings.webhookSecretFile, WEBHOOK_SECRET_ENV, settings.env);
-  const server = createApiServer({ store: settings.store, log: settings.log, apiToken, webhookSecret, refresh: settings.refresh, wake: settings.wake });
+  const server = createApiServer({ store: settings.store, log: settings.log, apiToken, webhookSecret, refresh: settings.refresh, wake: settings.wake, ...(settings.callMeter ? { callMeter: settings.callMeter } : {}) });
   const url = await server.listen(address.host, address.port).catch((err: NodeJS.ErrnoException) => {
     throw new InputError('listen-failed', `--listen ${text}: cannot listen (${listenProblem(err)})`);
   });

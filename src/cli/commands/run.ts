@@ -14,6 +14,7 @@ import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
 import { startRunNotifier } from '../../notify/run-notifier.js';
+import { createCallMeter } from '../../providers/call-meter.js';
 import type { Store } from '../../store/store.js';
 
 interface RunOptions {
@@ -24,7 +25,8 @@ interface RunOptions {
   store: string;
   once?: boolean;
   untilSettled?: boolean;
-  pollInterval: string;
+  pollInterval?: string;
+  observeInterval?: string;
   fetchInterval: string;
   cacheDir?: string;
   clockSpeed?: string;
@@ -46,7 +48,8 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--store <url>', 'sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--once', 'reconcile until nothing is due or in flight, then exit')
     .option('--until-settled', 'reconcile until every rollout is done, halted or waiting for an approval, then exit')
-    .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
+    .option('--poll-interval <duration>', "shortest interval between polls of a push request, backing off while nothing changes (default: the provider's own: 5s simulator and http, 1m Salesforce)")
+    .option('--observe-interval <duration>', "how often the fleet is read from the providers, and at once on a new revision; 0 = every pass (default: the provider's own: every pass simulator, 1m http, 10m Salesforce)")
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', "most tenants in one provider push request (default: the provider's own, 2000; Salesforce 20000)")
@@ -66,23 +69,31 @@ HTTP (--listen): the dashboard at /, /healthz, /readyz, /metrics (Prometheus), t
 under /api/v1 and the git webhook POST /hooks/git; see docs/api.md. Binds to loopback unless
 you name another address; secrets come from files or the environment, never from flags.
 
+Provider cost: each push request is polled shortly after it is submitted or starts, then less
+often while nothing changes (up to 5m on Salesforce), and the fleet is read on the provider's
+own interval and at once for every new revision; /metrics shows the calls made per hour
+(pushfleet_provider_calls_per_hour). See docs/operations.md, "Provider cost".
+
 Exit codes: 0 clean stop, 1 fatal (bad flags, unreachable store, no valid revision with --once).
 
 Examples:
   $ pushfleet run --dir examples/quickstart --once
   $ pushfleet run --dir manifests --listen 0.0.0.0:8080 --api-token-file /run/secrets/api-token
+  $ pushfleet run --dir manifests --poll-interval 2m --observe-interval 30m   # spare a small API allowance
   $ pushfleet run --repo https://git.example.com/fleet.git --branch main --path manifests \\
       --store postgres://pushfleet@db/pushfleet`,
     )
     .action(async (opts: RunOptions, cmd: Command) => {
       const io = rt.io;
-      const pollIntervalMs = duration('--poll-interval', opts.pollInterval);
+      const pollIntervalMs = opts.pollInterval === undefined ? undefined : duration('--poll-interval', opts.pollInterval);
+      const observeIntervalMs = opts.observeInterval === undefined ? undefined : duration('--observe-interval', opts.observeInterval, true);
       const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
       const store = await openStore(opts.store);
       const clock = speed ? await demoClock(speed, store) : realClock();
+      const callMeter = createCallMeter(clock);
       const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
       const stop = new AbortController();
       const onSignal = (): void => {
@@ -111,7 +122,9 @@ Examples:
         log,
         env: io.env,
         // With --clock-speed, intervals are real time: one second of waiting is `speed` seconds of the demo's clock.
-        pollIntervalMs: speed ? pollIntervalMs * speed : pollIntervalMs,
+        pollIntervalMs: speed ? (pollIntervalMs ?? 5_000) * speed : pollIntervalMs,
+        ...(observeIntervalMs === undefined ? {} : { observeIntervalMs: speed ? observeIntervalMs * speed : observeIntervalMs }),
+        callMeter,
         idleIntervalMs: speed ? 1_000 * speed : undefined,
         // The lease runs on the demo's clock too: 30 real seconds, or the leader would wake to
         // renew it every 15 demo seconds (a fraction of a real millisecond).
@@ -146,6 +159,7 @@ Examples:
           log,
           refresh: () => source.refresh(),
           wake: () => controller.wake(),
+          callMeter,
         });
         const ok = await controller.run(stop.signal);
         rt.exit(ok ? 0 : 1);
@@ -162,9 +176,11 @@ Examples:
     });
 }
 
-function duration(flag: string, text: string): number {
+/** A duration flag; `zero` allows 0 (written `0`). */
+function duration(flag: string, text: string, zero = false): number {
+  if (zero && text.trim() === '0') return 0;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m`);
+  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m${zero ? ' (or 0)' : ''}`);
   return ms;
 }
 

@@ -9,7 +9,7 @@
  * - poll costs one GET /push-requests/{id} per request, whatever its number of jobs;
  * - cancel is POST /push-requests/{id}/cancel.
  */
-import type { ProviderContext, PushProvider } from '../provider.js';
+import type { ProviderContext, ProviderCost, PushProvider } from '../provider.js';
 import type { FleetSnapshot, ObservedTenant } from '../../manifest/snapshot.js';
 import type { JobUpdate } from '../push-types.js';
 import { ProviderError } from '../../util/errors.js';
@@ -23,6 +23,19 @@ import { cancelResult, catalogVersions, jobUpdates, observedTenant, pushRequestB
 
 /** Requests polled at once. */
 const POLL_CONCURRENCY = 8;
+
+/**
+ * The http provider's cost model (docs/http-provider.md): one GET per request polled, 5 s after
+ * it is submitted or starts, backing off to a minute while nothing changes; the fleet (every page
+ * of GET /tenants) is read once a minute, and at once for a new revision.
+ */
+export const HTTP_PROVIDER_COST: ProviderCost = Object.freeze({
+  minPollIntervalMs: 5_000,
+  maxPollIntervalMs: 60_000,
+  observeIntervalMs: 60_000,
+  callsPerPoll: 1,
+  callsPerObserve: 1,
+});
 
 /** Knobs beyond the manifest, for tests and embedding. */
 export interface HttpProviderOptions {
@@ -62,6 +75,7 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
   return {
     type: 'http',
     name,
+    cost: HTTP_PROVIDER_COST,
     async observe(signal) {
       const tenants: ObservedTenant[] = [];
       const seen = new Set<string>();

@@ -27,8 +27,10 @@ export interface JsforceClientOptions {
   readonly bulkPollDelaysMs?: readonly number[];
   /** Longest wait for a Bulk API 2.0 job; default 10 minutes. */
   readonly bulkTimeoutMs?: number;
-  /** Real-time sleep (tests shorten it). */
+  /** Waits between Bulk API checks (the controller's clock; tests shorten it). Default real time. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told of every HTTP request sent to the org, by operation (`query PackagePushJob`, `bulk state`...). */
+  readonly onCall?: (operation: string) => void;
 }
 
 const DEFAULT_BULK_DELAYS = [500, 1_000, 2_000, 4_000, 5_000];
@@ -44,13 +46,15 @@ export function createJsforceClient(options: JsforceClientOptions): SalesforceCl
     return connection;
   }
 
-  async function send(method: Method, path: string, signal: AbortSignal, body?: string, contentType = 'application/json'): Promise<HttpResponse> {
+  async function send(op: string, method: Method, path: string, signal: AbortSignal, body?: string, contentType = 'application/json'): Promise<HttpResponse> {
     signal.throwIfAborted();
     const c = await conn();
     const url = c._normalizeUrl(path);
     let token = await options.tokens.token(signal);
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+      // Every attempt is a request the org counts against its daily allowance.
+      options.onCall?.(op);
       if (body !== undefined) headers['Content-Type'] = contentType;
       const res = await abortable(
         c._transport.httpRequest({ method, url, headers, ...(body !== undefined ? { body } : {}) }, { retry: { maxRetries: 0 }, timeout, followRedirect: false }),
@@ -67,8 +71,8 @@ export function createJsforceClient(options: JsforceClientOptions): SalesforceCl
     }
   }
 
-  async function json<T>(method: Method, path: string, signal: AbortSignal, body?: unknown): Promise<T> {
-    const res = await send(method, path, signal, body === undefined ? undefined : JSON.stringify(body));
+  async function json<T>(op: string, method: Method, path: string, signal: AbortSignal, body?: unknown): Promise<T> {
+    const res = await send(op, method, path, signal, body === undefined ? undefined : JSON.stringify(body));
     if (res.statusCode === 204 || res.body === '') return undefined as T;
     try {
       return JSON.parse(res.body) as T;
@@ -79,52 +83,55 @@ export function createJsforceClient(options: JsforceClientOptions): SalesforceCl
 
   async function waitForBulkJob(jobId: string, signal: AbortSignal): Promise<string> {
     const delays = options.bulkPollDelaysMs ?? DEFAULT_BULK_DELAYS;
-    const deadline = Date.now() + (options.bulkTimeoutMs ?? 600_000);
+    // Time waited is summed on the sleep's own clock, so a virtual or accelerated clock times out alike.
+    let waited = 0;
     for (let i = 0; ; i++) {
-      const info = await json<{ state: string; errorMessage?: string }>('GET', `/jobs/ingest/${jobId}`, signal);
+      const info = await json<{ state: string; errorMessage?: string }>('bulk state', 'GET', `/jobs/ingest/${jobId}`, signal);
       if (info.state === 'JobComplete') return info.state;
       if (info.state === 'Failed' || info.state === 'Aborted')
         throw new SalesforceApiError('BULK_JOB_' + info.state.toUpperCase(), `Bulk API job ${jobId} ended ${info.state}: ${info.errorMessage ?? ''}`.trim());
-      if (Date.now() > deadline) throw new SalesforceApiError('TIMEOUT', `Bulk API job ${jobId} still ${info.state} after ${Math.round((options.bulkTimeoutMs ?? 600_000) / 1000)} s`);
-      await sleep(delays[Math.min(i, delays.length - 1)] ?? 1_000, signal);
+      if (waited > (options.bulkTimeoutMs ?? 600_000)) throw new SalesforceApiError('TIMEOUT', `Bulk API job ${jobId} still ${info.state} after ${Math.round((options.bulkTimeoutMs ?? 600_000) / 1000)} s`);
+      const delay = delays[Math.min(i, delays.length - 1)] ?? 1_000;
+      await sleep(delay, signal);
+      waited += delay;
     }
   }
 
   return {
     query(soql, signal) {
-      return json<QueryPage>('GET', `/query?q=${encodeURIComponent(soql)}`, signal);
+      return json<QueryPage>(`query ${queriedObject(soql)}`, 'GET', `/query?q=${encodeURIComponent(soql)}`, signal);
     },
     queryMore(nextRecordsUrl, signal) {
-      return json<QueryPage>('GET', nextRecordsUrl, signal);
+      return json<QueryPage>('query more', 'GET', nextRecordsUrl, signal);
     },
     async create(sobject, fields, signal) {
-      const answer = await json<{ id?: string; success?: boolean; errors?: unknown[] }>('POST', `/sobjects/${sobject}`, signal, fields);
+      const answer = await json<{ id?: string; success?: boolean; errors?: unknown[] }>(`create ${sobject}`, 'POST', `/sobjects/${sobject}`, signal, fields);
       if (!answer?.id) throw new SalesforceApiError('BAD_RESPONSE', `POST /sobjects/${sobject}: no id in the answer`);
       return answer.id;
     },
     async update(sobject, id, fields, signal) {
-      await json<void>('PATCH', `/sobjects/${sobject}/${id}`, signal, fields);
+      await json<void>(`update ${sobject}`, 'PATCH', `/sobjects/${sobject}/${id}`, signal, fields);
     },
     async createCollection(sobject, records, signal) {
       const body = { allOrNone: false, records: records.map((r) => ({ attributes: { type: sobject }, ...r })) };
-      const answer = await json<SaveResult[]>('POST', '/composite/sobjects', signal, body);
+      const answer = await json<SaveResult[]>(`create ${sobject} collection`, 'POST', '/composite/sobjects', signal, body);
       if (!Array.isArray(answer) || answer.length !== records.length)
         throw new SalesforceApiError('BAD_RESPONSE', `POST /composite/sobjects: ${Array.isArray(answer) ? answer.length : 'no'} results for ${records.length} records`);
       return answer;
     },
     async bulkInsert(sobject, columns, rows, signal, onJobCreated): Promise<BulkInsertResult> {
-      const job = await json<{ id: string; state: string }>('POST', '/jobs/ingest', signal, {
+      const job = await json<{ id: string; state: string }>('bulk create', 'POST', '/jobs/ingest', signal, {
         object: sobject,
         operation: 'insert',
         contentType: 'CSV',
         lineEnding: 'LF',
       });
       await onJobCreated?.(job.id);
-      await send('PUT', `/jobs/ingest/${job.id}/batches`, signal, writeCsv(columns, rows), 'text/csv');
-      await json<unknown>('PATCH', `/jobs/ingest/${job.id}`, signal, { state: 'UploadComplete' });
+      await send('bulk upload', 'PUT', `/jobs/ingest/${job.id}/batches`, signal, writeCsv(columns, rows), 'text/csv');
+      await json<unknown>('bulk close', 'PATCH', `/jobs/ingest/${job.id}`, signal, { state: 'UploadComplete' });
       const state = await waitForBulkJob(job.id, signal);
-      const ok = parseCsv((await send('GET', `/jobs/ingest/${job.id}/successfulResults`, signal)).body);
-      const failed = parseCsv((await send('GET', `/jobs/ingest/${job.id}/failedResults`, signal)).body);
+      const ok = parseCsv((await send('bulk results', 'GET', `/jobs/ingest/${job.id}/successfulResults`, signal)).body);
+      const failed = parseCsv((await send('bulk results', 'GET', `/jobs/ingest/${job.id}/failedResults`, signal)).body);
       return {
         jobId: job.id,
         state,
@@ -133,7 +140,7 @@ export function createJsforceClient(options: JsforceClientOptions): SalesforceCl
       };
     },
     async bulkJobState(jobId, signal) {
-      return (await json<{ state: string }>('GET', `/jobs/ingest/${jobId}`, signal)).state;
+      return (await json<{ state: string }>('bulk state', 'GET', `/jobs/ingest/${jobId}`, signal)).state;
     },
   };
 }
@@ -172,6 +179,13 @@ function transportError(cause: unknown, signal: AbortSignal): unknown {
   if (err?.name === 'AbortError' || /timeout|timed out/i.test(err?.message ?? ''))
     return new SalesforceApiError('TIMEOUT', 'the request timed out', undefined, { cause });
   return new SalesforceApiError('NETWORK', `network error: ${err?.code ?? err?.message ?? 'unknown'}`, undefined, { cause });
+}
+
+/** The sObject a SOQL query reads (its outermost FROM), to name the call in the count. */
+function queriedObject(soql: string): string {
+  // Skip child subqueries: the outer FROM follows the last closing parenthesis of the field list.
+  const outer = soql.replace(/\([^()]*\)/g, '');
+  return /\bFROM\s+(\w+)/i.exec(outer)?.[1] ?? 'unknown';
 }
 
 function stripQuery(path: string): string {

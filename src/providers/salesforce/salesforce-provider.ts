@@ -17,7 +17,7 @@
  */
 import type { CatalogVersion, PackageManifest } from '../../manifest/types.js';
 import type { FleetSnapshot } from '../../manifest/snapshot.js';
-import type { ProviderContext, PushProvider } from '../provider.js';
+import type { ProviderContext, ProviderCost, PushProvider } from '../provider.js';
 import type { PushRequest, SubmitResult } from '../push-types.js';
 import { ProviderError } from '../../util/errors.js';
 import { createTokenSource, type TokenRequester } from './auth.js';
@@ -40,7 +40,7 @@ import { SubscriberIndex, subscriberFields, toSubscriberRow } from './subscriber
 
 /** Test and tuning knobs; production uses the defaults. */
 export interface SalesforceProviderOptions {
-  /** Real-time waits (retry backoff, Bulk API job checks); tests pass a fast one. */
+  /** Waits (retry backoff, Bulk API job checks); default the controller's clock (ctx.sleep), else real time; tests pass a fast one. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly retry?: Partial<Omit<RetryPolicy, 'sleep'>>;
   /** The JWT token call; default jsforce's OAuth2. */
@@ -64,6 +64,23 @@ const PACKAGE_ID = /^033[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/;
  * calls) where ten requests of 2,000 cost 120. `--max-batch` overrides it.
  */
 export const MAX_REQUEST_ORGS = 20_000;
+/**
+ * The Salesforce cost model. Every REST call counts against the org's daily API allowance
+ * (reference section 3.3), and push jobs take minutes to hours, so: a request is polled a minute
+ * after it is submitted or its scheduled start comes (CumulusCI settles on one status query a
+ * minute), backing off to 5 minutes while its counts do not move; a poll costs one aggregate
+ * query for all requests plus at most one per request whose counts moved (poll-jobs.ts). The
+ * subscribers are read every 10 minutes (one incremental query), and at once for a new
+ * revision. Worst case while a push runs: 60 polls x 2 + 6 observes x 2 (with the version
+ * re-read) = 132 calls an hour, under the 150 of issue 11.
+ */
+export const SALESFORCE_COST: ProviderCost = Object.freeze({
+  minPollIntervalMs: 60_000,
+  maxPollIntervalMs: 5 * 60_000,
+  observeIntervalMs: 10 * 60_000,
+  callsPerPoll: 2,
+  callsPerObserve: 1,
+});
 /** Versions are read again after this long (or when a row names an unknown one). */
 const VERSIONS_MAX_AGE_MS = 10 * 60_000;
 /** A complete subscriber read at least this often (catches uninstalls, which delete rows). */
@@ -75,7 +92,7 @@ const MODSTAMP_OVERLAP_MS = 5 * 60_000;
 export function createSalesforceProvider(ctx: ProviderContext, options: SalesforceProviderOptions = {}): PushProvider {
   const settings = salesforceSettings(ctx.manifest);
   const name = settings.name;
-  const sleep = options.sleep ?? sleepReal;
+  const sleep = options.sleep ?? ctx.sleep ?? sleepReal;
   const retry: RetryPolicy = { ...defaultRetryPolicy(sleep), ...options.retry };
   const tokens = createTokenSource({
     provider: name,
@@ -92,6 +109,7 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       apiVersion: settings.apiVersion,
       tokens,
       sleep,
+      ...(ctx.onCall ? { onCall: ctx.onCall } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.bulkPollDelaysMs ? { bulkPollDelaysMs: options.bulkPollDelaysMs } : {}),
     });
@@ -273,6 +291,7 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       return observe(signal);
     },
     maxRequestTenants: MAX_REQUEST_ORGS,
+    cost: SALESFORCE_COST,
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[]> {
       signal.throwIfAborted();
       const packageId = pkg.spec.externalId ?? '';

@@ -11,7 +11,7 @@
  * finish the jobs due at `now` (settle-jobs.ts), do the operation, and write all of it in one
  * atomic putMany.
  */
-import type { ProviderContext, PushProvider } from '../provider.js';
+import type { ProviderContext, ProviderCost, PushProvider } from '../provider.js';
 import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../../manifest/snapshot.js';
 import { ProblemsError, InputError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
@@ -32,6 +32,19 @@ interface LoadedFleet {
   readonly snapshot: FleetSnapshot;
   readonly byId: ReadonlyMap<string, ObservedTenant>;
 }
+
+/**
+ * The simulator's cost model: its calls are reads of the controller's own store, so it is polled
+ * every 5 s and observed every pass, as before providers stated a cost (and its installs, which
+ * settle when it is asked, are seen as soon as they happen).
+ */
+export const SIMULATOR_COST: ProviderCost = Object.freeze({
+  minPollIntervalMs: 5_000,
+  maxPollIntervalMs: 5_000,
+  observeIntervalMs: 0,
+  callsPerPoll: 0,
+  callsPerObserve: 0,
+});
 
 /** Creates the simulator provider for a `type: simulator` Provider manifest. */
 export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
@@ -82,6 +95,7 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
   return {
     type: 'simulator',
     name,
+    cost: SIMULATOR_COST,
     observe(signal) {
       return operate(signal, (loaded, now) => observed(loaded.snapshot, state, name, now));
     },
