@@ -8,6 +8,7 @@
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { mergeSnapshots } from '../providers/observe-fleet.js';
 import { DEFAULT_PROVIDER_COST, type Provider } from '../providers/provider.js';
+import { iso } from '../util/time.js';
 
 /** The last snapshot of each provider, reused until its interval passes. */
 export interface ObserveCache {
@@ -38,7 +39,10 @@ export function createObserveCache(options: { readonly intervalMs?: number } = {
       );
       last = next;
       lastRevision = revision;
-      return mergeSnapshots(sorted.map((p) => next.get(p)!.snapshot), now);
+      // Dated by the oldest read it holds, so snapshot-overlay.ts knows which job outcomes are newer.
+      const oldest = Math.min(...[...next.values()].map((e) => e.at));
+      const merged = mergeSnapshots(sorted.map((p) => next.get(p)!.snapshot), now);
+      return next.size === 0 || oldest === now ? merged : { ...merged, observedAt: iso(oldest) };
     },
   };
 }

@@ -17,6 +17,7 @@ import { readStoreView } from './progress.js';
 import { recoverUnsubmitted, dispatchDue, type RolloutContext } from './dispatch.js';
 import { cadenceLookups, pollJobs } from './poll.js';
 import { recordLateSuccesses } from './late-success.js';
+import { withSucceededJobs } from './snapshot-overlay.js';
 import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
 import { recordRollouts } from './rollout-records.js';
@@ -48,12 +49,14 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const finished = await pollJobs(ctx, await ctx.store.listJobs({ states: UNFINISHED }), settingsOf);
 
   ctx.log.debug({ finished }, 'pass: observe');
-  const snapshot = ctx.pacing
+  const observed = ctx.pacing
     ? await ctx.pacing.observer.observe(ctx.providers.all, ctx.revision.revision.id, ctx.now, ctx.signal)
     : await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
   // After observe: a provider that read its versions while observing (Salesforce) answers from that.
   const { catalogs } = await providerCatalogs(ctx);
   let view = await readStoreView(ctx.store);
+  // A snapshot reused from an earlier pass learns the upgrades polled since.
+  const snapshot = withSucceededJobs(observed, view.jobs);
   if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store);
   const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, catalogs, problems: ctx.revision.problems });
 

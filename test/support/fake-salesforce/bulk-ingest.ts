@@ -3,7 +3,8 @@
  *   POST jobs/ingest          -> Open
  *   PUT  jobs/ingest/{id}/batches (text/csv, once per job) -> 201
  *   PATCH jobs/ingest/{id} {state: UploadComplete} -> UploadComplete; processing then runs
- *     (after `pollsBeforeComplete` GETs answered InProgress) -> JobComplete, or Failed
+ *     (after `pollsBeforeComplete` GETs answered InProgress, and, with `processing`, once the
+ *     fake clock reaches UploadComplete + baseMs + perRecordMs x rows) -> JobComplete, or Failed
  *   PATCH {state: Aborted} from Open/UploadComplete -> Aborted
  *   GET  jobs/ingest/{id}, …/successfulResults (sf__Id, sf__Created, columns),
  *        …/failedResults (sf__Id, sf__Error, columns), …/unprocessedrecords; DELETE.
@@ -37,6 +38,8 @@ interface BulkJob {
   processed: number;
   errorMessage?: string;
   pollsLeft: number;
+  /** With `processing`: the fake-clock instant processing ends. */
+  readyAt?: number;
 }
 
 /** A bulk call's outcome: JSON or CSV body with a status, or an error. */
@@ -50,7 +53,7 @@ const RECORDS_PER_BATCH = 10_000;
 
 export class BulkIngest {
   private readonly jobs = new Map<string, BulkJob>();
-  behavior: Required<Pick<FakeBulkBehavior, 'pollsBeforeComplete'>> & Pick<FakeBulkBehavior, 'failWith'>;
+  behavior: Required<Pick<FakeBulkBehavior, 'pollsBeforeComplete'>> & Pick<FakeBulkBehavior, 'failWith' | 'processing'>;
 
   constructor(
     private readonly engine: PushEngine,
@@ -60,7 +63,11 @@ export class BulkIngest {
     private readonly userId: string,
     behavior: FakeBulkBehavior | undefined,
   ) {
-    this.behavior = { pollsBeforeComplete: behavior?.pollsBeforeComplete ?? 0, ...(behavior?.failWith ? { failWith: behavior.failWith } : {}) };
+    this.behavior = {
+      pollsBeforeComplete: behavior?.pollsBeforeComplete ?? 0,
+      ...(behavior?.failWith ? { failWith: behavior.failWith } : {}),
+      ...(behavior?.processing ? { processing: behavior.processing } : {}),
+    };
   }
 
   create(body: Record<string, unknown>, apiVersion: string): BulkAnswer {
@@ -124,8 +131,10 @@ export class BulkIngest {
       job.state = 'UploadComplete';
       job.systemModstamp = this.now();
       job.pollsLeft = this.behavior.pollsBeforeComplete;
+      const processing = this.behavior.processing;
+      if (processing) job.readyAt = this.now() + processing.baseMs + processing.perRecordMs * Math.max(0, this.uploadedRows(job).length - 1);
       const answer = { kind: 'json' as const, status: 200, body: this.info(job, false) };
-      if (job.pollsLeft === 0) this.process(job);
+      if (job.pollsLeft === 0 && job.readyAt === undefined) this.process(job);
       return answer;
     }
     if (target === 'Aborted') {
@@ -143,8 +152,8 @@ export class BulkIngest {
     const job = this.jobs.get(jobId);
     if (!job) return notFound(jobId);
     if (job.state === 'UploadComplete' || job.state === 'InProgress') {
-      if (job.pollsLeft > 0) {
-        job.pollsLeft -= 1;
+      if (job.pollsLeft > 0 || (job.readyAt !== undefined && this.now() < job.readyAt)) {
+        job.pollsLeft = Math.max(0, job.pollsLeft - 1);
         job.state = 'InProgress';
       } else {
         this.process(job);

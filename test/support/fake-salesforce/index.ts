@@ -19,5 +19,6 @@ export {
   type BuildFleetOptions,
 } from './fleet-builders.js';
 export { formatDateTime } from './soql/values.js';
+export { REALISTIC_BULK, REALISTIC_TIMING } from './realistic-timing.js';
 export * from './types.js';
 

@@ -27,6 +27,7 @@ import { planJob, runtimeIneligibility, writePushError } from './job-outcomes.js
 import { PushInserts, writablePicklist, type InsertVia, type WriteResult } from './push-inserts.js';
 import { canonicalStatus, PushRecords, type EngineSettings, type JobMeta, type RequestMeta } from './push-records.js';
 import { objectDef, type FieldDef } from './schema.js';
+import { unitDraw } from './random.js';
 import type { Row, Store } from './store.js';
 import type { FakeSpelling, PushStatus } from './types.js';
 import type { FakePushErrorView, FakePushJobView, FakePushRequestView, FakeRejection } from './control-api.js';
@@ -160,7 +161,10 @@ export class PushEngine {
   private dueAt(request: RequestMeta, pendingAt: number): number {
     const scheduled = request.row['ScheduledStartTime'];
     const start = typeof scheduled === 'number' ? Math.max(pendingAt, scheduled) : pendingAt;
-    return start + (this.settings.timing.startDelayMs ?? 0);
+    const delay = this.settings.timing.startDelayMs ?? 0;
+    if (typeof delay === 'number') return start + delay;
+    // Drawn per request, so one slow start does not delay every request alike.
+    return start + delay.min + Math.floor(unitDraw(this.settings.seed, `start-delay:${request.id}`) * (delay.max - delay.min + 1));
   }
 
   private schedule(request: RequestMeta, now: number): void {

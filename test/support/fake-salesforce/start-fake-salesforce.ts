@@ -255,7 +255,8 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     setBulkBehavior(behavior) {
       const pollsBeforeComplete = behavior.pollsBeforeComplete ?? bulk.behavior.pollsBeforeComplete;
       const failWith = 'failWith' in behavior ? behavior.failWith : bulk.behavior.failWith;
-      bulk.behavior = failWith === undefined ? { pollsBeforeComplete } : { pollsBeforeComplete, failWith };
+      const processing = 'processing' in behavior ? behavior.processing : bulk.behavior.processing;
+      bulk.behavior = { pollsBeforeComplete, ...(failWith === undefined ? {} : { failWith }), ...(processing === undefined ? {} : { processing }) };
     },
     setApiLimit(max) {
       config.apiLimit = max;

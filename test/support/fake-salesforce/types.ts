@@ -122,8 +122,12 @@ export interface FakeRates {
 export interface FakeTiming {
   /** How long one job runs. Default { min: 60_000, max: 600_000 }. */
   readonly jobDurationMs?: number | { readonly min: number; readonly max: number };
-  /** Delay between the due start (Pending + ScheduledStartTime) and In Progress. Default 0. */
-  readonly startDelayMs?: number;
+  /**
+   * Delay between the due start (Pending + ScheduledStartTime) and In Progress: a number, or a
+   * range drawn per request from the seed (Salesforce starts "as soon as resources are
+   * available", possibly hours late; REALISTIC_TIMING uses 1-10 minutes). Default 0.
+   */
+  readonly startDelayMs?: number | { readonly min: number; readonly max: number };
   /** Jobs of a started request start spread over this window (the rest stay Pending). Default 0. */
   readonly jobStartSpreadMs?: number;
 }
@@ -232,6 +236,12 @@ export interface FakeBulkBehavior {
   readonly pollsBeforeComplete?: number;
   /** Every closed job ends `Failed` with this errorMessage instead of processing. Default undefined. */
   readonly failWith?: string;
+  /**
+   * Processing time on the fake clock after UploadComplete: `baseMs + perRecordMs` per uploaded
+   * row; GETs answer InProgress until then. Default none: a job completes on its first status
+   * read (`pollsBeforeComplete` aside), which tests that never move the fake clock rely on.
+   */
+  readonly processing?: { readonly baseMs: number; readonly perRecordMs: number };
 }
 
 /** JWT bearer flow settings (`/services/oauth2/token`). */
