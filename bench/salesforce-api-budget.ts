@@ -202,10 +202,41 @@ async function coldSchedule(start: StartBudgetFake, orgs: number): Promise<numbe
   }
 }
 
-/** What a call to the fake was for, by what it reads; a queryMore continues the query before it. */
-type Purpose = 'observe' | 'poll' | 'schedule';
+/**
+ * The manifests of the controller rows: the Salesforce Provider at `instanceUrl`, Package billing
+ * without a catalog in git, one wave, no retries; with `directive` (default true), billing to 1.2.0.
+ */
+export function budgetManifests(instanceUrl: string, maxInFlight: number, directive = true): string {
+  const base = `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: salesforce }
+spec: { type: salesforce, salesforce: { instanceUrl: "${instanceUrl}", apiVersion: "62.0", auth: { accessToken: { env: SF_ACCESS_TOKEN } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: billing }
+spec: { provider: salesforce, externalId: "${BUDGET_PACKAGE_ID}" }
+---
+apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: all-at-once }
+spec: { waves: [ { name: everyone } ], maxInFlight: ${maxInFlight}, retry: { attempts: 0 }, jobTimeout: 6h }
+`;
+  return directive
+    ? `${base}---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: billing-1-2 }
+spec: { package: billing, version: "1.2.0", strategy: all-at-once }
+`
+    : base;
+}
 
-function purposes(calls: readonly { readonly endpoint: string; readonly soql?: string }[]): Purpose[] {
+/** What a call to the fake was for, by what it reads; a queryMore continues the query before it. */
+export type Purpose = 'observe' | 'poll' | 'schedule';
+
+/** The purpose of each call of a request log, in order. */
+export function purposes(calls: readonly { readonly endpoint: string; readonly soql?: string }[]): Purpose[] {
   let query: Purpose = 'schedule';
   return calls.map((c) => {
     if (c.endpoint === 'query') query = /FROM (PackageSubscriber|MetadataPackageVersion)\b/.test(c.soql ?? '') ? 'observe' : /FROM PackagePushJob\b/.test(c.soql ?? '') ? 'poll' : 'schedule';
@@ -227,29 +258,7 @@ export async function measureThroughController(start: StartBudgetFake, orgs: num
   try {
     const dir = join(root, 'manifests');
     mkdirSync(dir);
-    writeFileSync(
-      join(dir, 'manifests.yaml'),
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: salesforce }
-spec: { type: salesforce, salesforce: { instanceUrl: "${fake.instanceUrl}", apiVersion: "62.0", auth: { accessToken: { env: SF_ACCESS_TOKEN } } } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec: { provider: salesforce, externalId: "${BUDGET_PACKAGE_ID}" }
----
-apiVersion: pushfleet.dev/v1
-kind: RolloutStrategy
-metadata: { name: all-at-once }
-spec: { waves: [ { name: everyone } ], maxInFlight: ${orgs}, retry: { attempts: 0 }, jobTimeout: 6h }
----
-apiVersion: pushfleet.dev/v1
-kind: ReleaseDirective
-metadata: { name: billing-1-2 }
-spec: { package: billing, version: "1.2.0", strategy: all-at-once }
-`,
-    );
+    writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, orgs));
     // The fleet was installed a while ago (incremental reads look back a few minutes).
     await fake.advance(60 * MINUTE);
     const passes: { purposes: Purpose[]; endpoints: string[]; created: number }[] = [];

@@ -48,7 +48,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--store <url>', 'sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--once', 'reconcile until nothing is due or in flight, then exit')
     .option('--until-settled', 'reconcile until every rollout is done, halted or waiting for an approval, then exit')
-    .option('--poll-interval <duration>', "shortest interval between polls of a push request, backing off while nothing changes (default: the provider's own: 5s simulator and http, 1m Salesforce)")
+    .option('--poll-interval <duration>', "shortest interval between polls of a push request, backing off while nothing changes (default: the provider's own: 5s simulator and http, 90s Salesforce)")
     .option('--observe-interval <duration>', "how often the fleet is read from the providers, and at once on a new revision; 0 = every pass (default: the provider's own: every pass simulator, 1m http, 10m Salesforce)")
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')

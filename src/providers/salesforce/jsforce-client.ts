@@ -23,7 +23,11 @@ export interface JsforceClientOptions {
   readonly tokens: TokenSource;
   /** Timeout of one HTTP request; default 120 s. */
   readonly timeoutMs?: number;
-  /** Waits between Bulk API 2.0 job-state checks, in order, the last repeating; default 0.5 s doubling to 5 s. */
+  /**
+   * Waits between Bulk API 2.0 job-state checks, in order, the last repeating; default 0.5 s
+   * doubling to 30 s: a small job is seen done within a second or two, and one that takes
+   * minutes (20,000 orgs) costs about a dozen checks instead of one every 5 s.
+   */
   readonly bulkPollDelaysMs?: readonly number[];
   /** Longest wait for a Bulk API 2.0 job; default 10 minutes. */
   readonly bulkTimeoutMs?: number;
@@ -33,7 +37,7 @@ export interface JsforceClientOptions {
   readonly onCall?: (operation: string) => void;
 }
 
-const DEFAULT_BULK_DELAYS = [500, 1_000, 2_000, 4_000, 5_000];
+export const DEFAULT_BULK_DELAYS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 /** Creates the jsforce-backed client. */
 export function createJsforceClient(options: JsforceClientOptions): SalesforceClient {

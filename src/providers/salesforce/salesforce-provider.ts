@@ -24,7 +24,7 @@ import { createTokenSource, type TokenRequester } from './auth.js';
 import { cancelPush } from './cancel-push.js';
 import { knownRefusals, type EligibilityContext } from './eligibility.js';
 import { existingJobs } from './insert-jobs.js';
-import { createJsforceClient, jsforceTokenRequester } from './jsforce-client.js';
+import { createJsforceClient, DEFAULT_BULK_DELAYS, jsforceTokenRequester } from './jsforce-client.js';
 import { OpenJobs } from './open-jobs.js';
 import { catalogOf, loadPackageVersions, releasedVersion, type PackageVersionInfo } from './package-versions.js';
 import { pollRequests, type KnownRequest, type PollContext, type RequestCache } from './poll-jobs.js';
@@ -47,7 +47,7 @@ export interface SalesforceProviderOptions {
   readonly requestToken?: TokenRequester;
   /** Collections up to this many orgs, Bulk API 2.0 above; default 2,000. */
   readonly bulkThreshold?: number;
-  /** Waits between Bulk API job checks; default 0.5 s doubling to 5 s. */
+  /** Waits between Bulk API job checks; default 0.5 s doubling to 30 s (DEFAULT_BULK_DELAYS). */
   readonly bulkPollDelaysMs?: readonly number[];
   /** Timeout of one HTTP request; default 120 s. */
   readonly timeoutMs?: number;
@@ -66,16 +66,18 @@ const PACKAGE_ID = /^033[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/;
 export const MAX_REQUEST_ORGS = 20_000;
 /**
  * The Salesforce cost model. Every REST call counts against the org's daily API allowance
- * (reference section 3.3), and push jobs take minutes to hours, so: a request is polled a minute
- * after it is submitted or its scheduled start comes (CumulusCI settles on one status query a
- * minute), backing off to 5 minutes while its counts do not move; a poll costs one aggregate
- * query for all requests plus at most one per request whose counts moved (poll-jobs.ts). The
- * subscribers are read every 10 minutes (one incremental query), and at once for a new
- * revision. Worst case while a push runs: 60 polls x 2 + 6 observes x 2 (with the version
- * re-read) = 132 calls an hour, under the 150 of issue 11.
+ * (reference section 3.3), and push jobs take minutes to hours, so: a request is polled 90 s
+ * after it is submitted or its scheduled start comes, backing off to 5 minutes while its counts
+ * do not move (CumulusCI settles on one status query a minute for a single request; sf-cockpit
+ * refreshes every 30 s); a poll costs one aggregate query for all requests plus at most one per
+ * request whose counts moved (poll-jobs.ts). The subscribers are read every 10 minutes (one
+ * incremental query; a complete read, one call per 2,000 orgs, every hour), and at once for a new
+ * revision. Worst case while one push runs: 40 polls x 2 + 6 observes x 2 (with the versions)
+ * + 10 pages of the hourly complete read of 20,000 orgs = 102 calls an hour, plus the 8 calls of
+ * scheduling: under the 150 of issue 11.
  */
 export const SALESFORCE_COST: ProviderCost = Object.freeze({
-  minPollIntervalMs: 60_000,
+  minPollIntervalMs: 90_000,
   maxPollIntervalMs: 5 * 60_000,
   observeIntervalMs: 10 * 60_000,
   callsPerPoll: 2,
@@ -135,11 +137,13 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
     // A Bulk API job left running by a crash: wait (about 20 minutes at most) until it ends, so
     // reading the jobs back sees all it inserted. A job Salesforce no longer knows has ended.
     waitForBulkJob: async (jobId, signal) => {
-      const delays = options.bulkPollDelaysMs ?? [500, 1_000, 2_000, 5_000];
-      for (let i = 0; i < 240; i++) {
+      const delays = options.bulkPollDelaysMs ?? DEFAULT_BULK_DELAYS;
+      for (let i = 0, waited = 0; i < 240 && waited <= 20 * 60_000; i++) {
         const state = await client.bulkJobState(jobId, signal).catch((err: unknown) => (err instanceof SalesforceApiError && err.status === 404 ? 'Gone' : 'Unknown'));
         if (state === 'JobComplete' || state === 'Failed' || state === 'Aborted' || state === 'Gone') return;
-        await sleep(delays[Math.min(i, delays.length - 1)]!, signal);
+        const delay = delays[Math.min(i, delays.length - 1)]!;
+        await sleep(delay, signal);
+        waited += delay;
       }
     },
   };

@@ -1,0 +1,52 @@
+/**
+ * Salesforce API calls per hour while a push runs (bench/salesforce-calls-per-hour.ts), asserted:
+ * at most 150 in any hour, through the real controller on the fake Salesforce with realistic
+ * start delays, Bulk API 2.0 processing time and 30-60 minute jobs. 2,500 orgs by default (Bulk
+ * API above 2,000, a few seconds); PUSHFLEET_SF_HOURLY_ORGS=20000 measures docs/benchmarks.md's
+ * figure, PUSHFLEET_SF_BENCH_MARKDOWN=1 prints the table only.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUDGET_PACKAGE_ID, BUDGET_VERSIONS, budgetOrgKey } from '../../bench/salesforce-api-budget.js';
+import { hourlyTable, measureCallsPerHour, type HourlyFake } from '../../bench/salesforce-calls-per-hour.js';
+import type { VirtualClock } from '../../src/util/clock.js';
+import { REALISTIC_BULK, REALISTIC_TIMING } from '../support/fake-salesforce/index.js';
+import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
+
+const ORGS = Number(process.env.PUSHFLEET_SF_HOURLY_ORGS ?? 2_500);
+
+async function startFake(orgs: number, clock: VirtualClock): Promise<HourlyFake> {
+  return startFakeSalesforce({
+    clock,
+    packages: [
+      {
+        id: BUDGET_PACKAGE_ID,
+        name: 'Billing',
+        versions: [
+          { id: BUDGET_VERSIONS.v110, major: 1, minor: 1 },
+          { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 },
+        ],
+      },
+    ],
+    orgs: Array.from({ length: orgs }, (_, i) => ({ orgKey: budgetOrgKey(i), orgType: i % 5 === 0 ? 'Sandbox' : 'Production', installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
+    rates: { jobFailure: 0.03 },
+    timing: { ...REALISTIC_TIMING, jobDurationMs: { min: 30 * 60_000, max: 60 * 60_000 }, jobStartSpreadMs: 30 * 60_000 },
+    bulk: REALISTIC_BULK,
+    apiLimit: 10_000_000,
+    seed: 7,
+  });
+}
+
+describe('salesforce API calls per hour', () => {
+  it('stays at or under 150 calls in every hour while a push of 30-60 minute jobs runs', async () => {
+    const row = await measureCallsPerHour(startFake, ORGS, { label: 'provider cost model (defaults)' });
+    const table = hourlyTable([row]);
+    console.log(process.env.PUSHFLEET_SF_BENCH_MARKDOWN ? table : `\n${table}\n`);
+    expect(row.succeeded + row.failed).toBe(ORGS);
+    expect(row.maxHour).toBeLessThanOrEqual(150);
+    // Idle, the fleet is read on the provider's interval (10 minutes), not every pass.
+    expect(row.idleHour).toBeLessThanOrEqual(12);
+    expect(row.passes).toBeGreaterThan(row.byPurpose.observe);
+    // The controller's own count (the metric's source) is the fake's count.
+    expect(row.metered).toBeGreaterThan(0);
+  }, ORGS > 5_000 ? 1_800_000 : 120_000);
+});

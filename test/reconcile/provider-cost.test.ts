@@ -1,0 +1,144 @@
+/**
+ * The controller follows the provider's cost model (issue 11, item 3), end to end on the fake
+ * Salesforce sharing the controller's virtual clock: the fleet is observed on its interval, not
+ * every pass, yet a new revision observes and plans in its first pass; push requests are polled
+ * on a cadence that backs off and is capped; and every call shows in the metrics.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUDGET_PACKAGE_ID, BUDGET_START, BUDGET_VERSIONS, budgetManifests, budgetOrgKey } from '../../bench/salesforce-api-budget.js';
+import { createCallMeter } from '../../src/providers/call-meter.js';
+import { SALESFORCE_COST } from '../../src/providers/salesforce/salesforce-provider.js';
+import { createController } from '../../src/reconcile/controller.js';
+import { createServerMetrics } from '../../src/server/metrics.js';
+import { openSource } from '../../src/source/open-source.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { virtualClock } from '../../src/util/clock.js';
+import { createLogger } from '../../src/util/logger.js';
+import { REALISTIC_BULK, REALISTIC_TIMING } from '../support/fake-salesforce/index.js';
+import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
+import type { FakeSalesforce } from '../support/fake-salesforce/types.js';
+
+const MINUTE = 60_000;
+const ORGS = 40;
+
+interface Pass {
+  readonly at: number;
+  readonly created: number;
+  readonly revision: string | undefined;
+}
+
+let fake: FakeSalesforce;
+let store: Store;
+let root: string;
+const passes: Pass[] = [];
+let commitAt = 0;
+let metrics = '';
+let apiCalls = 0;
+
+beforeAll(async () => {
+  const clock = virtualClock(BUDGET_START);
+  fake = await startFakeSalesforce({
+    clock,
+    packages: [{ id: BUDGET_PACKAGE_ID, name: 'Billing', versions: [{ id: BUDGET_VERSIONS.v110, major: 1, minor: 1 }, { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 }] }],
+    orgs: Array.from({ length: ORGS }, (_, i) => ({ orgKey: budgetOrgKey(i), installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
+    timing: { ...REALISTIC_TIMING, jobDurationMs: { min: 30 * MINUTE, max: 60 * MINUTE }, jobStartSpreadMs: 30 * MINUTE },
+    bulk: REALISTIC_BULK,
+    seed: 3,
+  });
+  root = mkdtempSync(join(tmpdir(), 'pushfleet-cost-'));
+  store = await openStore(`sqlite:${join(root, 'state.db')}`);
+  const dir = join(root, 'manifests');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, ORGS, false));
+  await fake.advance(60 * MINUTE);
+  fake.resetCounters();
+  const start = clock.now();
+  const source = openSource({ dir, debounceMs: 10 });
+  const meter = createCallMeter(clock);
+  const stop = new AbortController();
+  const controller = createController({
+    source,
+    store,
+    clock,
+    log: createLogger('silent'),
+    env: { SF_ACCESS_TOKEN: fake.accessToken },
+    leaseTtlMs: 60 * MINUTE,
+    callMeter: meter,
+    onPass: async (result, status) => {
+      passes.push({ at: clock.now(), created: result.created, revision: status.good?.revision.id });
+      if (commitAt === 0 && clock.now() >= start + 45 * MINUTE) {
+        // The commit arrives while the controller idles between observes.
+        writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, ORGS));
+        await source.refresh();
+        commitAt = clock.now();
+        controller.wake();
+      }
+      const done = result.jobs.length > 0 && result.jobs.every((j) => j.state === 'succeeded' || j.state === 'failed');
+      if (done || clock.now() > start + 12 * 60 * MINUTE) stop.abort();
+    },
+  });
+  await controller.run(stop.signal);
+  apiCalls = fake.counters().apiRequests;
+  const server = createServerMetrics(store, { defaults: false, calls: meter });
+  metrics = await server.render();
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+  await fake?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+/** Instants (virtual) of the calls reading `object`. */
+function readsOf(object: string): number[] {
+  return fake
+    .requests()
+    .filter((r) => r.endpoint === 'query' && new RegExp(`FROM ${object}\\b`).test(r.soql ?? ''))
+    .map((r) => r.at);
+}
+
+function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]!);
+}
+
+describe('provider cost model, through the controller', () => {
+  it('observes the fleet on the provider interval, not every pass', () => {
+    const observes = readsOf('PackageSubscriber');
+    expect(passes.length).toBeGreaterThan(3 * observes.length);
+    // Apart from the observe the commit forces, observes are at least the interval apart.
+    const regular = observes.filter((t) => t !== commitAt);
+    for (const g of gaps(regular)) expect(g).toBeGreaterThanOrEqual(SALESFORCE_COST.observeIntervalMs);
+  });
+
+  it('observes and plans a new revision in the first pass after it arrives', () => {
+    const first = passes.findIndex((p) => p.at >= commitAt && p.revision !== passes[0]!.revision);
+    expect(first).toBeGreaterThan(0);
+    expect(passes[first]!.created).toBe(ORGS);
+    expect(readsOf('PackageSubscriber')).toContain(passes[first]!.at);
+    // No pass before it created anything: the revision was the only reason.
+    expect(passes.slice(0, first).every((p) => p.created === 0)).toBe(true);
+  });
+
+  it('polls each request on a cadence: never sooner than the minimum, backing off to the cap while nothing changes', () => {
+    const polls = readsOf('PackagePushJob');
+    expect(polls.length).toBeGreaterThan(5);
+    const between = gaps(polls.filter((t, i, all) => i === 0 || t !== all[i - 1]));
+    expect(Math.min(...between)).toBeGreaterThanOrEqual(SALESFORCE_COST.minPollIntervalMs);
+    expect(Math.max(...between)).toBeLessThanOrEqual(SALESFORCE_COST.maxPollIntervalMs);
+    // It did back off somewhere (nothing changed between some polls), and reached the cap.
+    expect(between.some((g) => g > SALESFORCE_COST.minPollIntervalMs)).toBe(true);
+    expect(between).toContain(SALESFORCE_COST.maxPollIntervalMs);
+  });
+
+  it('counts every API call in the metrics, by operation, and the calls of the last hour', () => {
+    const totals = [...metrics.matchAll(/^pushfleet_provider_calls_total\{provider="salesforce",operation="([^"]+)"\} (\d+)$/gm)];
+    expect(totals.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(apiCalls);
+    const polls = totals.find((m) => m[1] === 'query PackagePushJob');
+    expect(Number(polls?.[2])).toBe(readsOf('PackagePushJob').length);
+    expect(metrics).toMatch(/^pushfleet_provider_calls_per_hour\{provider="salesforce",operation="query PackagePushJob"\} \d+$/m);
+  });
+});
