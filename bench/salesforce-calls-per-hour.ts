@@ -68,6 +68,8 @@ export interface HourlySettings {
   readonly label: string;
   readonly pollIntervalMs?: number;
   readonly observeIntervalMs?: number;
+  /** The controller's longest sleep; default 10 minutes (idle passes cost no call here, only time). */
+  readonly idleIntervalMs?: number;
 }
 
 /** Measures one run. */
@@ -105,7 +107,7 @@ export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, 
       // cost no API call (observe runs on its own interval), so sleeping longer only saves the
       // benchmark's time: passes then follow the poll cadence, the observe interval and the commit.
       leaseTtlMs: 60 * MINUTE,
-      idleIntervalMs: 10 * MINUTE,
+      idleIntervalMs: settings.idleIntervalMs ?? 10 * MINUTE,
       callMeter: meter,
       onPass: async (result) => {
         passes++;
