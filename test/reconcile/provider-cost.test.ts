@@ -134,6 +134,12 @@ describe('provider cost model, through the controller', () => {
     expect(between).toContain(SALESFORCE_COST.maxPollIntervalMs);
   });
 
+  it('stays within 150 API calls in any hour of the rollout', () => {
+    const calls = fake.requests().map((r) => r.at);
+    const worst = Math.max(...calls.map((t) => calls.filter((u) => u >= t && u < t + 60 * MINUTE).length));
+    expect(worst).toBeLessThanOrEqual(150);
+  });
+
   it('counts every API call in the metrics, by operation, and the calls of the last hour', () => {
     const totals = [...metrics.matchAll(/^pushfleet_provider_calls_total\{provider="salesforce",operation="([^"]+)"\} (\d+)$/gm)];
     expect(totals.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(apiCalls);
