@@ -70,6 +70,30 @@ export function budgetOrgKey(i: number): string {
   return `00D7${String(i).padStart(11, '0')}`;
 }
 
+/**
+ * The benchmark fleet in the fake Salesforce's terms (its `packages` and `orgs` options): the
+ * package with 1.1.0 and 1.2.0, and `orgs` orgs on 1.1.0, every fifth a sandbox.
+ */
+export function budgetFleet(orgs: number) {
+  return {
+    packages: [
+      {
+        id: BUDGET_PACKAGE_ID,
+        name: 'Billing',
+        versions: [
+          { id: BUDGET_VERSIONS.v110, major: 1, minor: 1 },
+          { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 },
+        ],
+      },
+    ],
+    orgs: Array.from({ length: orgs }, (_, i) => ({
+      orgKey: budgetOrgKey(i),
+      orgType: i % 5 === 0 ? ('Sandbox' as const) : ('Production' as const),
+      installs: [{ versionId: BUDGET_VERSIONS.v110 }],
+    })),
+  };
+}
+
 /** One N's figures. */
 export interface BudgetRow {
   readonly label: string;

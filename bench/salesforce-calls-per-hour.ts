@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createController } from '../src/reconcile/controller.js';
-import { createCallMeter, type CallCount } from '../src/providers/call-meter.js';
+import { createCallMeter, type CallCount, type CallMeter } from '../src/providers/call-meter.js';
+import type { Store } from '../src/store/store.js';
 import { openSource } from '../src/source/open-source.js';
 import { openStore } from '../src/store/open-store.js';
 import { virtualClock, type VirtualClock } from '../src/util/clock.js';
@@ -72,12 +73,46 @@ export interface HourlySettings {
   readonly idleIntervalMs?: number;
 }
 
-/** Measures one run. */
-export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, settings: HourlySettings): Promise<HourlyRow> {
+/** One pass of a run, as the controller reported it. */
+export interface PassRecord {
+  /** Virtual time at its end. */
+  readonly at: number;
+  readonly created: number;
+  readonly revision: string | undefined;
+  /** Wall-clock time since the previous pass ended (about this pass's own time: virtual sleeps return at once). */
+  readonly wallMs: number;
+}
+
+/** A finished run: what happened, and the fake and store still open for the caller to inspect. */
+export interface PushRun {
+  readonly fake: HourlyFake;
+  readonly store: Store;
+  readonly meter: CallMeter;
+  /** When the controller started (idle, no directive) and when the directive was written. */
+  readonly idleFrom: number;
+  readonly commitAt: number;
+  readonly finishedAt: number;
+  readonly passes: readonly PassRecord[];
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Closes the store, stops the fake, removes the files. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the controller on a fake of `orgs` orgs: idle (no directive) for `idleMs` (default an
+ * hour), then the commit of a directive to 1.2.0, until every job has finished. The caller closes.
+ */
+export async function pushThroughController(start: StartHourlyFake, orgs: number, settings: Omit<HourlySettings, 'label'> & { readonly idleMs?: number } = {}): Promise<PushRun> {
   const clock = virtualClock(BUDGET_START);
   const fake = await start(orgs, clock);
   const root = mkdtempSync(join(tmpdir(), 'pushfleet-sf-hourly-'));
   const store = await openStore(`sqlite:${join(root, 'state.db')}`);
+  const close = async (): Promise<void> => {
+    await store.close();
+    await fake.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
   try {
     const dir = join(root, 'manifests');
     mkdirSync(dir);
@@ -88,10 +123,9 @@ export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, 
     const source = openSource({ dir, debounceMs: 10 });
     const meter = createCallMeter(clock);
     const stop = new AbortController();
+    const passes: PassRecord[] = [];
     let commitAt: number | undefined;
-    let commitPassMs = NaN;
     let finishedAt: number | undefined;
-    let passes = 0;
     let succeeded = 0;
     let failed = 0;
     let passStarted = performance.now();
@@ -109,10 +143,9 @@ export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, 
       leaseTtlMs: 60 * MINUTE,
       idleIntervalMs: settings.idleIntervalMs ?? 10 * MINUTE,
       callMeter: meter,
-      onPass: async (result) => {
-        passes++;
-        if (commitAt !== undefined && Number.isNaN(commitPassMs) && result.created > 0) commitPassMs = performance.now() - passStarted;
-        if (commitAt === undefined && clock.now() >= idleFrom + HOUR) {
+      onPass: async (result, status) => {
+        passes.push({ at: clock.now(), created: result.created, revision: status.good?.revision.id, wallMs: performance.now() - passStarted });
+        if (commitAt === undefined && clock.now() >= idleFrom + (settings.idleMs ?? HOUR)) {
           // The commit: the next pass reads the new revision.
           writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, orgs));
           await source.refresh();
@@ -131,20 +164,32 @@ export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, 
     });
     await controller.run(stop.signal);
     if (commitAt === undefined || finishedAt === undefined) throw new Error(`N=${orgs}: the push did not finish within a day of virtual time`);
+    return { fake, store, meter, idleFrom, commitAt, finishedAt, passes, succeeded, failed, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
 
+/** Measures one run. */
+export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, settings: HourlySettings): Promise<HourlyRow> {
+  const run = await pushThroughController(start, orgs, settings);
+  try {
+    const { fake, idleFrom, commitAt, finishedAt } = run;
     const log = fake.requests();
     const kinds = purposes(log);
     const hours: number[] = [];
     const byPurpose: Record<Purpose, number> = { observe: 0, poll: 0, schedule: 0 };
     let idleHour = 0;
     log.forEach((call, i) => {
-      if (call.at >= idleFrom && call.at < commitAt!) idleHour++;
-      if (call.at < commitAt!) return;
-      const h = Math.floor((call.at - commitAt!) / HOUR);
+      if (call.at >= idleFrom && call.at < commitAt) idleHour++;
+      if (call.at < commitAt) return;
+      const h = Math.floor((call.at - commitAt) / HOUR);
       while (hours.length <= h) hours.push(0);
       hours[h]!++;
       byPurpose[kinds[i]!]++;
     });
+    const commitPass = run.passes.find((p) => p.at >= commitAt && p.created > 0);
     return {
       label: settings.label,
       orgs,
@@ -153,16 +198,14 @@ export async function measureCallsPerHour(start: StartHourlyFake, orgs: number, 
       maxHour: Math.max(0, ...hours),
       byPurpose,
       rolloutMinutes: Math.round((finishedAt - commitAt) / MINUTE),
-      passes,
-      commitPassMs: Math.round(commitPassMs),
-      succeeded,
-      failed,
-      metered: meter.counts().reduce((sum: number, c: CallCount) => sum + c.total, 0),
+      passes: run.passes.length,
+      commitPassMs: Math.round(commitPass?.wallMs ?? NaN),
+      succeeded: run.succeeded,
+      failed: run.failed,
+      metered: run.meter.counts().reduce((sum: number, c: CallCount) => sum + c.total, 0),
     };
   } finally {
-    await store.close();
-    await fake.stop();
-    rmSync(root, { recursive: true, force: true });
+    await run.close();
   }
 }
 

@@ -10,9 +10,9 @@ const snapshot: FleetSnapshot = {
   kind: 'FleetSnapshot',
   observedAt: '2026-11-21T12:00:00.000Z',
   tenants: [
-    { id: 'a', packages: { billing: '2.3.0', core: '1.0.0' } },
-    { id: 'b', packages: { billing: { version: '2.3.0', ineligible: 'restricted' } } },
-    { id: 'c', packages: { billing: '2.3.0' } },
+    { id: 'a', type: 'production', status: 'active', packages: { billing: '2.3.0', core: '1.0.0' } },
+    { id: 'b', type: 'production', status: 'active', packages: { billing: { version: '2.3.0', ineligible: 'restricted' } } },
+    { id: 'c', type: 'production', status: 'active', packages: { billing: '2.3.0' } },
   ],
 };
 
@@ -44,10 +44,10 @@ describe('withSucceededJobs', () => {
       job('c', 'succeeded', OBSERVED - 1_000, { version: '2.5.0' }),
       job('c', 'failed', OBSERVED + 1_000, { version: '2.6.0' }),
     ]);
-    expect(out.tenants).toEqual([
-      { id: 'a', packages: { billing: '2.4.0', core: '1.0.0' } },
-      { id: 'b', packages: { billing: { version: '2.4.0', patch: 2, ineligible: 'restricted' } } },
-      { id: 'c', packages: { billing: '2.3.0' } },
+    expect(out.tenants.map((t) => t.packages)).toEqual([
+      { billing: '2.4.0', core: '1.0.0' },
+      { billing: { version: '2.4.0', patch: 2, ineligible: 'restricted' } },
+      { billing: '2.3.0' },
     ]);
     expect(out.observedAt).toBe(snapshot.observedAt);
   });

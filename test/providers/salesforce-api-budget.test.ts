@@ -5,24 +5,14 @@
  * one request at that same constant cost. Prints the table for docs/benchmarks.md.
  */
 import { describe, expect, it } from 'vitest';
-import { BUDGET_PACKAGE_ID, BUDGET_START, BUDGET_VERSIONS, budgetOrgKey, budgetTable, salesforceApiBudget, type BudgetFake } from '../../bench/salesforce-api-budget.js';
+import { BUDGET_START, budgetFleet, budgetTable, salesforceApiBudget, type BudgetFake } from '../../bench/salesforce-api-budget.js';
 import type { VirtualClock } from '../../src/util/clock.js';
 import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
 
 async function startFake(orgs: number, clock?: VirtualClock): Promise<BudgetFake> {
   return startFakeSalesforce({
     clock: clock ?? BUDGET_START,
-    packages: [
-      {
-        id: BUDGET_PACKAGE_ID,
-        name: 'Billing',
-        versions: [
-          { id: BUDGET_VERSIONS.v110, major: 1, minor: 1 },
-          { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 },
-        ],
-      },
-    ],
-    orgs: Array.from({ length: orgs }, (_, i) => ({ orgKey: budgetOrgKey(i), orgType: i % 5 === 0 ? 'Sandbox' : 'Production', installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
+    ...budgetFleet(orgs),
     rates: { jobFailure: 0.03 },
     timing: { jobDurationMs: { min: 5 * 60_000, max: 60 * 60_000 }, jobStartSpreadMs: 30 * 60_000, startDelayMs: 60_000 },
     apiLimit: 10_000_000,

@@ -11,7 +11,7 @@
  * PUSHFLEET_SF_HOURLY_IDLE_MS sets the controller's idle interval (default 10 minutes).
  */
 import { describe, expect, it } from 'vitest';
-import { BUDGET_PACKAGE_ID, BUDGET_VERSIONS, budgetOrgKey } from '../../bench/salesforce-api-budget.js';
+import { budgetFleet } from '../../bench/salesforce-api-budget.js';
 import { hourlyTable, measureCallsPerHour, type HourlyFake } from '../../bench/salesforce-calls-per-hour.js';
 import type { VirtualClock } from '../../src/util/clock.js';
 import { REALISTIC_BULK, REALISTIC_TIMING } from '../support/fake-salesforce/index.js';
@@ -23,17 +23,7 @@ if (!ORGS) console.log('PUSHFLEET_SF_HOURLY_ORGS not set: the Salesforce calls-p
 async function startFake(orgs: number, clock: VirtualClock): Promise<HourlyFake> {
   return startFakeSalesforce({
     clock,
-    packages: [
-      {
-        id: BUDGET_PACKAGE_ID,
-        name: 'Billing',
-        versions: [
-          { id: BUDGET_VERSIONS.v110, major: 1, minor: 1 },
-          { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 },
-        ],
-      },
-    ],
-    orgs: Array.from({ length: orgs }, (_, i) => ({ orgKey: budgetOrgKey(i), orgType: i % 5 === 0 ? 'Sandbox' : 'Production', installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
+    ...budgetFleet(orgs),
     rates: { jobFailure: 0.03 },
     timing: { ...REALISTIC_TIMING, jobDurationMs: { min: 30 * 60_000, max: 60 * 60_000 }, jobStartSpreadMs: 30 * 60_000 },
     ...(process.env.PUSHFLEET_SF_HOURLY_BULK === 'instant' ? {} : { bulk: REALISTIC_BULK }),

@@ -4,20 +4,11 @@
  * every pass, yet a new revision observes and plans in its first pass; push requests are polled
  * on a cadence that backs off and is capped; and every call shows in the metrics.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUDGET_PACKAGE_ID, BUDGET_START, BUDGET_VERSIONS, budgetManifests, budgetOrgKey } from '../../bench/salesforce-api-budget.js';
-import { createCallMeter } from '../../src/providers/call-meter.js';
+import { budgetFleet } from '../../bench/salesforce-api-budget.js';
+import { pushThroughController, type PushRun } from '../../bench/salesforce-calls-per-hour.js';
 import { SALESFORCE_COST } from '../../src/providers/salesforce/salesforce-provider.js';
-import { createController } from '../../src/reconcile/controller.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
-import { openSource } from '../../src/source/open-source.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
-import { virtualClock } from '../../src/util/clock.js';
-import { createLogger } from '../../src/util/logger.js';
 import { REALISTIC_BULK, REALISTIC_TIMING } from '../support/fake-salesforce/index.js';
 import { startFakeSalesforce } from '../support/fake-salesforce/start-fake-salesforce.js';
 import type { FakeSalesforce } from '../support/fake-salesforce/types.js';
@@ -25,72 +16,33 @@ import type { FakeSalesforce } from '../support/fake-salesforce/types.js';
 const MINUTE = 60_000;
 const ORGS = 40;
 
-interface Pass {
-  readonly at: number;
-  readonly created: number;
-  readonly revision: string | undefined;
-}
-
 let fake: FakeSalesforce;
-let store: Store;
-let root: string;
-const passes: Pass[] = [];
+let run: PushRun;
 let commitAt = 0;
 let metrics = '';
 let apiCalls = 0;
 
 beforeAll(async () => {
-  const clock = virtualClock(BUDGET_START);
-  fake = await startFakeSalesforce({
-    clock,
-    packages: [{ id: BUDGET_PACKAGE_ID, name: 'Billing', versions: [{ id: BUDGET_VERSIONS.v110, major: 1, minor: 1 }, { id: BUDGET_VERSIONS.v120, major: 1, minor: 2 }] }],
-    orgs: Array.from({ length: ORGS }, (_, i) => ({ orgKey: budgetOrgKey(i), installs: [{ versionId: BUDGET_VERSIONS.v110 }] })),
-    timing: { ...REALISTIC_TIMING, jobDurationMs: { min: 30 * MINUTE, max: 60 * MINUTE }, jobStartSpreadMs: 30 * MINUTE },
-    bulk: REALISTIC_BULK,
-    seed: 3,
-  });
-  root = mkdtempSync(join(tmpdir(), 'pushfleet-cost-'));
-  store = await openStore(`sqlite:${join(root, 'state.db')}`);
-  const dir = join(root, 'manifests');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, ORGS, false));
-  await fake.advance(60 * MINUTE);
-  fake.resetCounters();
-  const start = clock.now();
-  const source = openSource({ dir, debounceMs: 10 });
-  const meter = createCallMeter(clock);
-  const stop = new AbortController();
-  const controller = createController({
-    source,
-    store,
-    clock,
-    log: createLogger('silent'),
-    env: { SF_ACCESS_TOKEN: fake.accessToken },
-    leaseTtlMs: 60 * MINUTE,
-    callMeter: meter,
-    onPass: async (result, status) => {
-      passes.push({ at: clock.now(), created: result.created, revision: status.good?.revision.id });
-      if (commitAt === 0 && clock.now() >= start + 45 * MINUTE) {
-        // The commit arrives while the controller idles between observes.
-        writeFileSync(join(dir, 'manifests.yaml'), budgetManifests(fake.instanceUrl, ORGS));
-        await source.refresh();
-        commitAt = clock.now();
-        controller.wake();
-      }
-      const done = result.jobs.length > 0 && result.jobs.every((j) => j.state === 'succeeded' || j.state === 'failed');
-      if (done || clock.now() > start + 12 * 60 * MINUTE) stop.abort();
-    },
-  });
-  await controller.run(stop.signal);
+  run = await pushThroughController(
+    async (orgs, clock) =>
+      (fake = await startFakeSalesforce({
+        clock,
+        ...budgetFleet(orgs),
+        timing: { ...REALISTIC_TIMING, jobDurationMs: { min: 30 * MINUTE, max: 60 * MINUTE }, jobStartSpreadMs: 30 * MINUTE },
+        bulk: REALISTIC_BULK,
+        seed: 3,
+      })),
+    ORGS,
+    // The commit arrives while the controller idles between observes; the controller's own idle interval.
+    { idleMs: 45 * MINUTE, idleIntervalMs: 30_000 },
+  );
+  commitAt = run.commitAt;
   apiCalls = fake.counters().apiRequests;
-  const server = createServerMetrics(store, { defaults: false, calls: meter });
-  metrics = await server.render();
+  metrics = await createServerMetrics(run.store, { defaults: false, calls: run.meter }).render();
 }, 60_000);
 
 afterAll(async () => {
-  await store?.close();
-  await fake?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await run?.close();
 });
 
 /** Instants (virtual) of the calls reading `object`. */
@@ -108,13 +60,14 @@ function gaps(times: readonly number[]): number[] {
 describe('provider cost model, through the controller', () => {
   it('observes the fleet on the provider interval, not every pass', () => {
     const observes = readsOf('PackageSubscriber');
-    expect(passes.length).toBeGreaterThan(3 * observes.length);
+    expect(run.passes.length).toBeGreaterThan(3 * observes.length);
     // Apart from the observe the commit forces, observes are at least the interval apart.
     const regular = observes.filter((t) => t !== commitAt);
     for (const g of gaps(regular)) expect(g).toBeGreaterThanOrEqual(SALESFORCE_COST.observeIntervalMs);
   });
 
   it('observes and plans a new revision in the first pass after it arrives', () => {
+    const passes = run.passes;
     const first = passes.findIndex((p) => p.at >= commitAt && p.revision !== passes[0]!.revision);
     expect(first).toBeGreaterThan(0);
     expect(passes[first]!.created).toBe(ORGS);
