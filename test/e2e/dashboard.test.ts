@@ -69,10 +69,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
   it('asks for the API token, then loads', async () => {
     await page.goto(`${base}/`);
     await expect.poll(() => page.locator('#auth').isVisible()).toBe(true);
+    // Signed out: the page says so and shows nothing that depends on data it could not read.
+    expect(await page.locator('#signed-out').isVisible()).toBe(true);
+    expect(await page.locator('#main').isVisible()).toBe(false);
+    expect(await page.textContent('#meta')).toContain('Signed out');
+    expect(await page.locator('body').innerText()).not.toMatch(/No rollouts|Nothing scheduled|No events/);
     await page.fill('#token', TOKEN);
     await page.click('#auth button[type=submit]');
     await page.waitForSelector(`article.rollout[data-rollout="${STAGED}"]`);
     expect(await page.locator('#auth').isVisible()).toBe(false);
+    expect(await page.locator('#signed-out').isVisible()).toBe(false);
     expect(await page.title()).toBe('pushfleet');
     expect(await page.textContent('#meta')).toContain('24 tenants');
   });
@@ -95,10 +101,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     expect(await page.textContent('#summary')).toMatch(/1\s*halted rollouts/);
   });
 
-  it('lists window openings and events', async () => {
+  it('lists the awaited approval first, then window openings, and events', async () => {
     const upcoming = page.locator('#upcoming tbody tr');
-    expect(await upcoming.count()).toBeGreaterThanOrEqual(3);
-    expect(await upcoming.first().textContent()).toContain('window opens: reports-default');
+    expect(await upcoming.count()).toBeGreaterThanOrEqual(4);
+    // The canary waits for an approval: nothing behind it moves until someone commits one.
+    expect(await upcoming.first().getAttribute('data-kind')).toBe('approval');
+    expect(await upcoming.first().textContent()).toMatch(/on approval\s*14\s*approval of wave canary awaited: add "canary" to approvals of billing-default/);
+    expect(await upcoming.nth(1).textContent()).toContain('window opens: reports-default');
     await expect.poll(() => page.locator('#events li').count()).toBeGreaterThan(10);
     expect(await page.textContent('#events')).toContain('rollout.halted');
   });
@@ -113,6 +122,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     await page.fill('#q', '');
     await page.selectOption('#status', 'failed');
     await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes('failed'))).toBe(true);
+    // The failure's reason is in the Reason column, not only in a hover.
+    for (const reason of await page.locator('#tenants tbody td.reason').allInnerTexts()) expect(reason).toMatch(/^DeployError: simulated DeployError installing billing/);
     expect(await page.textContent('#tenant-count')).toMatch(/^[1-9]\d* matching rows?\.$/);
     await page.selectOption('#status', '');
     await page.fill('#q', 'zzz-no-such-tenant');
