@@ -99,7 +99,8 @@ ${ROLLOUT_PAGE_JS}
 
   function loadEvents() {
     var types = eventTypes();
-    var key = types ? types.join(',') : '';
+    // '' for every event; 'none' when the two filters exclude each other.
+    var key = types ? types.join(',') || 'none' : '';
     if (key !== state.eventFilter) {
       // A new filter starts over from the newest matching events.
       state.eventFilter = key;

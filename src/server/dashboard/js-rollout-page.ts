@@ -127,7 +127,7 @@ export const ROLLOUT_PAGE_JS = `
     var box = $('rollout-page-body');
     var r = detail;
     $('rollout-page-title').replaceChildren(r.directive + ' ', el('span', { className: 'target', text: r.package + ' → ' + fmtVersion(r.version, r.patch) }), ' ', badge(r.state));
-    box.replaceChildren(
+    var parts = [
       rolloutBar(r),
       el('p', { className: 'counts', text: rolloutCounts(r) }),
       haltNote(r),
@@ -136,6 +136,7 @@ export const ROLLOUT_PAGE_JS = `
       part('Errors by type', 'h-errors', errorsTable(detail)),
       part('Blocked tenants by reason', 'h-blocked', blockedTable(r)),
       part('Latest problems', 'h-problems', problemList(detail))
-    );
+    ];
+    box.replaceChildren.apply(box, parts.filter(Boolean));
   }
 `;

@@ -109,7 +109,8 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 .rollout-page { display: grid; gap: .6rem; }
 .rollout-page .kicker { color: var(--muted); font-weight: 400; font-size: .85rem; text-transform: uppercase; letter-spacing: .05em; }
 .rollout-page .target { color: var(--muted); font-weight: 400; }
-.rollout-page .part { border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; margin-top: .8rem; }
+#rollout-page-body { min-width: 0; }
+.rollout-page .part { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; margin-top: .8rem; }
 .rollout-page .part h3 { margin-bottom: .4rem; }
 .rollout-page .back { font-size: .9rem; }
 .timeline { list-style: none; margin: .6rem 0 0; padding: 0; display: grid; gap: .35rem; }
