@@ -128,12 +128,15 @@ export const BASE_JS = `
     }, [fill]);
   }
 
-  // Progress counts only tenants that need a job: tenants already in sync before the rollout
-  // are shown apart, or a waiting wave would read 10-20% done before its first push.
+  // Progress counts only tenants that need a job: tenants already in sync before the rollout,
+  // and tenants waiting cannot move, are shown apart, or a waiting wave would read 10-20% done
+  // before its first push (as cli/render/wave-progress.ts does for the terminal).
+  var PERMANENT = { conflict: 1, inactive: 1, ineligible: 1, 'unknown-version': 1, 'deprecated-version': 1 };
   function progressOf(x) {
     var inSync = x.inSync || 0;
-    var need = Math.max(0, x.tenants - inSync);
-    return { need: need, done: Math.max(0, need - x.pending), inSync: inSync };
+    var stuck = Object.keys(x.blocked || {}).reduce(function (n, k) { return n + (PERMANENT[k] ? x.blocked[k] : 0); }, 0);
+    var need = Math.max(0, x.tenants - inSync - stuck);
+    return { need: need, done: Math.max(0, need - x.pending), inSync: inSync, stuck: stuck };
   }
 
   function blockedText(blocked, skipGates) {

@@ -24,11 +24,15 @@ export const OVERVIEW_JS = `
       el('tbody', null, r.waves.map(function (w) {
         var wk = w.state === 'complete' ? 'complete' : r.state === 'halted' ? 'halted' : '';
         var p = progressOf(w);
-        var count = p.need === 0 && p.inSync > 0 ? 'nothing to push' : fmtCount(p.done) + ' / ' + fmtCount(p.need);
+        var count = p.need === 0 && p.inSync + p.stuck > 0 ? 'nothing to push' : fmtCount(p.done) + ' / ' + fmtCount(p.need);
         return el('tr', { 'data-wave': w.name }, [
           el('th', { scope: 'row', text: w.name }),
           el('td', { className: 'barcell' }, [bar(p.done, p.need, 'Wave ' + w.name + ' of ' + r.directive, wk)]),
-          el('td', { className: 'num' }, [count, p.inSync > 0 ? el('span', { className: 'insync', text: fmtCount(p.inSync) + ' in sync' }) : null]),
+          el('td', { className: 'num' }, [
+            count,
+            p.inSync > 0 ? el('span', { className: 'insync', text: fmtCount(p.inSync) + ' in sync' }) : null,
+            p.stuck > 0 ? el('span', { className: 'insync', text: fmtCount(p.stuck) + ' cannot move' }) : null
+          ]),
           el('td', null, [w.state ? badge(w.state) : null]),
           el('td', { className: 'when', text: waveWhen(w) })
         ]);
@@ -46,6 +50,7 @@ export const OVERVIEW_JS = `
       fmtCount((j.created || 0) + (j.submitted || 0) + (j.running || 0)) + ' in flight'
     ];
     if (p.inSync > 0) counts.push(fmtCount(p.inSync) + ' already in sync');
+    if (p.stuck > 0) counts.push(fmtCount(p.stuck) + ' cannot move');
     if (r.deadline) counts.push('deadline ' + fmtTime(r.deadline));
     return counts.join(' · ');
   }
