@@ -213,7 +213,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     await page.click(`article.rollout[data-rollout="${STAGED}"] h3 a`);
     await expect.poll(() => page.locator('#rollout-page').isVisible()).toBe(true);
     expect(await page.locator('#overview').isVisible()).toBe(false);
-    expect(await page.textContent('#rollout-page-title')).toMatch(/^billing-default billing → 2\.4\.0\s*active$/);
+    // The page renders once the rollout's detail has arrived.
+    await expect.poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-default billing → 2\.4\.0\s*active$/);
     expect(await page.textContent('#rollout-page .forecast-line')).toBe('Finishes about 2026-12-09, 6 days before the deadline; 14 tenants only at the deadline; 3 tenants stuck.');
     const rows = page.locator('ol.timeline li');
     expect(await rows.count()).toBe(3);

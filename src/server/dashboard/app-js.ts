@@ -163,6 +163,12 @@ ${ROLLOUT_PAGE_JS}
     state.busy = true;
     state.again = false;
     var routed = routedRollout();
+    if (routed !== state.shownRollout) {
+      // Another rollout: never show the previous one's figures under the new address.
+      state.shownRollout = routed;
+      $('rollout-page-title').textContent = 'Loading…';
+      $('rollout-page-body').replaceChildren();
+    }
     $('overview').hidden = routed !== null;
     $('rollout-page').hidden = routed === null;
     return Promise.all([api('api/v1/status'), api('api/v1/rollouts')])

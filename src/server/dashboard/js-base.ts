@@ -44,6 +44,7 @@ export const BASE_JS = `
     timer: null,
     tableSeq: 0,
     rollouts: [],
+    shownRollout: null,
     // Holder of the lease when this replica follows: the plan table is the leader's to serve.
     leader: null
   };
