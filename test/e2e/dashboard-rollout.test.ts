@@ -10,21 +10,19 @@
  * a loopback proxy in front of the real server adds one to `/api/v1/rollouts*` answers for the
  * staged rollout only, in the documented shape. Saves test-artifacts/dashboard-rollout*.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, type Browser } from '../support/chromium.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { SCENARIO_BASE, SCENARIO_START, billingDirectives, scenarioFleet } from '../support/server-scenario.js';
 import { createApiServer, type ApiServer } from '../../src/server/server.js';
 import type { PassResult } from '../../src/reconcile/pass.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const TOKEN = 'dashboard-rollout-token-7f3a';
 const STAGED = 'billing-default/billing@2.4.0';
 const GOLD = 'billing-gold/billing@2.5.0';
@@ -100,10 +98,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
   let server: ApiServer;
   let proxy: Server;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const api = async <T>(path: string): Promise<T> => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<T>;
 
   beforeAll(async () => {
@@ -128,19 +125,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     // A busy rollout: 200 successes after the failures and the halt.
     await h.store.appendEvents(Array.from({ length: 200 }, (_, i) => ({ at: h.clock.now(), type: 'job.succeeded', tenant: `x${i}`, message: `x${i}: upgraded billing to 2.4.0` })));
 
-    profile = mkdtempSync(join(tmpdir(), 'pushfleet-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      colorScheme: 'light',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().includes('status of 401')) pageErrors.push(`console: ${msg.text()}`);
-    });
+    browser = await launchChromium({ width: 1280, height: 900 });
+    ({ page, errors: pageErrors } = browser);
     await page.goto(`${base}/`);
     await page.fill('#token', TOKEN);
     await page.click('#auth button[type=submit]');
@@ -148,11 +134,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((resolve) => proxy?.close(resolve));
     await server?.close();
     await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('stopped where the scenario needs it: a wave bakes, gold halted, tenants already in sync, reports waiting for billing', async () => {

@@ -5,19 +5,17 @@
  * window openings and events, filters the tenant table as you type, and follows the controller
  * live. Saves test-artifacts/dashboard.png. Skipped, saying so, when Chromium is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, type Browser } from '../support/chromium.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { SCENARIO_START, billingDirectives, reportsDirective, scenarioFiles } from '../support/server-scenario.js';
 import { createApiServer, type ApiServer } from '../../src/server/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const TOKEN = 'dashboard-token-51c2';
 const STAGED = 'billing-default/billing@2.4.0';
 
@@ -29,10 +27,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
   let h: Harness;
   let server: ApiServer;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const record = { onPass: (r: Parameters<ApiServer['recordPass']>[0], s: Parameters<ApiServer['recordPass']>[1]) => server.recordPass(r, s, 0.01) };
 
   beforeAll(async () => {
@@ -43,27 +40,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     h.write('reports.yaml', reportsDirective());
     await h.runPasses(1, { ...record, lookaheadMs: 0 });
 
-    profile = mkdtempSync(join(tmpdir(), 'pushfleet-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-      colorScheme: 'light',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      // The first requests, before the token is entered, are refused on purpose.
-      if (msg.type() === 'error' && !msg.text().includes('status of 401')) pageErrors.push(`console: ${msg.text()}`);
-    });
+    browser = await launchChromium({ width: 1400, height: 1000 });
+    ({ page, errors: pageErrors } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('asks for the API token, then loads', async () => {

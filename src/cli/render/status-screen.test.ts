@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { renderStatusScreen } from './status-screen.js';
 import { renderStatus } from '../commands/status.js';
 import type { StatusReport } from '../../server/read-status.js';
-import type { PlanRollout, PlanWave } from '../../plan/types.js';
+import type { PlanRollout } from '../../plan/types.js';
+import { planWave } from '../../../test/support/plan-wave.js';
 
-const wave = (name: string, tenants: number, pending: number, extra: Partial<PlanWave> = {}): PlanWave => ({
-  name,
-  tenants,
-  pending,
-  state: 'active',
-  approval: false,
-  approved: false,
-  bake: null,
-  completedAt: null,
-  bakeUntil: null,
-  firstStartAt: null,
-  ...extra,
-});
+const wave = planWave;
 
 function rollout(directive: string, extra: Partial<PlanRollout> = {}): PlanRollout {
   return {
