@@ -49,6 +49,11 @@ spec:
   default: true
 `;
 
+/** expect.poll with room for a loaded machine: the page refreshes every 2 s. */
+function poll<T>(read: () => Promise<T> | T): ReturnType<typeof expect.poll<T>> {
+  return expect.poll(read, { timeout: 10_000 });
+}
+
 if (!HAVE_CHROMIUM) console.warn(`dashboard-rollout.test.ts: SKIPPED, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
 
 /** The scenario: four tenants already on billing 2.4.0, reports 1.1.0 requiring billing >= 2.4.0, a deadline on the staged rollout. */
@@ -131,7 +136,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     await page.fill('#token', TOKEN);
     await page.click('#auth button[type=submit]');
     await page.waitForSelector(`article.rollout[data-rollout="${STAGED}"]`);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -177,29 +182,29 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
 
   it('keeps failures and halts in view behind a flood of successes with the event filters', async () => {
     const events = page.locator('#events li');
-    await expect.poll(() => events.count()).toBe(150);
+    await poll(() => events.count()).toBe(150);
     expect(await page.locator('#events li[data-type="job.failed"]').count()).toBe(0);
     await page.selectOption('#event-severity', 'problem');
-    await expect.poll(() => page.locator('#events li[data-type="rollout.halted"]').count()).toBe(1);
+    await poll(() => page.locator('#events li[data-type="rollout.halted"]').count()).toBe(1);
     const types = await events.evaluateAll((list) => list.map((li) => li.getAttribute('data-type')));
     expect(new Set(types)).toEqual(new Set(['job.failed', 'rollout.halted']));
     expect(types.filter((t) => t === 'job.failed').length).toBeGreaterThanOrEqual(3);
     await page.selectOption('#event-kind', 'job.succeeded');
-    await expect.poll(() => page.textContent('#events')).toBe('No events match these filters.');
+    await poll(() => page.textContent('#events')).toBe('No events match these filters.');
     await page.selectOption('#event-severity', '');
-    await expect.poll(() => page.locator('#events li[data-type="job.succeeded"]').count()).toBe(150);
+    await poll(() => page.locator('#events li[data-type="job.succeeded"]').count()).toBe(150);
     await page.selectOption('#event-kind', 'rollout.halted');
-    await expect.poll(() => events.count()).toBe(1);
+    await poll(() => events.count()).toBe(1);
     expect(await events.first().textContent()).toContain(`rollout ${GOLD} halted`);
     await page.selectOption('#event-kind', '');
   });
 
   it("shows a rollout's page: forecast timeline against the deadline and its waves", async () => {
     await page.click(`article.rollout[data-rollout="${STAGED}"] h3 a`);
-    await expect.poll(() => page.locator('#rollout-page').isVisible()).toBe(true);
+    await poll(() => page.locator('#rollout-page').isVisible()).toBe(true);
     expect(await page.locator('#overview').isVisible()).toBe(false);
     // The page renders once the rollout's detail has arrived.
-    await expect.poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-default billing → 2\.4\.0\s*active$/);
+    await poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-default billing → 2\.4\.0\s*active$/);
     expect(await page.textContent('#rollout-page .forecast-line')).toBe('Finishes about 2026-12-09, 6 days before the deadline; 14 tenants only at the deadline; 3 tenants stuck.');
     const rows = page.locator('ol.timeline li');
     expect(await rows.count()).toBe(3);
@@ -223,7 +228,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
   it('shows errors grouped by type with counts and an example tenant, and says when there is no forecast', async () => {
     const detail = await api<{ errors: { type: string; count: number }[] }>(`/api/v1/rollouts/${encodeURIComponent(GOLD)}`);
     await page.evaluate(`location.hash = ${JSON.stringify(`#rollout/${encodeURIComponent(GOLD)}`)}`);
-    await expect.poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-gold/);
+    await poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-gold/);
     const row = page.locator('#rollout-errors tbody tr');
     expect(await row.count()).toBe(1);
     expect(await row.locator('th').textContent()).toBe('DeployError');
@@ -238,7 +243,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     const { rollouts } = await api<{ rollouts: { id: string; blocked: Record<string, number> }[] }>('/api/v1/rollouts');
     const blocked = rollouts.find((r) => r.id === REPORTS)!.blocked;
     await page.evaluate(`location.hash = ${JSON.stringify(`#rollout/${encodeURIComponent(REPORTS)}`)}`);
-    await expect.poll(() => page.textContent('#rollout-page-title')).toMatch(/^reports-default/);
+    await poll(() => page.textContent('#rollout-page-title')).toMatch(/^reports-default/);
     const rows = await page.locator('#rollout-blocked tbody tr').evaluateAll((list) => list.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td.num')!.textContent]));
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(blocked).map(([k, n]) => [k, String(n)])));
     expect(await page.locator('#rollout-errors').count()).toBe(0);
@@ -251,9 +256,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
 
   it('goes back to the overview', async () => {
     await page.click('#rollout-page a.back');
-    await expect.poll(() => page.locator('#overview').isVisible()).toBe(true);
+    await poll(() => page.locator('#overview').isVisible()).toBe(true);
     expect(await page.locator('#rollout-page').isVisible()).toBe(false);
     await screenshot('dashboard-overview-baking.png');
+    await page.setViewportSize({ width: 420, height: 900 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(420);
+    await screenshot('dashboard-overview-narrow.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(pageErrors).toEqual([]);
   });
 
