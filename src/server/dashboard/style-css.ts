@@ -127,8 +127,9 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 .legend .key { display: inline-block; width: 2px; height: .8rem; margin: 0 .3rem 0 .6rem; vertical-align: middle; }
 @media (max-width: 700px) {
   .timeline li { grid-template-columns: 1fr; gap: .15rem; }
-  .waves td.barcell { width: 30%; }
-  .waves td.when { min-width: 10rem; }
+  .waves tr { display: grid; grid-template-columns: 5.5rem minmax(3rem, 1fr) auto auto; gap: 0 .4rem; align-items: center; padding: .2rem 0; }
+  .waves th, .waves td.barcell { width: auto; }
+  .waves td.when { grid-column: 1 / -1; padding-top: 0; }
   .rollouts-section { overflow-x: auto; }
 }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88em; }
