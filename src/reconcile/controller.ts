@@ -258,5 +258,18 @@ function statusRecord(result: PassResult, status: RevisionStatus, now: number, n
     summary: result.plan.summary,
     rollouts: result.plan.rollouts,
     tenants: result.snapshot.tenants.length,
+    tenantNames: failedTenantNames(result),
   };
+}
+
+/**
+ * Display names of the tenants whose jobs failed, for `status --failures` and the API, which read
+ * the store and never see the fleet. Bounded by the failure budgets, not by the fleet's size.
+ */
+function failedTenantNames(result: PassResult): Record<string, string> {
+  const failed = new Set(result.jobs.filter((j) => j.state === 'failed').map((j) => j.tenant));
+  const names: Record<string, string> = {};
+  if (failed.size === 0) return names;
+  for (const t of result.snapshot.tenants) if (t.displayName && failed.has(t.id)) names[t.id] = t.displayName;
+  return names;
 }
