@@ -244,8 +244,10 @@ export interface FakeStatementLogEntry {
   readonly role: string;
   /** HTTP status of the answer to this POST. */
   readonly status: number;
-  /** Snowflake result code: `090001` success, `333334` async, `001003` syntax error, ... */
+  /** Snowflake result code of this answer: `090001` success, `333334` async, `001003` syntax error, ... */
   readonly code: string;
+  /** The statement's own final code once it ran (differs from `code` for async statements and faults). */
+  readonly result?: string;
   /** The injected fault that shaped the answer, if any. */
   readonly fault?: FakeSnowflakeFaultKind;
 }
