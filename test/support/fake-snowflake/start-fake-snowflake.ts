@@ -23,10 +23,10 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
   const now = (): number => clock.now();
   const account = (options.account ?? 'MYORG-PROVIDER').toUpperCase();
   const user = (options.user ?? 'PUSHFLEET').toUpperCase();
-  const keyPair: FakeKeyPair = options.publicKeys?.length ? { privateKeyPem: '', publicKeyPem: options.publicKeys[0]!, fingerprint: '' } : generateKeyPair();
+  const keyPair: FakeKeyPair = options.keyPair ?? generateKeyPair();
   const token = options.tokens?.[0] ?? `ver:1-hint:${randomBytes(6).toString('hex')}-${randomBytes(24).toString('base64url')}`;
   const jwtClock = options.jwtClock ?? clock;
-  const auth = new Auth(account, user, options.publicKeys ?? [keyPair.publicKeyPem], options.tokens ?? [token], () => jwtClock.now());
+  const auth = new Auth(account, user, [keyPair.publicKeyPem, ...(options.publicKeys ?? [])], options.tokens ?? [token], () => jwtClock.now());
   const core = new FakeCore(
     now,
     auth,

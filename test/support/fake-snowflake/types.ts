@@ -157,8 +157,10 @@ export interface FakeSnowflakeOptions {
   readonly defaultRole?: string;
   /** Roles allowed to operate on packages and read APPLICATION_STATE; others get 3001. Default: any role. */
   readonly privilegedRoles?: readonly string[];
-  /** Public keys (SPKI PEM) accepted for KEYPAIR_JWT. Default: one generated pair (see `FakeSnowflake.keyPair`). */
+  /** Public keys (SPKI PEM) accepted for KEYPAIR_JWT besides `keyPair`'s. Default none. */
   readonly publicKeys?: readonly string[];
+  /** The key pair exposed as `FakeSnowflake.keyPair` and accepted. Default: generated (reuse one across tests to save time). */
+  readonly keyPair?: FakeKeyPair;
   /** OAuth / programmatic access tokens accepted. Default: one random token (`FakeSnowflake.token`). */
   readonly tokens?: readonly string[];
   readonly packages?: readonly FakePackageInput[];
