@@ -96,7 +96,8 @@ const PENDING: ReadonlySet<UpgradeState> = new Set(['QUEUED', 'QUEUED_DELAYED', 
 const DAY_MS = 86_400_000;
 
 export class UpgradeEngine {
-  private readonly byPackage = new Map<string, Consumer[]>();
+  /** Package -> account -> consumer (insertion order = seed order, the view's natural order). */
+  private readonly byPackage = new Map<string, Map<string, Consumer>>();
   private readonly active = new Set<Consumer>();
 
   constructor(
@@ -106,8 +107,8 @@ export class UpgradeEngine {
 
   /** Adds (or replaces) a consumer app, then evaluates it against the directives. */
   add(input: FakeConsumerInput, now: number): void {
-    const list = this.byPackage.get(input.package) ?? [];
-    const existing = list.findIndex((c) => c.account === input.account);
+    const list = this.byPackage.get(input.package) ?? new Map<string, Consumer>();
+    const existing = list.get(input.account);
     const [org = '', name = ''] = input.account.split('.');
     const hash = createHash('sha256').update(`${input.account}|${input.package}`).digest('hex');
     const consumer: Consumer = {
@@ -137,12 +138,8 @@ export class UpgradeEngine {
       history: [{ version: input.version, patch: input.patch, at: now }],
       snapshots: [],
     };
-    if (existing >= 0) {
-      this.active.delete(list[existing]!);
-      list[existing] = consumer;
-    } else {
-      list.push(consumer);
-    }
+    if (existing) this.active.delete(existing);
+    list.set(input.account, consumer);
     this.byPackage.set(input.package, list);
     this.record(consumer, now);
     this.evaluate(consumer, now);
@@ -151,7 +148,7 @@ export class UpgradeEngine {
   /** Re-evaluates every consumer of `pkg` after its directives changed. */
   directivesChanged(pkg: string, now: number): void {
     this.settle(now);
-    for (const c of this.byPackage.get(pkg) ?? []) this.evaluate(c, now);
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) this.evaluate(c, now);
   }
 
   setNextWindow(account: string, pkg: string, at: number | null, now: number): void {
@@ -175,7 +172,7 @@ export class UpgradeEngine {
   /** APPLICATION_STATE rows of `pkg` as they were at `at` (apps not yet visible then are absent). */
   rows(pkg: string, at: number): AppStateRow[] {
     const out: AppStateRow[] = [];
-    for (const c of this.byPackage.get(pkg) ?? []) {
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) {
       let row: AppStateRow | undefined;
       for (const s of c.snapshots) {
         if (s.at > at) break;
@@ -188,8 +185,8 @@ export class UpgradeEngine {
 
   /** Consumers of `pkg` (all packages when undefined). */
   views(pkg?: string): FakeConsumerView[] {
-    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? []];
-    return lists.flat().map((c) => this.view(c));
+    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? new Map<string, Consumer>()];
+    return lists.flatMap((list) => [...list.values()]).map((c) => this.view(c));
   }
 
   view(c: Consumer): FakeConsumerView {
@@ -218,12 +215,12 @@ export class UpgradeEngine {
   }
 
   find(account: string, pkg: string): Consumer | undefined {
-    return this.byPackage.get(pkg)?.find((c) => c.account === account);
+    return this.byPackage.get(pkg)?.get(account);
   }
 
   /** True when some consumer covered by `directive` is still on its way (for release_status). */
   inProgress(pkg: PackageState, channel: ReleaseChannel, directive: DirectiveState): boolean {
-    for (const c of this.byPackage.get(pkg.name) ?? []) {
+    for (const c of this.byPackage.get(pkg.name)?.values() ?? []) {
       if (c.state !== 'UPGRADING' && !PENDING.has(c.state)) continue;
       const ch = channelOf(pkg, c.channel);
       if (ch.name === channel && coveringDirective(ch, c.account) === directive) return true;
