@@ -22,16 +22,21 @@ export interface QueryContext extends ExecContext {
   readonly lagMs: number;
 }
 
-/** The view's columns and types (reference §1.6, bundles 2025_02 and 2026_02 included). */
+/** The view's documented columns and types (reference §1.6 and the view's page, bundles 2024_07 to 2026_02 included). */
 export const APPLICATION_STATE_COLUMNS: Readonly<Record<keyof AppStateRow, ColumnType>> = {
+  CONSUMER_SNOWFLAKE_REGION: 'text',
   CONSUMER_ORGANIZATION_NAME: 'text',
-  CONSUMER_ACCOUNT_NAME: 'text',
   CONSUMER_ACCOUNT_LOCATOR: 'text',
-  REGION: 'text',
+  CONSUMER_ACCOUNT_NAME: 'text',
+  PROVIDER_SNOWFLAKE_REGION: 'text',
+  PROVIDER_ACCOUNT_LOCATOR: 'text',
+  PROVIDER_ACCOUNT_NAME: 'text',
   PACKAGE_NAME: 'text',
   APPLICATION_NAME_HASH: 'text',
+  CREATED_ON: 'timestamp_ltz',
   CURRENT_VERSION: 'text',
   CURRENT_PATCH: 'fixed',
+  CURRENT_INSTALLED_ON: 'timestamp_ltz',
   PREVIOUS_VERSION: 'text',
   PREVIOUS_PATCH: 'fixed',
   PREVIOUS_VERSION_STATE: 'text',
@@ -44,9 +49,14 @@ export const APPLICATION_STATE_COLUMNS: Readonly<Record<keyof AppStateRow, Colum
   UPGRADE_FAILURE_REASON: 'text',
   UPGRADE_STATE_UPDATED_ON: 'timestamp_ltz',
   LAST_HEALTH_STATUS: 'text',
-  DISABLEMENT_REASONS: 'array',
+  LAST_HEALTH_STATUS_UPDATED_ON: 'text',
+  ENABLED_TELEMETRY_EVENT_DEFINITIONS: 'text',
+  DISABLEMENT_REASONS: 'text',
   CURRENT_RELEASE_CHANNEL_NAME: 'text',
   LAST_UPGRADED_ON: 'timestamp_ltz',
+  UPGRADE_AFTER: 'timestamp_ltz',
+  UPGRADE_IN_MAINTENANCE_WINDOW: 'boolean',
+  UPCOMING_VERSION: 'text',
   UPGRADE_DEADLINE: 'timestamp_ltz',
   MAINTENANCE_STATE: 'text',
   MAINTAIN_AFTER: 'timestamp_ltz',

@@ -49,6 +49,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       failures: { ...options.failures },
       lagMs: options.lagMs ?? 0,
       seed: options.seed ?? 1,
+      providerAccountName: account.includes('-') ? account.slice(account.indexOf('-') + 1) : account,
     },
   );
   for (const pkg of options.packages ?? []) core.packages.set(pkg.name, packageFrom(pkg, now()));

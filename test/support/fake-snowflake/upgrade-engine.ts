@@ -23,14 +23,19 @@ import type { FakeConsumerInput, FakeConsumerView, FakeFailureRules, FakeUpgrade
 
 /** One APPLICATION_STATE row as values (encoded later). */
 export interface AppStateRow {
+  readonly CONSUMER_SNOWFLAKE_REGION: string;
   readonly CONSUMER_ORGANIZATION_NAME: string;
-  readonly CONSUMER_ACCOUNT_NAME: string;
   readonly CONSUMER_ACCOUNT_LOCATOR: string;
-  readonly REGION: string;
+  readonly CONSUMER_ACCOUNT_NAME: string;
+  readonly PROVIDER_SNOWFLAKE_REGION: string;
+  readonly PROVIDER_ACCOUNT_LOCATOR: string;
+  readonly PROVIDER_ACCOUNT_NAME: string;
   readonly PACKAGE_NAME: string;
   readonly APPLICATION_NAME_HASH: string;
+  readonly CREATED_ON: number;
   readonly CURRENT_VERSION: string;
   readonly CURRENT_PATCH: number;
+  readonly CURRENT_INSTALLED_ON: number;
   readonly PREVIOUS_VERSION: string | null;
   readonly PREVIOUS_PATCH: number | null;
   readonly PREVIOUS_VERSION_STATE: string | null;
@@ -43,9 +48,14 @@ export interface AppStateRow {
   readonly UPGRADE_FAILURE_REASON: string | null;
   readonly UPGRADE_STATE_UPDATED_ON: number;
   readonly LAST_HEALTH_STATUS: string;
+  readonly LAST_HEALTH_STATUS_UPDATED_ON: number;
+  readonly ENABLED_TELEMETRY_EVENT_DEFINITIONS: string | null;
   readonly DISABLEMENT_REASONS: string | null;
   readonly CURRENT_RELEASE_CHANNEL_NAME: string;
   readonly LAST_UPGRADED_ON: number | null;
+  readonly UPGRADE_AFTER: number | null;
+  readonly UPGRADE_IN_MAINTENANCE_WINDOW: boolean | null;
+  readonly UPCOMING_VERSION: string | null;
   readonly UPGRADE_DEADLINE: number | null;
   readonly MAINTENANCE_STATE: string;
   readonly MAINTAIN_AFTER: number | null;
@@ -58,6 +68,7 @@ interface Consumer {
   readonly region: string;
   readonly locator: string;
   readonly appHash: string;
+  readonly createdOn: number;
   version: string;
   patch: number;
   previousVersion: string | null;
@@ -68,6 +79,8 @@ interface Consumer {
   /** Version/patch and schedule of the directive the pending upgrade came from. */
   scheduleKey: string | null;
   deadline: number | null;
+  upgradeAfter: number | null;
+  inWindow: boolean;
   attempt: number;
   attemptedOn: number | null;
   startedOn: number | null;
@@ -86,7 +99,12 @@ export interface EngineSettings {
   failures: FakeFailureRules;
   lagMs: number;
   readonly seed: number;
+  /** PROVIDER_ACCOUNT_NAME of the rows (the account part of the provider's identifier). */
+  readonly providerAccountName: string;
 }
+
+const PROVIDER_REGION = 'AWS_US_WEST_2';
+const PROVIDER_LOCATOR = 'PV12345';
 
 /** Default UPGRADE_FAILURE_REASON (the fake's wording). */
 export const DEFAULT_FAILURE_REASON =
@@ -110,7 +128,7 @@ export class UpgradeEngine {
     const list = this.byPackage.get(input.package) ?? new Map<string, Consumer>();
     const existing = list.get(input.account);
     const [org = '', name = ''] = input.account.split('.');
-    const hash = createHash('sha256').update(`${input.account}|${input.package}`).digest('hex');
+    const hash = createHash('sha1').update(`${input.account}|${input.package}`).digest('hex').toUpperCase();
     const consumer: Consumer = {
       account: input.account,
       pkg: input.package,
@@ -118,6 +136,7 @@ export class UpgradeEngine {
       region: input.region ?? 'AWS_US_WEST_2',
       locator: `${org.slice(0, 2)}${parseInt(hash.slice(0, 8), 16) % 100000}`.toUpperCase() + name.slice(0, 1).toUpperCase(),
       appHash: hash,
+      createdOn: now,
       version: input.version,
       patch: input.patch,
       previousVersion: null,
@@ -127,6 +146,8 @@ export class UpgradeEngine {
       targetPatch: null,
       scheduleKey: null,
       deadline: null,
+      upgradeAfter: null,
+      inWindow: false,
       attempt: 0,
       attemptedOn: null,
       startedOn: null,
@@ -248,6 +269,8 @@ export class UpgradeEngine {
     c.targetPatch = d.patch;
     c.scheduleKey = key;
     c.deadline = d.upgradeDeadline;
+    c.upgradeAfter = d.upgradeAfter;
+    c.inWindow = d.upgradeInMaintenanceWindow;
     c.attempt = 0;
     c.startedOn = null;
     c.attemptedOn = null;
@@ -335,6 +358,8 @@ export class UpgradeEngine {
       c.targetPatch = null;
       c.scheduleKey = null;
       c.deadline = null;
+      c.upgradeAfter = null;
+      c.inWindow = false;
     }
     if (c.dueAt !== Infinity) this.active.add(c);
     this.record(c, at);
@@ -351,14 +376,19 @@ export class UpgradeEngine {
     const [org = '', name = ''] = c.account.split('.');
     const pending = c.state !== 'COMPLETE' && c.state !== 'DISABLED';
     return {
+      CONSUMER_SNOWFLAKE_REGION: c.region,
       CONSUMER_ORGANIZATION_NAME: org,
-      CONSUMER_ACCOUNT_NAME: name,
       CONSUMER_ACCOUNT_LOCATOR: c.locator,
-      REGION: c.region,
+      CONSUMER_ACCOUNT_NAME: name,
+      PROVIDER_SNOWFLAKE_REGION: PROVIDER_REGION,
+      PROVIDER_ACCOUNT_LOCATOR: PROVIDER_LOCATOR,
+      PROVIDER_ACCOUNT_NAME: this.settings.providerAccountName,
       PACKAGE_NAME: c.pkg,
       APPLICATION_NAME_HASH: c.appHash,
+      CREATED_ON: c.createdOn,
       CURRENT_VERSION: c.version,
       CURRENT_PATCH: c.patch,
+      CURRENT_INSTALLED_ON: c.lastUpgradedOn ?? c.createdOn,
       PREVIOUS_VERSION: c.previousVersion,
       PREVIOUS_PATCH: c.previousPatch,
       PREVIOUS_VERSION_STATE: c.previousVersion === null ? null : 'COMPLETE',
@@ -371,9 +401,14 @@ export class UpgradeEngine {
       UPGRADE_FAILURE_REASON: c.state === 'FAILED' || c.state === 'QUEUED_RETRY' ? c.failureReason : null,
       UPGRADE_STATE_UPDATED_ON: c.stateUpdatedOn,
       LAST_HEALTH_STATUS: 'OK',
-      DISABLEMENT_REASONS: c.state === 'DISABLED' ? '["DISABLED_BY_CONSUMER"]' : null,
+      LAST_HEALTH_STATUS_UPDATED_ON: c.createdOn,
+      ENABLED_TELEMETRY_EVENT_DEFINITIONS: null,
+      DISABLEMENT_REASONS: c.state === 'DISABLED' ? '["MANUALLY_DISABLED"]' : null,
       CURRENT_RELEASE_CHANNEL_NAME: c.channel,
       LAST_UPGRADED_ON: c.lastUpgradedOn,
+      UPGRADE_AFTER: pending ? c.upgradeAfter : null,
+      UPGRADE_IN_MAINTENANCE_WINDOW: pending ? c.inWindow : null,
+      UPCOMING_VERSION: null,
       UPGRADE_DEADLINE: pending ? c.deadline : null,
       MAINTENANCE_STATE: 'COMPLETED',
       MAINTAIN_AFTER: null,
