@@ -2,26 +2,14 @@
  * Injected faults (401, 429 + Retry-After, 503 before and after commit, malformed answers), hand
  * drift through the control API (visible in SHOW, not in the statement log), and the counters.
  */
-import { afterEach, expect, test } from 'vitest';
-import { generateKeyPair, startFakeSnowflake, type FakeSnowflake } from '../support/fake-snowflake/index.js';
-import { call, channelPackage, code, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
+const { start } = fakesPerTest({
+  packages: [channelPackage()],
+  consumers: [0, 1, 2].map((i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 })),
+  partitionRows: 2,
 });
-
-async function start(): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({
-    keyPair,
-    packages: [channelPackage()],
-    consumers: [0, 1, 2].map((i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 })),
-    partitionRows: 2,
-  });
-  return fake;
-}
 
 const STATE = `SELECT CONSUMER_ACCOUNT_NAME, UPGRADE_STATE FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`;
 const SHOW = `SHOW RELEASE DIRECTIVES IN APPLICATION PACKAGE ${PKG}`;

@@ -1,5 +1,6 @@
 /** Shared helpers of the fake Snowflake's own tests: a raw SQL API caller and a small seed. */
-import { signJwt, type FakePackageInput, type FakeSnowflake } from '../support/fake-snowflake/index.js';
+import { afterEach } from 'vitest';
+import { generateKeyPair, signJwt, startFakeSnowflake, type FakePackageInput, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
 
 export interface RawAnswer {
   readonly status: number;
@@ -76,4 +77,25 @@ export function legacyPackage(): FakePackageInput {
 /** `ALTER APPLICATION PACKAGE ACME_APP MODIFY RELEASE CHANNEL <ch> ` + rest. */
 export function onChannel(rest: string, channel = 'DEFAULT'): string {
   return `ALTER APPLICATION PACKAGE ${PKG} MODIFY RELEASE CHANNEL ${channel} ${rest}`;
+}
+
+/** Fakes started per test in one file: one key pair for the file, an afterEach closes the last fake started. */
+export function fakesPerTest(defaults: FakeSnowflakeOptions = {}): {
+  start(options?: FakeSnowflakeOptions): Promise<FakeSnowflake>;
+  closeCurrent(): Promise<void>;
+} {
+  const keyPair = generateKeyPair();
+  let current: FakeSnowflake | undefined;
+  async function closeCurrent(): Promise<void> {
+    await current?.close();
+    current = undefined;
+  }
+  afterEach(closeCurrent);
+  return {
+    async start(options = {}) {
+      current = await startFakeSnowflake({ keyPair, ...defaults, ...options });
+      return current;
+    },
+    closeCurrent,
+  };
 }

@@ -2,21 +2,10 @@
  * SQL API v2 over real HTTP: answer shapes, requestId + retry=true replays, async 202 and polling
  * by handle on the fake clock, cancel, statement timeout, result partitions, binds.
  */
-import { afterEach, expect, test } from 'vitest';
-import { generateKeyPair, startFakeSnowflake, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
-import { call, channelPackage, code, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeSnowflakeOptions = {}): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({ keyPair, packages: [channelPackage()], ...options });
-  return fake;
-}
+const { start } = fakesPerTest({ packages: [channelPackage()] });
 
 const consumers = (n: number) => Array.from({ length: n }, (_, i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 }));
 const STATE = `SELECT CONSUMER_ACCOUNT_NAME, UPGRADE_STATE, UPGRADE_STATE_UPDATED_ON FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`;

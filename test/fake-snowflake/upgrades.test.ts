@@ -3,24 +3,13 @@
  * by UPGRADE_AFTER and by maintenance windows/deadlines, QUEUED_RETRY and sticky FAILED, hand-off
  * to the DEFAULT directive, release_status, and APPLICATION_STATE lag.
  */
-import { afterEach, expect, test } from 'vitest';
-import { FAKE_SNOWFLAKE_EPOCH, generateKeyPair, startFakeSnowflake, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
-import { channelPackage, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { FAKE_SNOWFLAKE_EPOCH, type FakeSnowflake } from '../support/fake-snowflake/index.js';
+import { channelPackage, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
 const MIN = 60_000;
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
 const consumers = (n: number) => Array.from({ length: n }, (_, i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 }));
-
-async function start(options: FakeSnowflakeOptions = {}): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({ keyPair, packages: [channelPackage()], consumers: consumers(2), ...options });
-  return fake;
-}
+const { start, closeCurrent } = fakesPerTest({ packages: [channelPackage()], consumers: consumers(2) });
 
 async function ok(f: FakeSnowflake, statement: string): Promise<void> {
   const answer = await sql(f, statement);
@@ -168,8 +157,7 @@ test('a failure rate fails a seeded, reproducible share of upgrades', async () =
     await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
     await f.advance(3 * MIN);
     const failed = f.consumers(PKG).filter((c) => c.upgradeState === 'FAILED').map((c) => c.account);
-    await f.close();
-    fake = undefined;
+    await closeCurrent();
     return failed;
   };
   const first = await run();

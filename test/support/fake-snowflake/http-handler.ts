@@ -14,6 +14,7 @@ import type { FaultProbe } from './faults.js';
 import { parseStatement } from './sql/parse.js';
 import type { Statement } from './sql/ast.js';
 import type { FakeSnowflakeFaultSpec } from './types.js';
+import { readBody } from '../fake-salesforce/start-fake-salesforce.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -21,7 +22,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function handleRequest(core: FakeCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   const path = url.pathname.replace(/\/+$/, '');
   if (method === 'POST' && path === '/api/v2/statements') return write(res, submit(core, req, url, body));
   const match = /^\/api\/v2\/statements\/([^/]+)(\/cancel)?$/.exec(path);
@@ -143,15 +144,19 @@ function submit(core: FakeCore, req: IncomingMessage, url: URL, raw: Buffer): An
 
 type StoredStatementBindings = Readonly<Record<string, { readonly type?: string; readonly value?: unknown }>>;
 
-function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): Answer {
-  core.log.request('poll');
+/** Counts a by-handle request, settles the clock, applies a fault or the auth check. */
+function precheck(core: FakeCore, req: IncomingMessage, route: 'poll' | 'cancel'): { early?: Answer; fault?: FakeSnowflakeFaultSpec } {
+  core.log.request(route);
   core.settle();
-  const fault = core.faults.choose({ route: 'poll' });
+  const fault = core.faults.choose({ route });
   const early = faultAnswer(core, fault, req) ?? authenticate(core, req);
-  if (early) {
-    core.log.answered(codeOf(early), fault !== undefined);
-    return early;
-  }
+  if (early) core.log.answered(codeOf(early), fault !== undefined);
+  return { ...(early ? { early } : {}), ...(fault ? { fault } : {}) };
+}
+
+function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): Answer {
+  const { early, fault } = precheck(core, req, 'poll');
+  if (early) return early;
   const stmt = core.statements.handle(handle);
   const partition = Number(url.searchParams.get('partition') ?? '0');
   const answer = !stmt
@@ -164,14 +169,8 @@ function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): A
 }
 
 function cancel(core: FakeCore, req: IncomingMessage, handle: string): Answer {
-  core.log.request('cancel');
-  core.settle();
-  const fault = core.faults.choose({ route: 'cancel' });
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req);
-  if (early) {
-    core.log.answered(codeOf(early), fault !== undefined);
-    return early;
-  }
+  const { early } = precheck(core, req, 'cancel');
+  if (early) return early;
   const stmt = core.statements.handle(handle);
   if (!stmt) return notFound(`Statement ${handle} not found.`);
   const running = stmt.outcome.type === 'running';
@@ -205,22 +204,4 @@ function write(res: ServerResponse, answer: Answer): void {
   const text = answer.body === MALFORMED ? '{"resultSetMetaData":{"numRows":1,"format":"jsonv2","rowType":[{"name":"status"' : JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...answer.headers });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -22,8 +22,8 @@ export type ReviewStatus = 'NOT_REVIEWED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECT
 export const UPGRADE_STATES = ['QUEUED', 'QUEUED_DELAYED', 'UPGRADING', 'QUEUED_RETRY', 'FAILED', 'COMPLETE', 'DISABLED'] as const;
 export type UpgradeState = (typeof UPGRADE_STATES)[number];
 
-/** The statement kinds the grammar knows; counters and faults are keyed by them. */
-export const STATEMENT_KINDS = [
+/** Kinds of statements that change the package (ALTER APPLICATION PACKAGE). */
+export const ALTER_STATEMENT_KINDS = [
   'set-default',
   'set-custom',
   'modify-custom',
@@ -34,11 +34,13 @@ export const STATEMENT_KINDS = [
   'drop-version',
   'channel-add-accounts',
   'channel-remove-accounts',
-  'show-directives',
-  'show-versions',
-  'show-channels',
-  'application-state',
 ] as const;
+
+/** Kinds of statements that return rows. */
+export const QUERY_STATEMENT_KINDS = ['show-directives', 'show-versions', 'show-channels', 'application-state'] as const;
+
+/** The statement kinds the grammar knows; counters and faults are keyed by them. */
+export const STATEMENT_KINDS = [...ALTER_STATEMENT_KINDS, ...QUERY_STATEMENT_KINDS] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
 /** One version of a package. */
