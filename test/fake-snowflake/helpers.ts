@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest';
 import { generateKeyPair, signJwt, startFakeSnowflake, type FakePackageInput, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
 
+/** One HTTP answer, its body parsed when it is JSON. */
 export interface RawAnswer {
   readonly status: number;
   readonly headers: Headers;
@@ -50,7 +51,9 @@ export function code(answer: RawAnswer): string | undefined {
   return answer.json?.['code'] as string | undefined;
 }
 
+/** The channel-enabled package of the tests. */
 export const PKG = 'ACME_APP';
+/** The legacy (no channels) package of the tests. */
 export const LEGACY = 'OLD_APP';
 
 /** A channel-enabled package with V1 (patches 0-2) and V2 (0-1) in DEFAULT, V3 registered only. */

@@ -15,6 +15,7 @@ export interface Answer {
 
 /** Stable, documented codes of successful and in-progress answers. */
 export const SUCCESS_CODE = '090001';
+/** Code of a 202 (statement still running). */
 export const ASYNC_CODE = '333334';
 
 function statusUrl(stmt: StoredStatement): string {

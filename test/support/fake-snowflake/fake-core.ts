@@ -27,6 +27,7 @@ export interface CoreConfig {
 
 const ALTER_KINDS: ReadonlySet<StatementKind> = new Set(ALTER_STATEMENT_KINDS);
 
+/** The fake's state and the statement executor shared by the HTTP layer and the control API. */
 export class FakeCore {
   readonly packages = new Map<string, PackageState>();
   readonly engine: UpgradeEngine;

@@ -19,6 +19,7 @@ export interface FaultProbe {
 
 const QUERY_KINDS: ReadonlySet<StatementKind> = new Set(QUERY_STATEMENT_KINDS);
 
+/** Injected faults, matched in order of injection. */
 export class Faults implements FakeSnowflakeFaults {
   private active: Active[] = [];
 

@@ -11,6 +11,7 @@ import type { ResultTable } from './result-table.js';
 import type { Statement } from './sql/ast.js';
 import type { StatementKind } from './types.js';
 
+/** How a submitted statement ended (or that it is still running). */
 export type Outcome =
   | { readonly type: 'running' }
   | { readonly type: 'ok'; readonly table: ResultTable }
@@ -40,6 +41,7 @@ export interface StoredStatement {
 /** What a new statement is made of. */
 export type NewStatement = Omit<StoredStatement, 'handle' | 'outcome' | 'onFinish' | 'mods'>;
 
+/** Submitted statements by handle and by first requestId; runs the due ones on `settle`. */
 export class StatementStore {
   private readonly byHandle = new Map<string, StoredStatement>();
   private readonly byRequest = new Map<string, StoredStatement>();

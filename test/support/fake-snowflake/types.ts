@@ -13,6 +13,7 @@ export interface FakeSnowflakeClock {
 
 /** Release channels of a channel-enabled package (reference §1.4). */
 export const RELEASE_CHANNELS = ['QA', 'ALPHA', 'DEFAULT'] as const;
+/** One release channel. */
 export type ReleaseChannel = (typeof RELEASE_CHANNELS)[number];
 
 /** `review_status` of a version/patch in SHOW VERSIONS. */
@@ -20,6 +21,7 @@ export type ReviewStatus = 'NOT_REVIEWED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECT
 
 /** APPLICATION_STATE.UPGRADE_STATE values the fake produces (reference §1.6). */
 export const UPGRADE_STATES = ['QUEUED', 'QUEUED_DELAYED', 'UPGRADING', 'QUEUED_RETRY', 'FAILED', 'COMPLETE', 'DISABLED'] as const;
+/** One APPLICATION_STATE.UPGRADE_STATE value. */
 export type UpgradeState = (typeof UPGRADE_STATES)[number];
 
 /** Kinds of statements that change the package (ALTER APPLICATION PACKAGE). */
@@ -41,6 +43,7 @@ export const QUERY_STATEMENT_KINDS = ['show-directives', 'show-versions', 'show-
 
 /** The statement kinds the grammar knows; counters and faults are keyed by them. */
 export const STATEMENT_KINDS = [...ALTER_STATEMENT_KINDS, ...QUERY_STATEMENT_KINDS] as const;
+/** One statement kind. */
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
 /** One version of a package. */

@@ -1,5 +1,5 @@
 /**
- * Consumer apps and their upgrades, on the fake clock.
+ * ConsumerApp apps and their upgrades, on the fake clock.
  *
  * States (APPLICATION_STATE.UPGRADE_STATE) and transitions:
  *   COMPLETE        --directive points at another version/patch--> QUEUED, or QUEUED_DELAYED when
@@ -19,79 +19,10 @@
 import { createHash } from 'node:crypto';
 import { unitDraw } from '../fake-salesforce/random.js';
 import { channelOf, coveringDirective, type DirectiveState, type PackageState } from './package-state.js';
+import { toAppStateRow, type AppStateRow, type ConsumerApp } from './app-state-row.js';
 import type { FakeConsumerInput, FakeConsumerView, FakeFailureRules, FakeUpgradeTiming, ReleaseChannel, UpgradeState } from './types.js';
 
-/** One APPLICATION_STATE row as values (encoded later). */
-export interface AppStateRow {
-  readonly CONSUMER_SNOWFLAKE_REGION: string;
-  readonly CONSUMER_ORGANIZATION_NAME: string;
-  readonly CONSUMER_ACCOUNT_LOCATOR: string;
-  readonly CONSUMER_ACCOUNT_NAME: string;
-  readonly PROVIDER_SNOWFLAKE_REGION: string;
-  readonly PROVIDER_ACCOUNT_LOCATOR: string;
-  readonly PROVIDER_ACCOUNT_NAME: string;
-  readonly PACKAGE_NAME: string;
-  readonly APPLICATION_NAME_HASH: string;
-  readonly CREATED_ON: number;
-  readonly CURRENT_VERSION: string;
-  readonly CURRENT_PATCH: number;
-  readonly CURRENT_INSTALLED_ON: number;
-  readonly PREVIOUS_VERSION: string | null;
-  readonly PREVIOUS_PATCH: number | null;
-  readonly PREVIOUS_VERSION_STATE: string | null;
-  readonly UPGRADE_STATE: string;
-  readonly TARGET_UPGRADE_VERSION: string | null;
-  readonly TARGET_UPGRADE_PATCH: number | null;
-  readonly UPGRADE_STARTED_ON: number | null;
-  readonly UPGRADE_ATTEMPT: number | null;
-  readonly UPGRADE_ATTEMPTED_ON: number | null;
-  readonly UPGRADE_FAILURE_REASON: string | null;
-  readonly UPGRADE_STATE_UPDATED_ON: number;
-  readonly LAST_HEALTH_STATUS: string;
-  readonly LAST_HEALTH_STATUS_UPDATED_ON: number;
-  readonly ENABLED_TELEMETRY_EVENT_DEFINITIONS: string | null;
-  readonly DISABLEMENT_REASONS: string | null;
-  readonly CURRENT_RELEASE_CHANNEL_NAME: string;
-  readonly LAST_UPGRADED_ON: number | null;
-  readonly UPGRADE_AFTER: number | null;
-  readonly UPGRADE_IN_MAINTENANCE_WINDOW: boolean | null;
-  readonly UPCOMING_VERSION: string | null;
-  readonly UPGRADE_DEADLINE: number | null;
-  readonly MAINTENANCE_STATE: string;
-  readonly MAINTAIN_AFTER: number | null;
-}
-
-interface Consumer {
-  readonly account: string;
-  readonly pkg: string;
-  readonly channel: ReleaseChannel;
-  readonly region: string;
-  readonly locator: string;
-  readonly appHash: string;
-  readonly createdOn: number;
-  version: string;
-  patch: number;
-  previousVersion: string | null;
-  previousPatch: number | null;
-  state: UpgradeState;
-  targetVersion: string | null;
-  targetPatch: number | null;
-  /** Version/patch and schedule of the directive the pending upgrade came from. */
-  scheduleKey: string | null;
-  deadline: number | null;
-  upgradeAfter: number | null;
-  inWindow: boolean;
-  attempt: number;
-  attemptedOn: number | null;
-  startedOn: number | null;
-  failureReason: string | null;
-  stateUpdatedOn: number;
-  lastUpgradedOn: number | null;
-  dueAt: number;
-  nextWindowAt: number | null;
-  readonly history: { version: string; patch: number; at: number }[];
-  readonly snapshots: { at: number; row: AppStateRow }[];
-}
+export type { AppStateRow };
 
 /** Live settings of the engine (the control API changes them). */
 export interface EngineSettings {
@@ -103,8 +34,7 @@ export interface EngineSettings {
   readonly providerAccountName: string;
 }
 
-const PROVIDER_REGION = 'AWS_US_WEST_2';
-const PROVIDER_LOCATOR = 'PV12345';
+
 
 /** Default UPGRADE_FAILURE_REASON (the fake's wording). */
 export const DEFAULT_FAILURE_REASON =
@@ -113,10 +43,11 @@ export const DEFAULT_FAILURE_REASON =
 const PENDING: ReadonlySet<UpgradeState> = new Set(['QUEUED', 'QUEUED_DELAYED', 'QUEUED_RETRY']);
 const DAY_MS = 86_400_000;
 
+/** Consumer apps of every package and their upgrades; `settle` runs what is due. */
 export class UpgradeEngine {
   /** Package -> account -> consumer (insertion order = seed order, the view's natural order). */
-  private readonly byPackage = new Map<string, Map<string, Consumer>>();
-  private readonly active = new Set<Consumer>();
+  private readonly byPackage = new Map<string, Map<string, ConsumerApp>>();
+  private readonly active = new Set<ConsumerApp>();
 
   constructor(
     private readonly packages: ReadonlyMap<string, PackageState>,
@@ -125,11 +56,11 @@ export class UpgradeEngine {
 
   /** Adds (or replaces) a consumer app, then evaluates it against the directives. */
   add(input: FakeConsumerInput, now: number): void {
-    const list = this.byPackage.get(input.package) ?? new Map<string, Consumer>();
+    const list = this.byPackage.get(input.package) ?? new Map<string, ConsumerApp>();
     const existing = list.get(input.account);
     const [org = '', name = ''] = input.account.split('.');
     const hash = createHash('sha1').update(`${input.account}|${input.package}`).digest('hex').toUpperCase();
-    const consumer: Consumer = {
+    const consumer: ConsumerApp = {
       account: input.account,
       pkg: input.package,
       channel: input.channel ?? 'DEFAULT',
@@ -206,11 +137,11 @@ export class UpgradeEngine {
 
   /** Consumers of `pkg` (all packages when undefined). */
   views(pkg?: string): FakeConsumerView[] {
-    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? new Map<string, Consumer>()];
+    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? new Map<string, ConsumerApp>()];
     return lists.flatMap((list) => [...list.values()]).map((c) => this.view(c));
   }
 
-  view(c: Consumer): FakeConsumerView {
+  view(c: ConsumerApp): FakeConsumerView {
     const pkg = this.packages.get(c.pkg);
     const directive = pkg ? coveringDirective(channelOf(pkg, c.channel), c.account) : undefined;
     return {
@@ -235,7 +166,7 @@ export class UpgradeEngine {
     };
   }
 
-  find(account: string, pkg: string): Consumer | undefined {
+  find(account: string, pkg: string): ConsumerApp | undefined {
     return this.byPackage.get(pkg)?.get(account);
   }
 
@@ -249,7 +180,7 @@ export class UpgradeEngine {
     return false;
   }
 
-  private evaluate(c: Consumer, now: number): void {
+  private evaluate(c: ConsumerApp, now: number): void {
     if (c.state === 'DISABLED' || c.state === 'UPGRADING') return;
     const pkg = this.packages.get(c.pkg);
     const d = pkg ? coveringDirective(channelOf(pkg, c.channel), c.account) : undefined;
@@ -280,7 +211,7 @@ export class UpgradeEngine {
     else this.transition(c, 'QUEUED', now, { dueAt: now + this.settings.timing.startDelayMs });
   }
 
-  private dueTime(c: Consumer, d: DirectiveState, now: number): number {
+  private dueTime(c: ConsumerApp, d: DirectiveState, now: number): number {
     if (d.upgradeAfter !== null && d.upgradeAfter > now) return d.upgradeAfter;
     if (!d.upgradeInMaintenanceWindow) return now;
     const window = c.nextWindowAt ?? this.systemWindow(now);
@@ -294,7 +225,7 @@ export class UpgradeEngine {
     return today >= now ? today : today + DAY_MS;
   }
 
-  private step(c: Consumer, at: number): void {
+  private step(c: ConsumerApp, at: number): void {
     const { timing } = this.settings;
     switch (c.state) {
       case 'QUEUED_DELAYED':
@@ -336,7 +267,7 @@ export class UpgradeEngine {
   }
 
   /** The failure reason of the current attempt, or undefined when it succeeds. */
-  private failureOf(c: Consumer): string | undefined {
+  private failureOf(c: ConsumerApp): string | undefined {
     const { failures, seed } = this.settings;
     const rule = failures.accounts?.[c.account];
     if (rule) {
@@ -349,7 +280,7 @@ export class UpgradeEngine {
     return undefined;
   }
 
-  private transition(c: Consumer, state: UpgradeState, at: number, opts: { readonly dueAt?: number; readonly clearTarget?: boolean }): void {
+  private transition(c: ConsumerApp, state: UpgradeState, at: number, opts: { readonly dueAt?: number; readonly clearTarget?: boolean }): void {
     c.state = state;
     c.stateUpdatedOn = at;
     c.dueAt = opts.dueAt ?? Infinity;
@@ -366,52 +297,9 @@ export class UpgradeEngine {
   }
 
   /** Appends a snapshot and drops those no lagged read can see any more. */
-  private record(c: Consumer, at: number): void {
-    c.snapshots.push({ at, row: this.row(c) });
+  private record(c: ConsumerApp, at: number): void {
+    c.snapshots.push({ at, row: toAppStateRow(c, this.settings.providerAccountName) });
     const horizon = at - this.settings.lagMs;
     while (c.snapshots.length > 1 && c.snapshots[1]!.at <= horizon) c.snapshots.shift();
-  }
-
-  private row(c: Consumer): AppStateRow {
-    const [org = '', name = ''] = c.account.split('.');
-    const pending = c.state !== 'COMPLETE' && c.state !== 'DISABLED';
-    return {
-      CONSUMER_SNOWFLAKE_REGION: c.region,
-      CONSUMER_ORGANIZATION_NAME: org,
-      CONSUMER_ACCOUNT_LOCATOR: c.locator,
-      CONSUMER_ACCOUNT_NAME: name,
-      PROVIDER_SNOWFLAKE_REGION: PROVIDER_REGION,
-      PROVIDER_ACCOUNT_LOCATOR: PROVIDER_LOCATOR,
-      PROVIDER_ACCOUNT_NAME: this.settings.providerAccountName,
-      PACKAGE_NAME: c.pkg,
-      APPLICATION_NAME_HASH: c.appHash,
-      CREATED_ON: c.createdOn,
-      CURRENT_VERSION: c.version,
-      CURRENT_PATCH: c.patch,
-      CURRENT_INSTALLED_ON: c.lastUpgradedOn ?? c.createdOn,
-      PREVIOUS_VERSION: c.previousVersion,
-      PREVIOUS_PATCH: c.previousPatch,
-      PREVIOUS_VERSION_STATE: c.previousVersion === null ? null : 'COMPLETE',
-      UPGRADE_STATE: c.state,
-      TARGET_UPGRADE_VERSION: pending ? c.targetVersion : null,
-      TARGET_UPGRADE_PATCH: pending ? c.targetPatch : null,
-      UPGRADE_STARTED_ON: c.startedOn,
-      UPGRADE_ATTEMPT: c.attempt > 0 ? c.attempt : null,
-      UPGRADE_ATTEMPTED_ON: c.attemptedOn,
-      UPGRADE_FAILURE_REASON: c.state === 'FAILED' || c.state === 'QUEUED_RETRY' ? c.failureReason : null,
-      UPGRADE_STATE_UPDATED_ON: c.stateUpdatedOn,
-      LAST_HEALTH_STATUS: 'OK',
-      LAST_HEALTH_STATUS_UPDATED_ON: c.createdOn,
-      ENABLED_TELEMETRY_EVENT_DEFINITIONS: null,
-      DISABLEMENT_REASONS: c.state === 'DISABLED' ? '["MANUALLY_DISABLED"]' : null,
-      CURRENT_RELEASE_CHANNEL_NAME: c.channel,
-      LAST_UPGRADED_ON: c.lastUpgradedOn,
-      UPGRADE_AFTER: pending ? c.upgradeAfter : null,
-      UPGRADE_IN_MAINTENANCE_WINDOW: pending ? c.inWindow : null,
-      UPCOMING_VERSION: null,
-      UPGRADE_DEADLINE: pending ? c.deadline : null,
-      MAINTENANCE_STATE: 'COMPLETED',
-      MAINTAIN_AFTER: null,
-    };
   }
 }
