@@ -60,6 +60,20 @@ test('503 before commit runs nothing; 503 after commit runs the statement and a 
   ]);
 });
 
+test('a reset closes the connection without an answer; after commit the statement has run', async () => {
+  const f = await start();
+  f.faults.inject({ kind: 'reset', statementKind: 'set-custom' });
+  await expect(sql(f, SET_W1)).rejects.toThrow();
+  expect(f.directives(PKG, 'DEFAULT').map((d) => d.name)).toEqual(['DEFAULT']);
+  f.faults.inject({ kind: 'reset', statementKind: 'set-custom', afterCommit: true });
+  await expect(sql(f, SET_W1)).rejects.toThrow();
+  expect(f.directives(PKG, 'DEFAULT').map((d) => d.name)).toEqual(['DEFAULT', 'W1']);
+  expect(f.statements.map((s) => [s.status, s.fault])).toEqual([
+    [0, 'reset'],
+    [0, 'reset'],
+  ]);
+});
+
 test('malformed answers: a body that is not JSON, a missing partition, an unknown UPGRADE_STATE', async () => {
   const f = await start();
   f.faults.inject({ kind: 'malformed-json', statementKind: 'set-custom' });

@@ -132,6 +132,19 @@ test('release_status is IN_PROGRESS while covered apps upgrade, then DEPLOYED', 
   expect(await show()).toEqual({ DEFAULT: 'DEPLOYED', W1: 'DEPLOYED' });
 });
 
+test('a held directive is HOLDING: covered apps stay QUEUED until it is resumed', async () => {
+  const f = await start();
+  await ok(f, onChannel('SET RELEASE DIRECTIVE W1 ACCOUNTS = (ORG0.ACCT0) VERSION = V2 PATCH = 0'));
+  f.holdDirective(PKG, 'W1', true, 'DEFAULT');
+  await f.advance(30 * MIN);
+  expect(state(f)).toMatchObject({ upgradeState: 'QUEUED', version: 'V1' });
+  const held = rows(await sql(f, `SHOW RELEASE DIRECTIVES IN APPLICATION PACKAGE ${PKG}`)).find((r) => r['name'] === 'W1')!;
+  expect([held['release_status'], held['pending_regions'], held['active_regions']]).toEqual(['HOLDING', 'AWS_US_WEST_2', '']);
+  f.holdDirective(PKG, 'W1', false, 'DEFAULT');
+  await f.advance(3 * MIN);
+  expect(state(f)).toMatchObject({ upgradeState: 'COMPLETE', version: 'V2' });
+});
+
 test('APPLICATION_STATE lags by lagMs: a change shows only after the lag', async () => {
   const f = await start({ lagMs: 10 * MIN });
   const read = async () => rows(await sql(f, `SELECT UPGRADE_STATE, CURRENT_VERSION FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`))[0];

@@ -9,6 +9,8 @@ import type { StoredStatement } from './statement-store.js';
 /** An HTTP answer. */
 export interface Answer {
   readonly status: number;
+  /** Close the connection instead of answering (an injected `reset`). */
+  readonly reset?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
@@ -112,6 +114,9 @@ export function unauthorized(code: string, message: string): Answer {
 export function rateLimited(retryAfterSeconds: number): Answer {
   return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) }, body: { code: '000429', message: 'Too many requests. Please retry after a while.' } };
 }
+
+/** No answer: the connection is closed (status 0 in the log). */
+export const RESET: Answer = { status: 0, reset: true, body: null };
 
 /** 503. */
 export function unavailable(): Answer {

@@ -64,6 +64,8 @@ export interface FakeSnowflake {
   setDirective(pkg: string, directive: FakeDirectiveInput): void;
   /** Removes a custom directive by hand (drift); its accounts fall back to the channel's default. */
   unsetDirective(pkg: string, name: string, channel?: ReleaseChannel): void;
+  /** Suspends (HOLDING) or resumes a directive's rollout, as Snowflake does when regions are unhealthy: covered apps stay QUEUED. */
+  holdDirective(pkg: string, name: string, held: boolean, channel?: ReleaseChannel): void;
   directives(pkg: string, channel?: ReleaseChannel): FakeDirectiveView[];
   /** Versions in a channel (channel-enabled packages). */
   channelVersions(pkg: string, channel: ReleaseChannel): string[];

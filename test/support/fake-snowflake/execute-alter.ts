@@ -148,7 +148,7 @@ function existingDirective(channel: ChannelState, name: string): DirectiveState 
 }
 
 function created(name: string, t: Target, now: number): DirectiveState {
-  return { name, accounts: new Set(), ...t, createdOn: now, modifiedOn: now, deployedOn: null };
+  return { name, accounts: new Set(), ...t, createdOn: now, modifiedOn: now, deployedOn: null, held: false };
 }
 
 function apply(d: DirectiveState, t: Target, now: number): void {

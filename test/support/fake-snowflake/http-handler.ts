@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ASYNC_CODE, badRequest, cancelAnswer, notFound, rateLimited, statementAnswer, unauthorized, unavailable, type Answer } from './answers.js';
+import { ASYNC_CODE, RESET, badRequest, cancelAnswer, notFound, rateLimited, statementAnswer, unauthorized, unavailable, type Answer } from './answers.js';
 import { jwtFailure } from './auth.js';
 import { SqlError } from './errors.js';
 import type { FakeCore } from './fake-core.js';
@@ -45,6 +45,8 @@ function faultAnswer(core: FakeCore, spec: FakeSnowflakeFaultSpec | undefined, r
       return rateLimited(spec.retryAfterSeconds ?? 1);
     case 'unavailable':
       return spec.afterCommit ? undefined : unavailable();
+    case 'reset':
+      return spec.afterCommit ? undefined : RESET;
     default:
       void core;
       return undefined;
@@ -183,6 +185,7 @@ function cancel(core: FakeCore, req: IncomingMessage, handle: string): Answer {
 /** Applies answer-shaping faults (the statement has run). */
 function shape(answer: Answer, fault: FakeSnowflakeFaultSpec | undefined): Answer {
   if (fault?.kind === 'unavailable' && fault.afterCommit) return unavailable();
+  if (fault?.kind === 'reset' && fault.afterCommit) return RESET;
   if (fault?.kind === 'malformed-json' && answer.status === 200) return { ...answer, body: MALFORMED };
   return answer;
 }
@@ -191,8 +194,8 @@ function shape(answer: Answer, fault: FakeSnowflakeFaultSpec | undefined): Answe
 const MALFORMED = Symbol('malformed');
 
 function codeOf(answer: Answer): string | undefined {
-  const body = answer.body as { code?: unknown } | symbol;
-  return typeof body === 'object' && typeof body.code === 'string' ? body.code : answer.status === 202 ? ASYNC_CODE : undefined;
+  const body = answer.body as { code?: unknown } | symbol | null;
+  return typeof body === 'object' && body !== null && typeof body.code === 'string' ? body.code : answer.status === 202 ? ASYNC_CODE : undefined;
 }
 
 function isRecord(value: unknown): boolean {
@@ -201,6 +204,10 @@ function isRecord(value: unknown): boolean {
 
 function write(res: ServerResponse, answer: Answer): void {
   if (res.destroyed || res.writableEnded) return;
+  if (answer.reset) {
+    res.socket?.destroy();
+    return;
+  }
   const text = answer.body === MALFORMED ? '{"resultSetMetaData":{"numRows":1,"format":"jsonv2","rowType":[{"name":"status"' : JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...answer.headers });
   res.end(text);

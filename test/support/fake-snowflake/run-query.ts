@@ -104,7 +104,7 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
   for (const channel of channels) {
     for (const d of channel.directives.values()) {
       const busy = ctx.engine.inProgress(pkg, channel.name, d);
-      if (!busy) d.deployedOn ??= ctx.now;
+      if (!busy && !d.held) d.deployedOn ??= ctx.now;
       const custom = d.name !== 'DEFAULT';
       rows.push([
         d.name,
@@ -114,10 +114,10 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
         d.version,
         d.patch,
         d.modifiedOn,
-        'AWS_US_WEST_2',
-        '',
-        busy ? 'IN_PROGRESS' : 'DEPLOYED',
-        busy ? null : d.deployedOn,
+        d.held ? '' : 'AWS_US_WEST_2',
+        d.held ? 'AWS_US_WEST_2' : '',
+        d.held ? 'HOLDING' : busy ? 'IN_PROGRESS' : 'DEPLOYED',
+        busy || d.held ? null : d.deployedOn,
         pkg.channelsEnabled ? channel.name : null,
         d.upgradeInMaintenanceWindow,
         d.upgradeDeadline,

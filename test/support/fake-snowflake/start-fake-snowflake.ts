@@ -93,7 +93,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
         upgradeDeadline: d.upgradeDeadline,
         createdOn: d.createdOn,
         modifiedOn: d.modifiedOn,
-        releaseStatus: core.engine.inProgress(pkg, ch.name, d) ? ('IN_PROGRESS' as const) : ('DEPLOYED' as const),
+        releaseStatus: d.held ? ('HOLDING' as const) : core.engine.inProgress(pkg, ch.name, d) ? ('IN_PROGRESS' as const) : ('DEPLOYED' as const),
       })),
     );
   }
@@ -165,6 +165,14 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       const pkg = pkgOf(name);
       dropDirective(channelOf(pkg, channel), directive);
       core.engine.directivesChanged(pkg.name, now());
+    },
+    holdDirective(name, directive, held, channel) {
+      core.settle();
+      const pkg = pkgOf(name);
+      const d = channelOf(pkg, channel).directives.get(directive);
+      if (!d) throw new Error(`fake Snowflake: no directive ${directive} in ${name}`);
+      d.held = held;
+      core.engine.holdsChanged(pkg.name, now());
     },
     directives: (name, channel) => directiveViews(name, channel),
     channelVersions: (name, channel) => [...channelOf(pkgOf(name), channel).versions],

@@ -202,6 +202,8 @@ export type FakeSnowflakeFaultKind =
   | 'rate-limited'
   /** 503. With `afterCommit` the statement runs first and only the answer is lost. */
   | 'unavailable'
+  /** The connection is closed without an answer. With `afterCommit` the statement runs first. */
+  | 'reset'
   /** 200 whose body is not JSON (statement executed). */
   | 'malformed-json'
   /** A result whose partitionInfo announces a partition that GET answers 404 for. */
@@ -218,7 +220,7 @@ export interface FakeSnowflakeFaultSpec {
   readonly statementKind?: StatementKind | readonly StatementKind[];
   /** `rate-limited`: the Retry-After header (seconds). Default 1. */
   readonly retryAfterSeconds?: number;
-  /** `unavailable`: execute the statement, then answer 503 (the answer is lost). Default false. */
+  /** `unavailable` / `reset`: execute the statement, then answer 503 or close the connection (the answer is lost). Default false. */
   readonly afterCommit?: boolean;
 }
 
@@ -297,7 +299,7 @@ export interface FakeDirectiveView {
   readonly upgradeDeadline: number | null;
   readonly createdOn: number;
   readonly modifiedOn: number;
-  readonly releaseStatus: 'IN_PROGRESS' | 'DEPLOYED';
+  readonly releaseStatus: 'IN_PROGRESS' | 'HOLDING' | 'DEPLOYED';
 }
 
 /** A consumer's app as it is now (not lagged). */

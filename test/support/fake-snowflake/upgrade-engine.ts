@@ -170,6 +170,22 @@ export class UpgradeEngine {
     return this.byPackage.get(pkg)?.get(account);
   }
 
+  /** After a hold is lifted: queued apps of `pkg` that waited on it start their countdown again. */
+  holdsChanged(pkg: string, now: number): void {
+    this.settle(now);
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) {
+      if ((c.state === 'QUEUED' || c.state === 'QUEUED_RETRY') && c.dueAt === Infinity && !this.heldDirective(c)) {
+        c.dueAt = now + this.settings.timing.startDelayMs;
+        this.active.add(c);
+      }
+    }
+  }
+
+  private heldDirective(c: ConsumerApp): boolean {
+    const pkg = this.packages.get(c.pkg);
+    return pkg ? (coveringDirective(channelOf(pkg, c.channel), c.account)?.held ?? false) : false;
+  }
+
   /** True when some consumer covered by `directive` is still on its way (for release_status). */
   inProgress(pkg: PackageState, channel: ReleaseChannel, directive: DirectiveState): boolean {
     for (const c of this.byPackage.get(pkg.name)?.values() ?? []) {
@@ -233,6 +249,11 @@ export class UpgradeEngine {
         return;
       case 'QUEUED':
       case 'QUEUED_RETRY':
+        if (this.heldDirective(c)) {
+          // Waits, still queued, until the hold is lifted (`holdsChanged`).
+          c.dueAt = Infinity;
+          return;
+        }
         c.attempt += 1;
         c.attemptedOn = at;
         c.startedOn ??= at;
