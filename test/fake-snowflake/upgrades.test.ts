@@ -164,6 +164,27 @@ test('APPLICATION_STATE lags by lagMs: a change shows only after the lag', async
   expect(await read()).toEqual({ UPGRADE_STATE: 'COMPLETE', CURRENT_VERSION: 'V2' });
 });
 
+test('timing changed at run time applies to upgrades queued afterwards', async () => {
+  const f = await start();
+  f.setUpgradeTiming({ startDelayMs: 0, durationMs: 1_000 });
+  await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
+  await f.advance(1_000);
+  expect(state(f)).toMatchObject({ upgradeState: 'COMPLETE', version: 'V2' });
+});
+
+test('a clock moved elsewhere (another process, a shared clock) is settled by tick() or the next request', async () => {
+  let now = FAKE_SNOWFLAKE_EPOCH;
+  const f = await start({ clock: { now: () => now } });
+  await expect(f.advance(1)).rejects.toThrow(/no advance/);
+  await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
+  now += MIN;
+  f.tick();
+  expect(state(f).upgradeState).toBe('UPGRADING');
+  now += 2 * MIN;
+  const answer = rows(await sql(f, `SELECT UPGRADE_STATE FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`));
+  expect(answer[0]).toEqual({ UPGRADE_STATE: 'COMPLETE' });
+});
+
 test('a failure rate fails a seeded, reproducible share of upgrades', async () => {
   const run = async () => {
     const f = await start({ consumers: consumers(200), failures: { rate: 0.1 }, upgrade: { maxAttempts: 1 } });

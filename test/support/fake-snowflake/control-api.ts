@@ -11,6 +11,7 @@ import type {
   FakeKeyPair,
   FakePackageInput,
   FakeSnowflakeFaults,
+  FakeUpgradeTiming,
   FakeStatementCounts,
   FakeStatementLogEntry,
   FakeVersionInput,
@@ -55,6 +56,8 @@ export interface FakeSnowflake {
   /** Sets a consumer's next maintenance window (epoch ms), or null for the system window. */
   setNextWindow(account: string, pkg: string, at: number | null): void;
   setFailureRules(rules: FakeFailureRules): void;
+  /** Changes upgrade durations from now on (apps already counting down keep their due time). */
+  setUpgradeTiming(timing: FakeUpgradeTiming): void;
   setLag(ms: number): void;
   setPrivilegedRoles(roles: readonly string[] | undefined): void;
   addPublicKey(pem: string): void;

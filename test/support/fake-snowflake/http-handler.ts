@@ -33,7 +33,7 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
 }
 
 /** The answer a request-level fault gives, if it is one. */
-function faultAnswer(core: FakeCore, spec: FakeSnowflakeFaultSpec | undefined, req: IncomingMessage): Answer | undefined {
+function faultAnswer(spec: FakeSnowflakeFaultSpec | undefined, req: IncomingMessage): Answer | undefined {
   if (!spec) return undefined;
   switch (spec.kind) {
     case 'unauthorized': {
@@ -48,7 +48,6 @@ function faultAnswer(core: FakeCore, spec: FakeSnowflakeFaultSpec | undefined, r
     case 'reset':
       return spec.afterCommit ? undefined : RESET;
     default:
-      void core;
       return undefined;
   }
 }
@@ -93,7 +92,7 @@ function submit(core: FakeCore, req: IncomingMessage, url: URL, raw: Buffer): An
   const probe: FaultProbe = kind ? { route: 'statement', kind } : { route: 'statement' };
   const fault = core.faults.choose(probe);
   const entry = { at: now, text: text ?? '', requestId: url.searchParams.get('requestId'), role, ...(kind ? { kind } : {}) };
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req) ?? (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
+  const early = faultAnswer(fault, req) ?? authenticate(core, req) ?? (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
   if (early) {
     core.log.answered(codeOf(early), fault !== undefined);
     core.log.record({ ...entry, replay: false, duplicateRequestId: false, handle: null, status: early.status, code: codeOf(early) ?? '', ...(fault ? { fault: fault.kind } : {}) });
@@ -151,7 +150,7 @@ function precheck(core: FakeCore, req: IncomingMessage, route: 'poll' | 'cancel'
   core.log.request(route);
   core.settle();
   const fault = core.faults.choose({ route });
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req);
+  const early = faultAnswer(fault, req) ?? authenticate(core, req);
   if (early) core.log.answered(codeOf(early), fault !== undefined);
   return { ...(early ? { early } : {}), ...(fault ? { fault } : {}) };
 }

@@ -146,6 +146,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     setFailureRules(rules) {
       core.engine.settings.failures = { ...rules };
     },
+    setUpgradeTiming(timing) {
+      core.engine.settings.timing = { ...core.engine.settings.timing, ...timing };
+    },
     setLag(ms) {
       core.engine.settings.lagMs = ms;
     },
