@@ -3,6 +3,8 @@
  * by handle on the fake clock, cancel, statement timeout, result partitions, binds.
  */
 import { expect, test } from 'vitest';
+import { statementAnswer } from '../support/fake-snowflake/answers.js';
+import { RESULTS_KEPT, StatementStore } from '../support/fake-snowflake/statement-store.js';
 import { call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
 const { start } = fakesPerTest({ packages: [channelPackage()] });
@@ -137,4 +139,16 @@ test('a body without a statement is 400 and runs nothing', async () => {
   const notJson = await call(f, 'POST', '/api/v2/statements', '{not json');
   expect(notJson.status).toBe(400);
   expect(f.counts().executed).toBe(0);
+});
+
+test('only the newest RESULTS_KEPT row results are kept; older ones answer 000709', () => {
+  const store = new StatementStore();
+  const table = { columns: [{ name: 'A', type: 'text' as const }], rows: [['1'], ['2']] };
+  const stmts = Array.from({ length: RESULTS_KEPT + 1 }, (_, i) => {
+    const stmt = store.add({ requestId: `r${i}`, createdOn: 0, text: 'SHOW', parsed: { kind: 'show-versions', pkg: 'P' }, kind: 'show-versions', role: 'R', bindings: {}, dueAt: 0, timeoutAt: null });
+    store.finish(stmt, { type: 'ok', table }, '090001');
+    return stmt;
+  });
+  expect(statementAnswer(stmts[0]!, 10)).toMatchObject({ status: 422, body: { code: '000709' } });
+  expect(statementAnswer(stmts[1]!, 10).status).toBe(200);
 });

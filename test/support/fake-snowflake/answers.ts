@@ -49,6 +49,8 @@ export function statementAnswer(stmt: StoredStatement, partitionRows: number, pa
           createdOn: stmt.createdOn,
         },
       };
+    case 'expired':
+      return { status: 422, body: { code: '000709', sqlState: '02000', message: `Result of statement ${stmt.handle} is no longer available.`, ...base } };
     case 'canceled':
       return { status: 422, body: { code: '000604', sqlState: '57014', message: 'SQL execution canceled', ...base, createdOn: stmt.createdOn } };
     case 'error':
