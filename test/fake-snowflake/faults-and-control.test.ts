@@ -125,6 +125,19 @@ test('a directive changed by hand (drift) is visible in SHOW, absent from the st
   expect(f.consumer('ORG1.ACCT1', PKG)).toMatchObject({ upgradeState: 'COMPLETE', directive: 'DEFAULT', version: 'V1' });
 });
 
+test('SHOW RELEASE DIRECTIVES: one row per target account, ordered by name', async () => {
+  const f = await start();
+  await sql(f, onChannel('SET RELEASE DIRECTIVE ZETA ACCOUNTS = (ORG2.ACCT2, ORG0.ACCT0) VERSION = V2 PATCH = 0'));
+  await sql(f, onChannel('SET RELEASE DIRECTIVE ALPHA_WAVE ACCOUNTS = (ORG1.ACCT1) VERSION = V2 PATCH = 1'));
+  const shown = rows(await sql(f, SHOW)).map((r) => [r['name'], r['target_type'], r['target_name'], r['patch']]);
+  expect(shown).toEqual([
+    ['ALPHA_WAVE', 'ACCOUNT', 'ORG1.ACCT1', '1'],
+    ['DEFAULT', 'DEFAULT', null, '2'],
+    ['ZETA', 'ACCOUNT', 'ORG0.ACCT0', '0'],
+    ['ZETA', 'ACCOUNT', 'ORG2.ACCT2', '0'],
+  ]);
+});
+
 test('counters: statements by kind, codes, polls; reset zeroes them and the log', async () => {
   const f = await start();
   await sql(f, SET_W1);

@@ -106,10 +106,12 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
       const busy = ctx.engine.inProgress(pkg, channel.name, d);
       if (!busy && !d.held) d.deployedOn ??= ctx.now;
       const custom = d.name !== 'DEFAULT';
-      rows.push([
+      // One row per target account ("the name of the organization or account"); an empty custom directive keeps one row.
+      const targets: (string | null)[] = custom && d.accounts.size > 0 ? [...d.accounts] : [null];
+      for (const target of targets) rows.push([
         d.name,
         custom ? 'ACCOUNT' : 'DEFAULT',
-        custom ? [...d.accounts].join(',') : null,
+        target,
         d.createdOn,
         d.version,
         d.patch,
@@ -125,7 +127,13 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
       ]);
     }
   }
+  // Lexicographic by name, as documented; then channel and target for a stable order.
+  rows.sort((a, b) => compareCells(a[0], b[0]) || compareCells(a[11], b[11]) || compareCells(a[2], b[2]));
   return { columns, rows };
+}
+
+function compareCells(a: Cell | undefined, b: Cell | undefined): number {
+  return String(a ?? '') < String(b ?? '') ? -1 : String(a ?? '') > String(b ?? '') ? 1 : 0;
 }
 
 function showVersions(pkg: PackageState): ResultTable {
