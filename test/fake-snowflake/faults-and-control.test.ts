@@ -3,7 +3,7 @@
  * drift through the control API (visible in SHOW, not in the statement log), and the counters.
  */
 import { expect, test } from 'vitest';
-import { call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
+import { allRows, call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
 const { start } = fakesPerTest({
   packages: [channelPackage()],
@@ -129,7 +129,7 @@ test('SHOW RELEASE DIRECTIVES: one row per target account, ordered by name', asy
   const f = await start();
   await sql(f, onChannel('SET RELEASE DIRECTIVE ZETA ACCOUNTS = (ORG2.ACCT2, ORG0.ACCT0) VERSION = V2 PATCH = 0'));
   await sql(f, onChannel('SET RELEASE DIRECTIVE ALPHA_WAVE ACCOUNTS = (ORG1.ACCT1) VERSION = V2 PATCH = 1'));
-  const shown = rows(await sql(f, SHOW)).map((r) => [r['name'], r['target_type'], r['target_name'], r['patch']]);
+  const shown = (await allRows(f, await sql(f, SHOW))).map((r) => [r['name'], r['target_type'], r['target_name'], r['patch']]);
   expect(shown).toEqual([
     ['ALPHA_WAVE', 'ACCOUNT', 'ORG1.ACCT1', '1'],
     ['DEFAULT', 'DEFAULT', null, '2'],

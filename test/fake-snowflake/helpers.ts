@@ -46,6 +46,18 @@ export function rows(answer: RawAnswer): Record<string, string | null>[] {
   return data.map((row) => Object.fromEntries(meta.rowType.map((c, k) => [c.name, row[k] ?? null])));
 }
 
+/** The rows of a 200 answer with every later partition fetched by handle. */
+export async function allRows(fake: FakeSnowflake, answer: RawAnswer): Promise<Record<string, string | null>[]> {
+  const out = rows(answer);
+  const meta = answer.json!['resultSetMetaData'] as { rowType: { name: string }[]; partitionInfo: unknown[] };
+  for (let p = 1; p < meta.partitionInfo.length; p++) {
+    const part = await call(fake, 'GET', `/api/v2/statements/${String(answer.json!['statementHandle'])}?partition=${p}`);
+    const data = part.json!['data'] as (string | null)[][];
+    out.push(...data.map((row) => Object.fromEntries(meta.rowType.map((c, k) => [c.name, row[k] ?? null]))));
+  }
+  return out;
+}
+
 /** The code of an answer. */
 export function code(answer: RawAnswer): string | undefined {
   return answer.json?.['code'] as string | undefined;
