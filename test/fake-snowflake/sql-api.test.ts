@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { statementAnswer } from '../support/fake-snowflake/answers.js';
 import { RESULTS_KEPT, StatementStore } from '../support/fake-snowflake/statement-store.js';
-import { call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
+import { call, channelPackage, code, fakesPerTest, jwtHeaders, onChannel, PKG, rows, sql } from './helpers.js';
 
 const { start } = fakesPerTest({ packages: [channelPackage()] });
 
@@ -132,8 +132,14 @@ test('binds: PACKAGE_NAME = ? takes binding 1; a missing binding is an error', a
   expect(code(await sql(f, bound))).toBe('099008');
 });
 
-test('a body without a statement is 400 and runs nothing', async () => {
+test('a body without a statement is 400, one not declared JSON 415; nothing runs', async () => {
   const f = await start();
+  const res = await fetch(`${f.url}/api/v2/statements`, {
+    method: 'POST',
+    headers: { ...jwtHeaders(f), 'Content-Type': 'text/plain' },
+    body: JSON.stringify({ statement: `SHOW VERSIONS IN APPLICATION PACKAGE ${PKG}` }),
+  });
+  expect(res.status).toBe(415);
   const answer = await call(f, 'POST', '/api/v2/statements', { sql: 'SHOW VERSIONS' });
   expect(answer.status).toBe(400);
   const notJson = await call(f, 'POST', '/api/v2/statements', '{not json');

@@ -130,6 +130,11 @@ export function badRequest(message: string): Answer {
   return { status: 400, body: { code: '391902', message } };
 }
 
+/** 415 for a statement body that is not declared JSON. */
+export function unsupportedMediaType(type: string | undefined): Answer {
+  return { status: 415, body: { code: '391901', message: `Unsupported media type '${type ?? ''}': send Content-Type application/json.` } };
+}
+
 /** 404 for an unknown handle or path. */
 export function notFound(message: string): Answer {
   return { status: 404, body: { code: '000709', message } };

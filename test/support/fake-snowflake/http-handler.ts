@@ -6,7 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ASYNC_CODE, RESET, badRequest, cancelAnswer, notFound, rateLimited, statementAnswer, unauthorized, unavailable, type Answer } from './answers.js';
+import {
+  ASYNC_CODE,
+  RESET,
+  badRequest,
+  cancelAnswer,
+  notFound,
+  rateLimited,
+  statementAnswer,
+  unauthorized,
+  unavailable,
+  unsupportedMediaType,
+  type Answer,
+} from './answers.js';
 import { jwtFailure } from './auth.js';
 import { SqlError } from './errors.js';
 import type { FakeCore } from './fake-core.js';
@@ -92,7 +104,12 @@ function submit(core: FakeCore, req: IncomingMessage, url: URL, raw: Buffer): An
   const probe: FaultProbe = kind ? { route: 'statement', kind } : { route: 'statement' };
   const fault = core.faults.choose(probe);
   const entry = { at: now, text: text ?? '', requestId: url.searchParams.get('requestId'), role, ...(kind ? { kind } : {}) };
-  const early = faultAnswer(fault, req) ?? authenticate(core, req) ?? (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
+  const contentType = req.headers['content-type'];
+  const early =
+    faultAnswer(fault, req) ??
+    authenticate(core, req) ??
+    (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/json' ? unsupportedMediaType(contentType) : undefined) ??
+    (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
   if (early) {
     core.log.answered(codeOf(early), fault !== undefined);
     core.log.record({ ...entry, replay: false, duplicateRequestId: false, handle: null, status: early.status, code: codeOf(early) ?? '', ...(fault ? { fault: fault.kind } : {}) });
