@@ -6,9 +6,10 @@
  * and halts in view behind a flood of successes, and the rollout page shows the forecast
  * timeline against the deadline, errors grouped by type and blocked reasons with counts.
  *
- * The forecast comes from the planner (the `forecast` part of issue #13); until that lands,
- * a loopback proxy in front of the real server adds one to `/api/v1/rollouts*` answers for the
- * staged rollout only, in the documented shape. Saves test-artifacts/dashboard-rollout*.png.
+ * The forecast comes from the planner (the `forecast` part of issue #13, built in parallel): a
+ * loopback proxy in front of the real server sets a hand-made one, in the documented shape, on
+ * the staged rollout and removes it from the gold one, so both renderings are checked whether or
+ * not the planner's forecast has landed. Saves test-artifacts/dashboard-*.png.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -67,7 +68,11 @@ function files(): Record<string, string> {
   return { 'base.yaml': base, 'billing.yaml': billing, 'reports.yaml': reports, 'fleet.yaml': fleet };
 }
 
-/** A loopback proxy to `target` that adds FORECAST to the staged rollout where the API has none. */
+/**
+ * A loopback proxy to `target` that gives the staged rollout the hand-made FORECAST and the gold
+ * one none, whatever the planner says: the page's rendering of both cases is under test here;
+ * the forecast's figures are the planner's tests' business.
+ */
 async function forecastProxy(target: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (up) => {
@@ -79,7 +84,8 @@ async function forecastProxy(target: string): Promise<{ url: string; server: Ser
         if (up.statusCode === 200 && path.startsWith('/api/v1/rollouts')) {
           const json = JSON.parse(body.toString('utf8')) as { id?: string; rollouts?: { id: string; forecast?: unknown }[] };
           const add = (r: { id?: string; forecast?: unknown }): void => {
-            if (r.id === STAGED && r.forecast === undefined) r.forecast = FORECAST;
+            if (r.id === STAGED) r.forecast = FORECAST;
+            if (r.id === GOLD) delete r.forecast;
           };
           if (json.rollouts) json.rollouts.forEach(add);
           else add(json);
