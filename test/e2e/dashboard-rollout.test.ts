@@ -38,7 +38,12 @@ const FORECAST = {
   ],
   forcedAtDeadline: 14,
   stuck: 3,
+  forcedExamples: ['t005', 't006'],
+  stuckExamples: ['t009'],
 };
+
+/** A forecast that cannot finish: the wave started before the plan, and stuck tenants keep it open. */
+const STUCK_FORECAST = { finishAt: null, waves: [{ name: 'all', startAt: null, finishAt: null }], forcedAtDeadline: 0, stuck: 4, waitsFor: 'stuck-tenants' };
 
 const ALWAYS_OPEN = `---
 apiVersion: pushfleet.dev/v1
@@ -86,6 +91,7 @@ async function forecastProxy(target: string): Promise<{ url: string; server: Ser
           const add = (r: { id?: string; forecast?: unknown }): void => {
             if (r.id === STAGED) r.forecast = FORECAST;
             if (r.id === GOLD) delete r.forecast;
+            if (r.id === REPORTS) r.forecast = STUCK_FORECAST;
           };
           if (json.rollouts) json.rollouts.forEach(add);
           else add(json);
@@ -212,6 +218,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     // The page renders once the rollout's detail has arrived.
     await poll(() => page.textContent('#rollout-page-title')).toMatch(/^billing-default billing → 2\.4\.0\s*active$/);
     expect(await page.textContent('#rollout-page .forecast-line')).toBe('Finishes about 2026-12-09, 6 days before the deadline; 14 tenants only at the deadline; 3 tenants stuck.');
+    expect(await page.textContent('#rollout-page .examples')).toBe('For example, only at the deadline: t005, t006, …; stuck: t009, ….');
     const rows = page.locator('ol.timeline li');
     expect(await rows.count()).toBe(3);
     expect(await rows.nth(2).textContent()).toBe('everyone2026-12-08 02:00 UTC → 2026-12-09 04:00 UTC');
@@ -250,6 +257,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard rollout page in headless Chromium${HA
     const blocked = rollouts.find((r) => r.id === REPORTS)!.blocked;
     await page.evaluate(`location.hash = ${JSON.stringify(`#rollout/${encodeURIComponent(REPORTS)}`)}`);
     await poll(() => page.textContent('#rollout-page-title')).toMatch(/^reports-default/);
+    expect(await page.textContent('#rollout-page .forecast-line')).toBe('No finish forecast: tenants that cannot move keep a wave open; 4 tenants stuck.');
+    expect(await page.textContent('ol.timeline li')).toBe('allno start forecast');
     const rows = await page.locator('#rollout-blocked tbody tr').evaluateAll((list) => list.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td.num')!.textContent]));
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(blocked).map(([k, n]) => [k, String(n)])));
     expect(await page.locator('#rollout-errors').count()).toBe(0);

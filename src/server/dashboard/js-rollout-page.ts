@@ -8,6 +8,13 @@
 /** Rollout page rendering of `/assets/app.js`. */
 export const ROLLOUT_PAGE_JS = `
   var DAY_MS = 86400000;
+  // The planner's reason when nothing can finish a rollout (forecast.waitsFor).
+  var WAITS_FOR = {
+    suspended: 'the directive is suspended',
+    halted: 'the rollout is halted',
+    'stuck-tenants': 'tenants that cannot move keep a wave open',
+    'no-window': 'some tenants get no maintenance window'
+  };
 
   function daysBetween(a, b) { return Math.round(Math.abs(Date.parse(b) - Date.parse(a)) / DAY_MS); }
 
@@ -17,7 +24,7 @@ export const ROLLOUT_PAGE_JS = `
     var f = r.forecast;
     if (!f) return 'No forecast.';
     var parts = [];
-    if (!f.finishAt) parts.push('No finish forecast: nothing can finish this rollout as planned');
+    if (!f.finishAt) parts.push('No finish forecast: ' + (WAITS_FOR[f.waitsFor] || 'nothing can finish this rollout as planned'));
     else {
       var text = 'Finishes about ' + fmtDay(f.finishAt);
       if (r.deadline) {
@@ -52,12 +59,16 @@ export const ROLLOUT_PAGE_JS = `
     var rows = f.waves.map(function (w) {
       var track = el('div', { className: 'track' });
       var text;
-      if (w.startAt && w.finishAt) {
+      // A wave that started before the plan's time has no startAt: it runs from now.
+      var from = w.startAt || (w.finishAt && state.now && w.finishAt > state.now ? state.now : null);
+      if (from && w.finishAt) {
         var seg = el('span', { className: 'seg' + (r.deadline && w.finishAt > r.deadline ? ' late' : '') });
-        seg.style.left = pos(w.startAt) + '%';
-        seg.style.width = Math.max(pos(w.finishAt) - pos(w.startAt), 0.8) + '%';
+        seg.style.left = pos(from) + '%';
+        seg.style.width = Math.max(pos(w.finishAt) - pos(from), 0.8) + '%';
         track.appendChild(seg);
-        text = fmtTime(w.startAt) + ' → ' + fmtTime(w.finishAt);
+        text = (w.startAt ? fmtTime(w.startAt) : 'running') + ' → ' + fmtTime(w.finishAt);
+      } else if (w.finishAt) {
+        text = 'done ' + fmtTime(w.finishAt);
       } else {
         text = w.startAt ? 'starts ' + fmtTime(w.startAt) + ', no finish forecast' : 'no start forecast';
       }
@@ -74,6 +85,15 @@ export const ROLLOUT_PAGE_JS = `
       r.deadline ? el('span', { className: 'key deadline' }) : null, r.deadline ? 'deadline ' + fmtTime(r.deadline) : 'no deadline'
     ]);
     return el('div', { className: 'timeline-box' }, [el('ol', { className: 'timeline', 'aria-label': 'Forecast timeline of ' + r.directive }, rows), legend]);
+  }
+
+  // A few tenants behind the counts, when the planner names them (forcedExamples, stuckExamples).
+  function forecastExamples(f) {
+    if (!f) return null;
+    var parts = [];
+    if (f.forcedExamples && f.forcedExamples.length) parts.push('only at the deadline: ' + f.forcedExamples.join(', ') + (f.forcedAtDeadline > f.forcedExamples.length ? ', …' : ''));
+    if (f.stuckExamples && f.stuckExamples.length) parts.push('stuck: ' + f.stuckExamples.join(', ') + (f.stuck > f.stuckExamples.length ? ', …' : ''));
+    return parts.length ? el('p', { className: 'note examples', text: 'For example, ' + parts.join('; ') + '.' }) : null;
   }
 
   function errorsTable(detail) {
@@ -131,7 +151,7 @@ export const ROLLOUT_PAGE_JS = `
       rolloutBar(r),
       el('p', { className: 'counts', text: rolloutCounts(r) }),
       haltNote(r),
-      part('Timeline', 'h-timeline', el('div', null, [el('p', { className: 'forecast-line', text: forecastLine(r) }), timeline(r)])),
+      part('Timeline', 'h-timeline', el('div', null, [el('p', { className: 'forecast-line', text: forecastLine(r) }), forecastExamples(r.forecast), timeline(r)])),
       part('Waves', 'h-waves', waveTable(r)),
       part('Errors by type', 'h-errors', errorsTable(detail)),
       part('Blocked tenants by reason', 'h-blocked', blockedTable(r)),
