@@ -65,9 +65,9 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
       : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal);
     // Both sides plan against the same catalogs, as against the same fleet: a catalog describes
     // the platform, not a revision. A provider's failure shows on both, so it is not "introduced".
-    const { observed, catalogs, warnings } = view;
-    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, problems: [...headReport.problems, ...warnings] });
-    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, problems: [...baseReport.problems, ...warnings] });
+    const { observed, catalogs, warnings, jobDurations } = view;
+    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...headReport.problems, ...warnings] });
+    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...baseReport.problems, ...warnings] });
   }
   const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display });
   return { diff, base, head };

@@ -80,7 +80,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
           : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
         const problems = [...ws.report.problems, ...view.warnings];
-        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems });
+        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems, jobDurations: view.jobDurations });
       } finally {
         await store?.close();
       }
