@@ -114,27 +114,43 @@ function fill(open: readonly Pool[], room: number, t: number, onStart: (pool: Po
     }
     return waiting;
   }
-  // More tenants than slots: merge the pools by rank, taking runs from the pool with the smallest head.
+  // More tenants than slots: merge the pools by rank with a heap keyed by each pool's next rank,
+  // taking from the top pool every rank below the runner-up's (one heap step per run, not per tenant).
+  const heap = open.filter((p) => p.next < p.ranks.length);
+  const head = (p: Pool): number => p.ranks[p.next]!;
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, head);
   let left = room;
-  while (left > 0) {
-    let best: Pool | undefined;
-    let second = Number.POSITIVE_INFINITY;
-    for (const p of open) {
-      if (p.next >= p.ranks.length) continue;
-      const head = p.ranks[p.next]!;
-      if (best === undefined || head < best.ranks[best.next]!) {
-        if (best !== undefined) second = Math.min(second, best.ranks[best.next]!);
-        best = p;
-      } else if (head < second) second = head;
+  while (left > 0 && heap.length > 0) {
+    const top = heap[0]!;
+    const second = heap.length > 1 ? Math.min(head(heap[1]!), heap.length > 2 ? head(heap[2]!) : Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    let end = top.next;
+    while (end < top.ranks.length && end - top.next < left && top.ranks[end]! < second) end++;
+    onStart(top, top.next, end, t);
+    left -= end - top.next;
+    top.next = end;
+    if (top.next >= top.ranks.length) {
+      heap[0] = heap[heap.length - 1]!;
+      heap.pop();
     }
-    if (best === undefined) break;
-    let end = best.next;
-    while (end < best.ranks.length && end - best.next < left && best.ranks[end]! < second) end++;
-    onStart(best, best.next, end, t);
-    left -= end - best.next;
-    best.next = end;
+    if (heap.length > 0) siftDown(heap, 0, head);
   }
   return room - left;
+}
+
+/** Restores the min-heap order below `i`. */
+function siftDown(heap: Pool[], i: number, key: (p: Pool) => number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let smallest = i;
+    if (l < heap.length && key(heap[l]!) < key(heap[smallest]!)) smallest = l;
+    if (r < heap.length && key(heap[r]!) < key(heap[smallest]!)) smallest = r;
+    if (smallest === i) return;
+    const t = heap[i]!;
+    heap[i] = heap[smallest]!;
+    heap[smallest] = t;
+    i = smallest;
+  }
 }
 
 function release(slots: Slots, t: number): void {

@@ -123,6 +123,24 @@ waves:
     expect(f).toMatchObject({ finishAt: '2026-11-22T12:10:00.000Z', forcedAtDeadline: 1, forcedExamples: ['t5'] });
   });
 
+  it('maxInFlight across policies: the smallest tenant ids start first, whatever their policy', () => {
+    const twoPolicies = ['eu', 'us']
+      .map(
+        (region) => `---
+apiVersion: pushfleet.dev/v1
+kind: MaintenancePolicy
+metadata: { name: ${region}-nights }
+spec: { timezone: UTC, windows: [ { cron: "0 2 * * *", duration: 20m } ], appliesTo: { selector: { matchLabels: { region: ${region} } } } }
+`,
+      )
+      .join('');
+    const m = BASE + twoPolicies + strategy('waves: [ { name: all } ]\nmaxInFlight: 2') + windowed('2026-11-22T12:00:00Z', 'strategy: staged');
+    const region = (r: string) => ({ region: r });
+    // 02:00 a, b; 02:10 c, d; e finds no slot before the window closes and is forced at the deadline.
+    const f = forecastOf(m, tenants(['a', 'b', 'c', 'd', 'e'], { a: region('eu'), b: region('us'), c: region('us'), d: region('eu'), e: region('eu') }), 10);
+    expect(f).toMatchObject({ finishAt: '2026-11-22T12:10:00.000Z', forcedAtDeadline: 1, forcedExamples: ['e'] });
+  });
+
   it('without windows, maxInFlight alone spaces the starts', () => {
     const m = BASE + strategy('waves: [ { name: all } ]\nmaxInFlight: 2') + directiveDoc('billing-default', 'package: billing\nversion: "2.4.0"\nstrategy: staged');
     expect(forecastOf(m, tenants(['a', 'b', 'c', 'd', 'e']), 10).finishAt).toBe('2026-11-21T12:30:00.000Z');

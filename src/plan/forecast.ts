@@ -50,7 +50,8 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
   let waitsFor: RolloutForecast['waitsFor'] = null;
   groups.forEach((group, i) => {
     const plan = waves[i]!;
-    const left = classify(group.members, stuck, finishes);
+    const pooler = gate !== null && held === null ? poolsAt(directive, gate) : undefined;
+    const left = classify(group.members, stuck, finishes, pooler);
     if (gate === null) {
       own.set(plan.name, null);
       out.push({ name: plan.name, startAt: null, finishAt: null });
@@ -59,7 +60,7 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
     const open: number = gate;
     const slots = newSlots(maxInFlight);
     for (const d of left.running) occupy(slots, runningEnd(d, now, jobMs), 1);
-    const pools = left.waiting.length > 0 && held === null ? buildPools(directive, left.waiting, open) : [];
+    const pools = pooler ? pooler.pools : [];
     const run = runWave(pools, slots, open, jobMs, (pool, from, to, t) => {
       if (!pool.windowed || t < pool.forcedFrom) return;
       for (let r = from; r < to; r++) forced.add(group.members[pool.ranks[r]!]!.tenant.id);
@@ -67,7 +68,7 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
     let finish: number | null = run.lastEnd ?? (plan.completedAt !== null ? Date.parse(plan.completedAt) : open);
     const neverStart = pools.some((p) => p.next < p.ranks.length);
     if (neverStart) for (const p of pools) for (let r = p.next; r < p.ranks.length; r++) stuck.add(group.members[p.ranks[r]!]!.tenant.id);
-    if (left.never || neverStart || (held !== null && left.waiting.length > 0)) {
+    if (left.never || neverStart || (held !== null && left.waiting > 0)) {
       waitsFor ??= held ?? (left.never ? 'stuck-tenants' : 'no-window');
       finish = null;
     }
@@ -99,42 +100,49 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
 /** What a wave still holds: jobs running, tenants waiting to start, tenants that can never finish. */
 interface WaveWork {
   readonly running: Draft[];
-  /** Drafts waiting to start, with the instant they may start at the earliest (a dependency's finish), or null for "when the wave opens". */
-  readonly waiting: { readonly rank: number; readonly draft: Draft; readonly readyAt: number | null }[];
+  /** Tenants waiting to start (when the wave opens, or after a planned dependency). */
+  waiting: number;
   /** A tenant keeps the wave open for ever (an unmet or failed dependency). */
   never: boolean;
   hadJobs: boolean;
 }
 
-function classify(members: readonly Draft[], stuck: Examples, finishes: WaveFinishes): WaveWork {
-  const work: WaveWork = { running: [], waiting: [], never: false, hadJobs: false };
-  members.forEach((d, rank) => {
+/** Sorts a wave's members by what they still need; waiting ones go into `pooler`'s pools when given. */
+function classify(members: readonly Draft[], stuck: Examples, finishes: WaveFinishes, pooler: Pooler | undefined): WaveWork {
+  const work: WaveWork = { running: [], waiting: 0, never: false, hadJobs: false };
+  for (let rank = 0; rank < members.length; rank++) {
+    const d = members[rank]!;
     if (d.job !== undefined) work.hadJobs = true;
-    switch (d.status) {
-      case 'in-progress':
-        work.running.push(d);
-        return;
-      case 'upgrade':
-        work.waiting.push({ rank, draft: d, readyAt: null });
-        return;
-      case 'blocked':
-        break;
-      default:
-        return;
+    const status = d.status;
+    if (status === 'upgrade') {
+      work.waiting++;
+      pooler?.add(d, rank, undefined);
+      continue;
     }
+    if (status === 'in-progress') {
+      work.running.push(d);
+      continue;
+    }
+    if (status !== 'blocked') continue;
     const reason = d.reason as BlockReason;
-    if (PERMANENT_BLOCKS.has(reason)) return stuck.add(d.tenant.id);
-    if (reason === 'waiting-wave' || reason === 'waiting-approval') return void work.waiting.push({ rank, draft: d, readyAt: null });
-    if (reason === 'dependency') {
-      const ready = d.dependsOn ? dependencyFinish(d.dependsOn, finishes) : null;
-      if (ready !== null) return void work.waiting.push({ rank, draft: d, readyAt: ready });
+    if (PERMANENT_BLOCKS.has(reason)) {
       stuck.add(d.tenant.id);
-      work.never = true;
-      return;
+    } else if (reason === 'dependency') {
+      const at = d.dependsOn ? dependencyFinish(d.dependsOn, finishes) : null;
+      if (at !== null) {
+        work.waiting++;
+        pooler?.add(d, rank, at);
+      } else {
+        stuck.add(d.tenant.id);
+        work.never = true;
+      }
+    } else {
+      // waiting-wave / waiting-approval start when the wave opens; suspended / halted wait for a
+      // git change, and forecastRollout holds the rollout.
+      work.waiting++;
+      pooler?.add(d, rank, undefined);
     }
-    // suspended / halted: waits for a git change; the rollout is held (forecastRollout).
-    work.waiting.push({ rank, draft: d, readyAt: null });
-  });
+  }
   return work;
 }
 
@@ -152,24 +160,51 @@ function runningEnd(d: Draft, now: number, jobMs: number): number {
   return Math.max(now, d.startAt ?? now) + jobMs;
 }
 
-/** Groups waiting drafts into pools of one start rule: same policy, same earliest instant. */
-function buildPools(directive: CompiledDirective, waiting: WaveWork['waiting'], open: number): Pool[] {
-  const byRule = new Map<CompiledPolicyRef | undefined, Map<number, Pool>>();
+/** Pools of one wave being filled: tenants of one start rule (same policy, same earliest instant) share one. */
+interface Pooler {
+  readonly pools: Pool[];
+  /** Adds a waiting tenant; `readyAt` is a dependency's finish, undefined for "when the wave opens". */
+  add(d: Draft, rank: number, readyAt: number | undefined): void;
+}
+
+/** A pooler for a wave opening at `open`. Ranks arrive ascending, so each pool's ranks ascend. */
+function poolsAt(directive: CompiledDirective, open: number): Pooler {
   const pools: Pool[] = [];
-  for (const w of waiting) {
-    const policy = 'policy' in w.draft.tenant.policy ? w.draft.tenant.policy.policy : undefined;
-    const ready = w.readyAt === null ? open : Math.max(open, w.readyAt);
-    let byReady = byRule.get(policy);
-    if (!byReady) byRule.set(policy, (byReady = new Map()));
-    let pool = byReady.get(ready);
-    if (!pool) {
-      pool = newPool(directive, policy, ready);
-      byReady.set(ready, pool);
-      pools.push(pool);
-    }
-    pool.ranks.push(w.rank);
-  }
-  return pools;
+  // Tenants share a few dozen policy choices (the planner hands out one object per policy), so
+  // the choice object is the key: one Map lookup per tenant. Without windows the policy does not
+  // matter and every tenant shares one pool.
+  const atOpen = new Map<object, Pool>();
+  const later = new Map<CompiledPolicyRef | undefined, Map<number, Pool>>();
+  const inWindow = directive.inWindow;
+  return {
+    pools,
+    add(d, rank, readyAt) {
+      if (readyAt === undefined || readyAt <= open) {
+        const key = inWindow ? d.tenant.policy : atOpen;
+        let pool = atOpen.get(key);
+        if (!pool) {
+          atOpen.set(key, (pool = newPool(directive, policyOf(d), open)));
+          pools.push(pool);
+        }
+        pool.ranks.push(rank);
+        return;
+      }
+      const policy = inWindow ? policyOf(d) : undefined;
+      let byReady = later.get(policy);
+      if (!byReady) later.set(policy, (byReady = new Map()));
+      let pool = byReady.get(readyAt);
+      if (!pool) {
+        byReady.set(readyAt, (pool = newPool(directive, policy, readyAt)));
+        pools.push(pool);
+      }
+      pool.ranks.push(rank);
+    },
+  };
+}
+
+function policyOf(d: Draft): CompiledPolicyRef | undefined {
+  const choice = d.tenant.policy;
+  return 'policy' in choice ? choice.policy : undefined;
 }
 
 /** The start rule of semantics.md section 3 from `ready` on, as intervals plus a forced-from instant. */
