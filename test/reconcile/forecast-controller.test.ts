@@ -6,8 +6,11 @@
  * tenant that finds no slot before the deadline and is forced at it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
+import { createApiServer } from '../../src/server/server.js';
+import { readStatus, renderStatus } from '../../src/cli/commands/status.js';
 
 const START = '2026-11-21T12:00:00Z';
 const POLL_MS = 30_000;
@@ -87,5 +90,40 @@ describe('forecast against the controller', () => {
     const deadline = Date.parse('2026-11-26T12:00:00Z');
     expect(jobs.filter((j) => startOf(j) >= deadline).map((j) => j.tenant)).toEqual(forecast.forcedExamples);
     expect(Math.abs(Math.max(...jobs.map((j) => j.finishedAt!)) - Date.parse(forecast.finishAt!))).toBeLessThanOrEqual(POLL_MS * forecast.waves.length);
+  });
+
+  it('keeps the latest plan\'s forecast where status and the HTTP API read it', async () => {
+    const fleet = tenants(10, (i): Record<string, string> => (i < 2 ? { internal: 'true' } : i < 5 ? { tier: 'canary' } : {}));
+    h = await controllerHarness(
+      {
+        'm.yaml': baseManifests('installSeconds: [600, 600]'),
+        'p.yaml': POLICY,
+        's.yaml': STRATEGY,
+        'd.yaml': directive('billing-default', '2.4.0', 'strategy: staged\napprovals: [canary]\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-11-26T12:00:00Z'),
+        'fleet.yaml': fleetFile(fleet),
+      },
+      START,
+    );
+    await h.runPasses(1, { pollIntervalMs: POLL_MS });
+    const forecast = h.passes.at(-1)!.plan.rollouts[0]!.forecast;
+    expect(forecast.finishAt).toBe('2026-11-26T12:10:00.000Z');
+
+    const report = await readStatus(h.store);
+    expect(report.controller!.rollouts[0]!.forecast).toEqual(forecast);
+    expect(renderStatus(report, { bars: false })).toContain(
+      'forecast:\n  billing-default  finishes about 2026-11-26, 10 minutes after the deadline (the last pushes start at it); 1 tenant only at the deadline (t009)',
+    );
+
+    const server = createApiServer({ store: h.store, log: pino({ level: 'silent' }), refresh: async () => undefined, wake: () => undefined, processMetrics: false });
+    try {
+      const base = await server.listen('127.0.0.1', 0);
+      const list = (await (await fetch(`${base}/api/v1/rollouts`)).json()) as { rollouts: { forecast: unknown }[] };
+      expect(list.rollouts[0]!.forecast).toEqual(forecast);
+      const id = encodeURIComponent('billing-default/billing@2.4.0');
+      const one = (await (await fetch(`${base}/api/v1/rollouts/${id}`)).json()) as { forecast: unknown };
+      expect(one.forecast).toEqual(forecast);
+    } finally {
+      await server.close();
+    }
   });
 });
