@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
 import type { RolloutForecast } from './types.js';
-import { BASE, desiredFrom, directiveDoc, fleet, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, DEPENDENT_PACKAGES, PROVIDER, desiredFrom, directiveDoc, fleet, type TenantSketch } from '../../test/support/desired.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const MIN = 60_000;
@@ -163,19 +163,8 @@ spec: { timezone: UTC, windows: [ { cron: "0 2 * * *", duration: 20m } ], applie
   });
 
   describe('dependencies', () => {
-    const packages = `${BASE.split('---')[0]}---
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: core }
-spec: { provider: fleet, versions: [ { version: "1.7.0" }, { version: "1.8.0" } ] }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec:
-  provider: fleet
-  versions: [ { version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } } ]
-`;
+    const packages = `${PROVIDER}---
+${DEPENDENT_PACKAGES}`;
     const plan = (manifests: string) =>
       computePlan({
         desired: desiredFrom({ 'm.yaml': manifests }, NOW),

@@ -36,6 +36,22 @@ spec:
     - { name: everyone }
 `;
 
+/** Ten tenants: t000-t001 internal, t002-t004 canary, t005-t009 everyone; the canary gate is approved. */
+function scenario(): Promise<Harness> {
+  const fleet = tenants(10, (i): Record<string, string> => (i < 2 ? { internal: 'true' } : i < 5 ? { tier: 'canary' } : {}));
+  return controllerHarness(
+    {
+      // 10-minute installs: the simulator declares that as its typical job duration.
+      'm.yaml': baseManifests('installSeconds: [600, 600]'),
+      'p.yaml': POLICY,
+      's.yaml': STRATEGY,
+      'd.yaml': directive('billing-default', '2.4.0', 'strategy: staged\napprovals: [canary]\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-11-26T12:00:00Z'),
+      'fleet.yaml': fleetFile(fleet),
+    },
+    START,
+  );
+}
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -44,18 +60,7 @@ afterEach(async () => {
 
 describe('forecast against the controller', () => {
   it('every wave starts and finishes within one poll interval of the forecast', async () => {
-    const fleet = tenants(10, (i): Record<string, string> => (i < 2 ? { internal: 'true' } : i < 5 ? { tier: 'canary' } : {}));
-    h = await controllerHarness(
-      {
-        // 10-minute installs: the simulator declares that as its typical job duration.
-        'm.yaml': baseManifests('installSeconds: [600, 600]'),
-        'p.yaml': POLICY,
-        's.yaml': STRATEGY,
-        'd.yaml': directive('billing-default', '2.4.0', 'strategy: staged\napprovals: [canary]\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-11-26T12:00:00Z'),
-        'fleet.yaml': fleetFile(fleet),
-      },
-      START,
-    );
+    h = await scenario();
     await h.runUntilSettled({ pollIntervalMs: POLL_MS });
     const forecast = h.passes[0]!.plan.rollouts[0]!.forecast;
     const jobs = await h.jobs();
@@ -93,17 +98,7 @@ describe('forecast against the controller', () => {
   });
 
   it('keeps the latest plan\'s forecast where status and the HTTP API read it', async () => {
-    const fleet = tenants(10, (i): Record<string, string> => (i < 2 ? { internal: 'true' } : i < 5 ? { tier: 'canary' } : {}));
-    h = await controllerHarness(
-      {
-        'm.yaml': baseManifests('installSeconds: [600, 600]'),
-        'p.yaml': POLICY,
-        's.yaml': STRATEGY,
-        'd.yaml': directive('billing-default', '2.4.0', 'strategy: staged\napprovals: [canary]\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-11-26T12:00:00Z'),
-        'fleet.yaml': fleetFile(fleet),
-      },
-      START,
-    );
+    h = await scenario();
     await h.runPasses(1, { pollIntervalMs: POLL_MS });
     const forecast = h.passes.at(-1)!.plan.rollouts[0]!.forecast;
     expect(forecast.finishAt).toBe('2026-11-26T12:10:00.000Z');
