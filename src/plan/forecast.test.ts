@@ -152,6 +152,19 @@ spec: { timezone: UTC, windows: [ { cron: "0 2 * * *", duration: 20m } ], applie
     expect(f).toMatchObject({ finishAt: '2026-11-21T12:05:00.000Z', stuck: 1, stuckExamples: ['z'], waitsFor: null });
   });
 
+  it('jobs already running end one job duration after they started, or after now when the store does not say', () => {
+    const m = BASE + directiveDoc('billing-default', 'package: billing\nversion: "2.4.0"');
+    const job = (tenant: string, startedAt?: number) => ({ rollout: 'billing-default/billing@2.4.0', tenant, package: 'billing', version: '2.4.0', state: 'running' as const, ...(startedAt ? { startedAt } : {}) });
+    const run = (jobs: ReturnType<typeof job>[]) =>
+      computePlan({ desired: desiredFrom({ 'm.yaml': m }, NOW), observed: fleet(tenants(['a'])), progress: { rollouts: [], jobs }, now: NOW, jobDurations: new Map([['billing', 10 * MIN]]) })
+        .rollouts[0]!.forecast;
+    // Started two minutes ago: eight minutes left. The wave started before `at`, so its startAt is unknown.
+    expect(run([job('a', NOW - 2 * MIN)])).toMatchObject({ finishAt: '2026-11-21T12:08:00.000Z', waves: [{ name: 'all', startAt: null, finishAt: '2026-11-21T12:08:00.000Z' }] });
+    expect(run([job('a')]).finishAt).toBe('2026-11-21T12:10:00.000Z');
+    // Overdue: it still runs, so it ends no earlier than now.
+    expect(run([job('a', NOW - 60 * MIN)]).finishAt).toBe('2026-11-21T12:00:00.000Z');
+  });
+
   it('a suspended rollout has no finish', () => {
     const m = BASE + directiveDoc('billing-default', 'package: billing\nversion: "2.4.0"\nsuspend: true');
     expect(forecastOf(m, tenants(['a']))).toMatchObject({ finishAt: null, waitsFor: 'suspended', stuck: 0 });

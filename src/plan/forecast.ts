@@ -155,9 +155,15 @@ function dependencyFinish(dep: Draft, finishes: WaveFinishes): number | null {
   return finishes.get(dep.directive)?.get(dep.wave) ?? null;
 }
 
-/** When a job running at `now` ends: a retry waiting for its window ends one job after that window opens. */
+/**
+ * When a job running at `now` ends: one job duration after it started when the store says when
+ * (but not before `now`: an overdue job still runs), else one job duration from `now`; a retry
+ * waiting for its window ends one job duration after that window opens.
+ */
 function runningEnd(d: Draft, now: number, jobMs: number): number {
-  return Math.max(now, d.startAt ?? now) + jobMs;
+  if (d.startAt !== null) return Math.max(now, d.startAt) + jobMs;
+  const started = d.job?.startedAt;
+  return started !== undefined ? Math.max(now, started + jobMs) : now + jobMs;
 }
 
 /** Pools of one wave being filled: tenants of one start rule (same policy, same earliest instant) share one. */

@@ -150,6 +150,8 @@ export interface JobProgress {
   readonly errorMessage?: string;
   /** Epoch ms when the job reached a final state. */
   readonly finishedAt?: number;
+  /** Epoch ms when the job started running (or was submitted); the forecast ends it one job duration later. */
+  readonly startedAt?: number;
 }
 
 /** What the store knows about one rollout. */
