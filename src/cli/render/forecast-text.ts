@@ -35,7 +35,7 @@ function finishPhrase(f: RolloutForecast, deadline: string | null, at: string): 
   if (f.finishAt === null) return `cannot finish: ${WAITS_FOR[f.waitsFor ?? 'stuck-tenants']}`;
   const finish = Date.parse(f.finishAt);
   const when = `finishes about ${aboutTime(f.finishAt, at)}`;
-  if (finish <= Date.parse(at)) return `finished by ${aboutTime(f.finishAt, at)}`;
+  if (finish <= Date.parse(at)) return `nothing left to push (done by ${aboutTime(f.finishAt, at)})`;
   if (deadline === null) return when;
   const spare = Date.parse(deadline) - finish;
   if (spare === 0) return `${when}, at the deadline`;
