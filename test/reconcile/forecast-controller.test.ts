@@ -121,4 +121,38 @@ describe('forecast against the controller', () => {
       await server.close();
     }
   });
+
+  it('two time zones sharing maxInFlight: the controller picks the tenants the forecast picks', async () => {
+    // Berlin 02:00 CET and New York 20:00 EST are both 01:00Z: one 30-minute window for everyone,
+    // three slots, 10-minute jobs. Nine tenants start in three rounds; the tenth (t009, the
+    // largest id, whatever its zone) is forced at the deadline the next noon.
+    const policy = (name: string, zone: string, cron: string, region: string): string => `apiVersion: pushfleet.dev/v1
+kind: MaintenancePolicy
+metadata: { name: ${name} }
+spec: { timezone: ${zone}, windows: [ { cron: "${cron}", duration: 30m } ], appliesTo: { selector: { matchLabels: { region: ${region} } } } }
+`;
+    h = await controllerHarness(
+      {
+        'm.yaml': baseManifests('installSeconds: [600, 600]'),
+        'p.yaml': `${policy('berlin', 'Europe/Berlin', '0 2 * * *', 'eu')}---\n${policy('new-york', 'America/New_York', '0 20 * * *', 'us')}`,
+        's.yaml': 'apiVersion: pushfleet.dev/v1\nkind: RolloutStrategy\nmetadata: { name: three }\nspec: { maxInFlight: 3, waves: [ { name: all } ] }\n',
+        'd.yaml': directive('billing-default', '2.4.0', 'strategy: three\nupgradeInMaintenanceWindow: true\nupgradeDeadline: 2026-11-22T12:00:00Z'),
+        'fleet.yaml': fleetFile(tenants(10, (i): Record<string, string> => ({ region: i % 3 === 0 ? 'us' : 'eu' }))),
+      },
+      START,
+    );
+    await h.runUntilSettled({ pollIntervalMs: POLL_MS });
+    const forecast = h.passes[0]!.plan.rollouts[0]!.forecast;
+    expect(forecast).toMatchObject({
+      finishAt: '2026-11-22T12:10:00.000Z',
+      waves: [{ name: 'all', startAt: '2026-11-22T01:00:00.000Z', finishAt: '2026-11-22T12:10:00.000Z' }],
+      forcedAtDeadline: 1,
+      forcedExamples: ['t009'],
+    });
+    const jobs = await h.jobs();
+    const startOf = (j: (typeof jobs)[number]): number => j.scheduledStart ?? j.createdAt;
+    const deadline = Date.parse('2026-11-22T12:00:00Z');
+    expect(jobs.filter((j) => startOf(j) >= deadline).map((j) => j.tenant)).toEqual(forecast.forcedExamples);
+    expect(Math.abs(Math.max(...jobs.map((j) => j.finishedAt!)) - Date.parse(forecast.finishAt!))).toBeLessThanOrEqual(POLL_MS);
+  });
 });
