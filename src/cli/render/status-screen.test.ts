@@ -7,7 +7,7 @@ import { planWave } from '../../../test/support/plan-wave.js';
 
 const wave = planWave;
 
-function rollout(directive: string, extra: Partial<PlanRollout> = {}): PlanRollout {
+function rollout(directive: string, extra: { readonly halted?: boolean } = {}): PlanRollout {
   return {
     id: `${directive}/billing@V1_1.1`,
     directive,
@@ -19,6 +19,7 @@ function rollout(directive: string, extra: Partial<PlanRollout> = {}): PlanRollo
     suspended: false,
     halted: false,
     deadline: null,
+    forecast: { finishAt: null, waves: [], forcedAtDeadline: 0, stuck: 0, forcedExamples: [], stuckExamples: [], waitsFor: null, jobSeconds: 300 },
     waves: [
       wave('internal', 2, 0, { state: 'baking', bakeUntil: '2026-11-21T18:01:00.000Z' }),
       wave('canary', 40, 36, { state: 'waiting', inSync: 4 }),
