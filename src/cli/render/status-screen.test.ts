@@ -71,6 +71,7 @@ describe('status --watch screen', () => {
   it('shows waves when they fit, counting progress over tenants that need a job', () => {
     const screen = lines(renderStatusScreen(report([rollout('billing-default')], 3), { columns: 80, rows: 24, bars: false }));
     expect(screen).toContain('billing-default billing V1_1.1   0% 2 ok 1 failed 3 run 104 in sync 5 stuck');
+    expect(screen).toContain('  forecast: cannot finish: stuck tenants keep a wave open');
     expect(screen).toContain('  internal   100% 2/2 baking until 11-21 18:01');
     // 40 canary tenants, 4 of them in sync before the rollout: 0 of 36 to push, not 10% done.
     expect(screen).toContain('  canary       0% 0/36 waiting');

@@ -5,7 +5,7 @@
  *   header (1 line, 2 with an invalid revision) | rollouts and their waves | recent events
  *
  * Rollouts get what the newest events (at least 3) leave: one line each naming its current
- * wave, expanded to one line per wave, in order, while that fits; rollouts past the budget are
+ * wave, expanded to its forecast and one line per wave, in order, while that fits; rollouts past the budget are
  * counted ("+2 more rollouts: pushfleet status"). Every line is cut to the width.
  */
 import type { PlanRollout, PlanWave } from '../../plan/types.js';
@@ -15,6 +15,7 @@ import { percentOnly, progressBar } from './progress-bar.js';
 import type { JobCounts } from './rollout-board.js';
 import { count } from './table.js';
 import { waveProgress } from './wave-progress.js';
+import { forecastSentence } from './forecast-text.js';
 
 /** The terminal's size and whether bars may be drawn. */
 export interface ScreenSize {
@@ -52,9 +53,9 @@ export function renderStatusScreen(report: StatusReport, size: ScreenSize): stri
   } else {
     let used = c.rollouts.length;
     board = c.rollouts.flatMap((r) => {
-      if (used + r.waves.length > room) return [line(r, true)];
-      used += r.waves.length;
-      return [line(r, false), ...r.waves.map((w) => waveLine(w, bar))];
+      if (used + r.waves.length + 1 > room) return [line(r, true)];
+      used += r.waves.length + 1;
+      return [line(r, false), `  forecast: ${forecastSentence(r, c.at)}`, ...r.waves.map((w) => waveLine(w, bar))];
     });
   }
   if (c.rollouts.length === 0) board = ['no rollouts'];
