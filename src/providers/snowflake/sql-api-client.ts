@@ -131,7 +131,7 @@ export function createSqlApiClient(options: SqlApiClientOptions): SqlClient {
         ...(options.role ? { role: options.role } : {}),
         ...(options.warehouse ? { warehouse: options.warehouse } : {}),
       };
-      let answer = await exchange(statement, 'POST', STATEMENTS, (n) => `?requestId=${requestId}${n > 1 ? '&retry=true' : ''}`, payload, signal);
+      let answer = await exchange(statement, 'POST', STATEMENTS, (n) => `?requestId=${requestId}${n > 1 || executeOptions.resubmission ? '&retry=true' : ''}`, payload, signal);
       const handle = stringOf(answer.body.statementHandle);
       if (!handle) throw protocolFor(statement, site, 'no statementHandle');
       const statusPath = `${STATEMENTS}/${encodeURIComponent(handle)}`;

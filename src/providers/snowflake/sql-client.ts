@@ -22,6 +22,8 @@ export interface ExecuteOptions {
    * resubmission with `retry=true` after a lost answer is never applied twice. Default: a new one.
    */
   readonly requestId?: string;
+  /** Send `retry=true` from the first try: the statement may have run before a crash (journal resume). */
+  readonly resubmission?: boolean;
 }
 
 /** Runs statements. */
