@@ -4,7 +4,7 @@
  * version is CURRENT_VERSION with CURRENT_PATCH; a DISABLED app makes it inactive; an account
  * held by a custom directive pushfleet did not create is marked ineligible for that package
  * (the plan shows `blocked/ineligible` with the directive's name: pushfleet never FORCE-moves
- * it). Labels: `snowflake-region` and, when the app sits in a directive, `snowflake-directive`.
+ * it). Label: `snowflake-directive` when the app sits in a custom directive.
  */
 import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../../manifest/snapshot.js';
 import { iso } from '../../util/time.js';
@@ -21,7 +21,6 @@ export async function observeConsumers(ctx: SnowflakeContext, packages: Readonly
       let t = tenants.get(app.account);
       if (!t) tenants.set(app.account, (t = { status: 'active', labels: {}, packages: {} }));
       if (app.state === 'DISABLED') t.status = 'inactive';
-      if (app.region) t.labels['snowflake-region'] = app.region;
       const holder = held.get(app.account);
       if (holder) t.labels['snowflake-directive'] = holder;
       const foreign = holder !== undefined && !isOwnDirective(holder);
