@@ -8,7 +8,7 @@
 import type { ProviderContext, ProviderStateStore, PushProvider } from '../../src/providers/provider.js';
 import { createSnowflakeProvider, type SnowflakeProviderOptions } from '../../src/providers/snowflake/snowflake-provider.js';
 import { memoryStateStore } from '../../src/providers/memory-state-store.js';
-import { startFakeSnowflake, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
+import { generateKeyPair, startFakeSnowflake, type FakeKeyPair, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
 import { desiredFrom } from '../support/desired.js';
 import type { ContractFleet, ContractSetup } from '../support/provider-contract.js';
 
@@ -106,9 +106,13 @@ export interface SnowflakeFixtureOptions {
   readonly env?: Record<string, string>;
 }
 
+// One RSA key pair for every fixture of a test file: generating one takes most of a second.
+let keyPair: FakeKeyPair | undefined;
+
 /** Starts the fake with the contract fleet (or the given one) and builds the provider. */
 export async function snowflakeFixture(options: SnowflakeFixtureOptions = {}): Promise<SnowflakeFixture> {
-  const fake = await startFakeSnowflake({ ...contractSeed(), ...options.fake });
+  keyPair ??= generateKeyPair();
+  const fake = await startFakeSnowflake({ keyPair, ...contractSeed(), ...options.fake });
   const desired = desiredFrom({ 'providers.yaml': providerYaml(fake, 'snow', options.auth, options.channel ?? 'DEFAULT') });
   const manifest = desired.providers.get('snow')!;
   const state = memoryStateStore();
