@@ -1,0 +1,139 @@
+/**
+ * The traps of issue 12, each against the fake Snowflake (docs/providers/snowflake.md has the
+ * decisions): cancel never hands an account to another version; an account in a hand-made
+ * directive is reported, never FORCE-moved; FORCE only out of pushfleet's own older rollout;
+ * FAILED is sticky; a version is added to the channel first (512008); both dialects; the
+ * window and deadline go to Snowflake instead of UPGRADE_AFTER; drift is seen and restored;
+ * the default directive in one wave is SET DEFAULT.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PushRequest } from '../../src/providers/push-types.js';
+import { contractSeed, snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
+
+const signal = new AbortController().signal;
+const HOUR = 3_600_000;
+let s: SnowflakeFixture | undefined;
+afterEach(async () => {
+  await s?.teardown();
+  s = undefined;
+});
+
+function request(key: string, tenants: readonly string[], extra: Partial<PushRequest> = {}): PushRequest {
+  return { idempotencyKey: key, package: 'acme', externalId: 'ACME_APP', version: 'V2', patch: 0, tenants: tenants.map((tenant) => ({ tenant, idempotencyKey: `${key}/${tenant}` })), ...extra };
+}
+
+const gold = { name: 'gold', isDefault: false, singleWave: false };
+
+function sent(fx: SnowflakeFixture): string[] {
+  return fx.fake.statements.filter((e) => e.kind && !e.kind.startsWith('show') && e.kind !== 'application-state').map((e) => e.text);
+}
+
+describe('snowflake traps', () => {
+  it('cancel pins a not-started account at the version it runs when the DEFAULT directive points elsewhere', async () => {
+    s = await snowflakeFixture();
+    const submitted = await s.provider.submit(request('c1', [ACCOUNTS.up1], { scheduledStart: s.fake.now() + HOUR, directive: gold }), signal);
+    // Meanwhile the DEFAULT directive moved on to V1 patch 1: removing up1 would hand it that patch.
+    s.fake.setDirective('ACME_APP', { name: 'DEFAULT', version: 'V1', patch: 1, channel: 'DEFAULT' });
+    const result = await s.provider.cancel(submitted.requestRef, signal);
+    expect(result).toEqual({ canceled: [ACCOUNTS.up1], notCanceled: [] });
+    expect(sent(s).at(-1)).toBe('ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_HOLD_V1_P0" ACCOUNTS = ("ORG1"."UP1") VERSION = "V1" PATCH = 0 FORCE');
+    await s.fake.advance(2 * HOUR);
+    // Never moved: not to V2 (canceled), not to V1.1 (the DEFAULT directive nobody asked for here).
+    expect(s.fake.consumer(ACCOUNTS.up1, 'ACME_APP')!.history.map((h) => `${h.version}.${h.patch}`)).toEqual(['V1.0']);
+    expect((await s.provider.poll([submitted.requestRef], signal))[0]).toMatchObject({ status: 'canceled' });
+  });
+
+  it('cancel removes the account (or unsets the directive) when DEFAULT already points at what it runs', async () => {
+    s = await snowflakeFixture();
+    const a = await s.provider.submit(request('r1', [ACCOUNTS.up1, ACCOUNTS.up2], { scheduledStart: s.fake.now() + HOUR, directive: gold }), signal);
+    const b = await s.provider.submit(request('r2', [ACCOUNTS.up3], { scheduledStart: s.fake.now() + HOUR, directive: gold }), signal);
+    await s.provider.cancel(a.requestRef, signal);
+    expect(sent(s).at(-1)).toBe('ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT MODIFY RELEASE DIRECTIVE "PF_GOLD__V2_P0" REMOVE ACCOUNTS = ("ORG1"."UP1", "ORG1"."UP2")');
+    await s.provider.cancel(b.requestRef, signal);
+    expect(sent(s).at(-1)).toBe('ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT UNSET RELEASE DIRECTIVE "PF_GOLD__V2_P0"');
+    await s.fake.advance(2 * HOUR);
+    for (const a of [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3]) expect(s.fake.consumer(a, 'ACME_APP')!.version).toBe('V1');
+  });
+
+  it('an account in a hand-made directive is reported ineligible and never FORCE-moved', async () => {
+    s = await snowflakeFixture();
+    const held = (await s.provider.observe(signal)).tenants.find((t) => t.id === ACCOUNTS.held)!;
+    expect(held.packages!.acme).toMatchObject({ version: 'V1', patch: 0, ineligible: expect.stringContaining('MANUAL_PIN') });
+    const result = await s.provider.submit(request('h1', [ACCOUNTS.held, ACCOUNTS.up1], { directive: gold }), signal);
+    expect(result.jobs[0]).toMatchObject({ status: 'rejected', error: { type: 'IneligibleUpgrade', retryable: false, message: expect.stringContaining('93091') } });
+    expect(sent(s).join('\n')).not.toContain('FORCE');
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'MANUAL_PIN')!.accounts).toEqual([ACCOUNTS.held]);
+  });
+
+  it('a retargeted git directive FORCE-moves accounts out of its own older rollout, atomically', async () => {
+    s = await snowflakeFixture();
+    await s.provider.submit(request('old', [ACCOUNTS.up1], { version: 'V1', patch: 1, scheduledStart: s.fake.now() + HOUR, directive: gold }), signal);
+    const next = await s.provider.submit(request('new', [ACCOUNTS.up1], { directive: gold }), signal);
+    expect(next.jobs[0]).toMatchObject({ status: 'accepted' });
+    expect(sent(s).at(-1)).toMatch(/SET RELEASE DIRECTIVE "PF_GOLD__V2_P0" ACCOUNTS = \("ORG1"."UP1"\) VERSION = "V2" PATCH = 0 FORCE$/);
+    // Another git directive's rollout is not ours to take from.
+    const other = await s.provider.submit(request('other', [ACCOUNTS.up1], { directive: { ...gold, name: 'silver' } }), signal);
+    expect(other.jobs[0]).toMatchObject({ status: 'rejected', error: { type: 'Rejected' } });
+  });
+
+  it('FAILED is sticky: the job fails with Snowflake\'s reason and stays failed', async () => {
+    s = await snowflakeFixture({ fake: { ...contractSeed(), failures: { accounts: { [ACCOUNTS.up1]: { reason: 'setup script failed: table X missing' } } } } });
+    const submitted = await s.provider.submit(request('f1', [ACCOUNTS.up1], { directive: gold }), signal);
+    await s.fake.advance(HOUR);
+    const [update] = await s.provider.poll([submitted.requestRef], signal);
+    expect(update).toMatchObject({ status: 'failed', error: { type: 'DeployError', retryable: false, message: expect.stringContaining('table X missing') } });
+    await s.fake.advance(HOUR);
+    expect((await s.provider.poll([submitted.requestRef], signal))[0]).toMatchObject({ status: 'failed' });
+  });
+
+  it('a version not yet in the release channel is added first (512008)', async () => {
+    const seed = contractSeed();
+    const pkg = seed.packages![0]!;
+    s = await snowflakeFixture({ fake: { ...seed, packages: [{ ...pkg, channels: { DEFAULT: { versions: ['V1'] } } }, seed.packages![1]!] } });
+    const result = await s.provider.submit(request('v1', [ACCOUNTS.up1], { directive: gold }), signal);
+    expect(result.jobs[0]).toMatchObject({ status: 'accepted' });
+    expect(sent(s)).toEqual([
+      'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT ADD VERSION "V2"',
+      'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_GOLD__V2_P0" ACCOUNTS = ("ORG1"."UP1") VERSION = "V2" PATCH = 0',
+    ]);
+  });
+
+  it('a legacy package (no release channels) gets the legacy syntax and upgrades', async () => {
+    const seed = contractSeed();
+    s = await snowflakeFixture({ channel: '', fake: { ...seed, packages: seed.packages!.map((p) => ({ ...p, releaseChannels: false })) } });
+    const submitted = await s.provider.submit(request('l1', [ACCOUNTS.up1], { directive: gold }), signal);
+    expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" SET RELEASE DIRECTIVE "PF_GOLD__V2_P0" ACCOUNTS = ("ORG1"."UP1") VERSION = "V2" PATCH = 0']);
+    await s.fake.advance(HOUR);
+    expect((await s.provider.poll([submitted.requestRef], signal))[0]).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('maintenance-window directives send the window and deadline, never UPGRADE_AFTER', async () => {
+    s = await snowflakeFixture();
+    const deadline = s.fake.now() + 48 * HOUR;
+    await s.provider.submit(request('w1', [ACCOUNTS.up1], { scheduledStart: s.fake.now() + HOUR, directive: { ...gold, upgradeInMaintenanceWindow: true, upgradeDeadline: deadline } }), signal);
+    expect(sent(s).at(-1)).toBe(
+      `ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_GOLD__V2_P0" ACCOUNTS = ("ORG1"."UP1") VERSION = "V2" PATCH = 0 UPGRADE_IN_MAINTENANCE_WINDOW = TRUE UPGRADE_DEADLINE = '${new Date(deadline).toISOString()}'`,
+    );
+  });
+
+  it('a directive changed by hand shows as a retryable failure, and the next submit restores git\'s version', async () => {
+    s = await snowflakeFixture();
+    const submitted = await s.provider.submit(request('d1', [ACCOUNTS.up1], { scheduledStart: s.fake.now() + HOUR, directive: gold }), signal);
+    s.fake.setDirective('ACME_APP', { name: 'PF_GOLD__V2_P0', accounts: [ACCOUNTS.up1], version: 'V1', patch: 1, channel: 'DEFAULT' });
+    const [update] = await s.provider.poll([submitted.requestRef], signal);
+    expect(update).toMatchObject({ status: 'failed', error: { retryable: true, message: expect.stringContaining('changed outside git') } });
+    await s.provider.submit(request('d2', [ACCOUNTS.up1], { directive: gold }), signal);
+    expect(sent(s).at(-1)).toBe('ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT MODIFY RELEASE DIRECTIVE "PF_GOLD__V2_P0" VERSION = "V2" PATCH = 0');
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'PF_GOLD__V2_P0')).toMatchObject({ version: 'V2', patch: 0 });
+  });
+
+  it('the package default directive in one wave sets the DEFAULT directive', async () => {
+    s = await snowflakeFixture();
+    const submitted = await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0']);
+    await s.fake.advance(HOUR);
+    expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded']);
+    // The hand-made directive's account stays where its owner put it.
+    expect(s.fake.consumer(ACCOUNTS.held, 'ACME_APP')!.version).toBe('V1');
+  });
+});
