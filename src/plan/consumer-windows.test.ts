@@ -55,3 +55,22 @@ describe('consumer maintenance windows (Snowflake)', () => {
     expect(item).toMatchObject({ reason: 'maintenance-window', startAt: '2026-11-22T01:00:00.000Z' });
   });
 });
+
+describe('drift reported by the provider', () => {
+  const progress = {
+    rollouts: [],
+    jobs: [{ rollout: 'acme-default/acme@V2.0', tenant: 'ORG1.ACCT1', package: 'acme', version: 'V2', patch: 0, state: 'succeeded' as const }],
+  };
+  const manifestsNoWindow = manifests('snowflake').replace('upgradeInMaintenanceWindow: true, upgradeDeadline: 2026-12-15T00:00:00Z', 'upgradeAfter: 2026-11-01T00:00:00Z');
+
+  it('a succeeded job stands for the target while observation lags', () => {
+    const item = planItem(planAt(manifestsNoWindow, tenants, NOW, progress), 'ORG1.ACCT1', 'acme');
+    expect(item.status).toBe('in-sync');
+  });
+
+  it('a directive changed outside git makes the item an upgrade again, with the drift as detail', () => {
+    const drifted = [{ id: 'ORG1.ACCT1', packages: { acme: { version: 'V1', patch: 0, drift: 'release directive PF_X was changed outside git' } } }];
+    const item = planItem(planAt(manifestsNoWindow, drifted, NOW, progress), 'ORG1.ACCT1', 'acme');
+    expect(item).toMatchObject({ status: 'upgrade', reason: 'due', detail: 'release directive PF_X was changed outside git' });
+  });
+});

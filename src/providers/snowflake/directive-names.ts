@@ -53,6 +53,18 @@ export function familyOf(name: string): string | undefined {
   return cut > PREFIX.length ? upper.slice(0, cut) : undefined;
 }
 
+/**
+ * Why a rollout directive no longer points at the version+patch its name says (someone changed it
+ * outside git), or undefined when it does or is not a rollout directive.
+ */
+export function rolloutDrift(name: string, version: string, patch: number): string | undefined {
+  if (familyOf(name) === undefined) return undefined;
+  const upper = name.toUpperCase();
+  const wanted = upper.slice(upper.lastIndexOf(SEPARATOR) + SEPARATOR.length);
+  if (wanted === `${sanitize(version)}_P${patch}`) return undefined;
+  return `release directive ${upper} was changed outside git to ${version.toUpperCase()} patch ${patch}; pushfleet restores git's version`;
+}
+
 /** A stable SQL API requestId (UUID form) for the n-th statement of a submit: the same on every resend. */
 export function statementRequestId(idempotencyKey: string, n: number, sql: string): string {
   const hex = createHash('sha256').update(`${idempotencyKey}\u0000${n}\u0000${sql}`).digest('hex');

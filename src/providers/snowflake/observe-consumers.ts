@@ -4,11 +4,13 @@
  * version is CURRENT_VERSION with CURRENT_PATCH; a DISABLED app makes it inactive; an account
  * held by a custom directive pushfleet did not create is marked ineligible for that package
  * (the plan shows `blocked/ineligible` with the directive's name: pushfleet never FORCE-moves
- * it). Label: `snowflake-directive` when the app sits in a custom directive.
+ * it). Label: `snowflake-directive` when the app sits in a custom directive. A pushfleet rollout
+ * directive changed outside git (its version no longer the one its name carries) marks the
+ * package `drift`, so the plan pushes git's version again even where a job succeeded before.
  */
 import type { FleetSnapshot, InstalledPackage, ObservedTenant } from '../../manifest/snapshot.js';
 import { iso } from '../../util/time.js';
-import { isOwnDirective } from './directive-names.js';
+import { isOwnDirective, rolloutDrift } from './directive-names.js';
 import { holders, readApps, readDirectives, type SnowflakeContext } from './reads.js';
 
 /** The fleet of `packages` (Package manifest name -> application package). */
@@ -24,10 +26,13 @@ export async function observeConsumers(ctx: SnowflakeContext, packages: Readonly
       const holder = held.get(app.account);
       if (holder) t.labels['snowflake-directive'] = holder;
       const foreign = holder !== undefined && !isOwnDirective(holder);
+      const d = holder === undefined ? undefined : directives.get(holder);
+      const drift = d === undefined ? undefined : rolloutDrift(d.name, d.version, d.patch);
       t.packages[name] = {
         version: app.version,
         patch: app.patch,
         ...(foreign ? { ineligible: `held by custom release directive ${holder}, which pushfleet did not create (Snowflake error 93091 without FORCE)` } : {}),
+        ...(drift ? { drift } : {}),
       };
     }
   }
