@@ -23,7 +23,7 @@
  * or MODIFY ... ADD ACCOUNTS (growing), always with VERSION and PATCH so a directive changed by
  * hand is put back to git's version; or MODIFY ... VERSION alone when only the version drifted.
  */
-import type { PushDirective, PushError } from '../push-types.js';
+import type { PushDirective, PushError, PushRequest } from '../push-types.js';
 import { checkAccount } from './identifiers.js';
 import { familyOf, isHoldDirective, isOwnDirective, requestDirectiveName, rolloutDirectiveName } from './directive-names.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
@@ -46,6 +46,18 @@ export interface PushInput {
   readonly patch: number;
   readonly scheduledStart?: number;
   readonly directive?: PushDirective;
+}
+
+/** The push a request asks for (patch 0 when it names none). */
+export function pushInputOf(request: PushRequest): PushInput {
+  return {
+    key: request.idempotencyKey,
+    tenants: request.tenants.map((t) => t.tenant),
+    version: request.version,
+    patch: request.patch ?? 0,
+    ...(request.scheduledStart !== undefined ? { scheduledStart: request.scheduledStart } : {}),
+    ...(request.directive ? { directive: request.directive } : {}),
+  };
 }
 
 /** What Snowflake shows now. */

@@ -10,7 +10,7 @@ import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import { installedOf } from '../../manifest/snapshot.js';
 import type { ProviderManifest } from '../../manifest/types.js';
 import type { PushRequest } from '../push-types.js';
-import { planPush } from './plan-push.js';
+import { planPush, pushInputOf } from './plan-push.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
 import { snowflakeSettings } from './settings.js';
 
@@ -45,14 +45,7 @@ export function previewSnowflakePush(provider: ProviderManifest, request: PushRe
   }
   const plan = planPush(
     { pkg: request.externalId, ...(settings.channel ? { channel: settings.channel } : {}) },
-    {
-      key: request.idempotencyKey,
-      tenants: request.tenants.map((t) => t.tenant),
-      version: request.version,
-      patch,
-      ...(request.scheduledStart !== undefined ? { scheduledStart: request.scheduledStart } : {}),
-      ...(request.directive ? { directive: request.directive } : {}),
-    },
+    pushInputOf(request),
     { apps, directives: directives as Map<string, DirectiveState>, now },
   );
   return { directive: plan.directive, accepted: plan.accepted.length, rejected: Object.keys(plan.rejected).length, statements: plan.statements.map((s) => s.sql) };

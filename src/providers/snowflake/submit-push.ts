@@ -8,7 +8,7 @@ import { ProviderError } from '../../util/errors.js';
 import type { PushRequest, SubmitResult } from '../push-types.js';
 import { statementRequestId } from './directive-names.js';
 import { SqlInputError } from './identifiers.js';
-import { planPush } from './plan-push.js';
+import { planPush, pushInputOf } from './plan-push.js';
 import { readApps, readChannelVersions, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
 import { answerOf, type SubmitRecord } from './submit-journal.js';
 
@@ -28,14 +28,7 @@ export async function submitPush(ctx: SnowflakeContext, request: PushRequest, si
     const patch = request.patch ?? 0;
     const plan = planPush(
       target,
-      {
-        key: request.idempotencyKey,
-        tenants: request.tenants.map((t) => t.tenant),
-        version: request.version,
-        patch,
-        ...(request.scheduledStart !== undefined ? { scheduledStart: request.scheduledStart } : {}),
-        ...(request.directive ? { directive: request.directive } : {}),
-      },
+      pushInputOf(request),
       { apps, directives, ...(channelVersions ? { channelVersions } : {}), now: ctx.clock.now() },
     );
     const out: SubmitRecord = {
