@@ -30,6 +30,11 @@ export function checkName(value: string, what: string): string {
   return value.toUpperCase();
 }
 
+/** True when `value` is a plain Snowflake identifier. */
+export function isSnowflakeName(value: string): boolean {
+  return NAME.test(value);
+}
+
 /** `"NAME"`: checked, upper-cased and double-quoted. */
 export function quoteName(value: string, what: string): string {
   return `"${checkName(value, what)}"`;

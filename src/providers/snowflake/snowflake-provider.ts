@@ -25,6 +25,7 @@ import type { SnowflakeContext } from './reads.js';
 import { createSqlApiClient } from './sql-api-client.js';
 import type { SqlClient } from './sql-client.js';
 import { snowflakeSettings } from './settings.js';
+import { isSnowflakeName } from './identifiers.js';
 import { submitJournal, answerOf } from './submit-journal.js';
 import { resumePush, submitPush } from './submit-push.js';
 
@@ -63,7 +64,9 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
       },
     });
   const sf: SnowflakeContext = { provider: settings.name, sql, channel: settings.channel, journal: submitJournal(ctx.state ?? memoryStateStore(), settings.name), clock: ctx.clock };
-  const packages = ctx.packages ?? new Map<string, string>();
+  // The context maps every Package of the repository; only names Snowflake could hold are asked
+  // for (a Salesforce 033… id or a dotted name is another provider's package).
+  const packages = new Map([...(ctx.packages ?? new Map<string, string>())].filter(([, id]) => isSnowflakeName(id)));
   return {
     type: 'snowflake',
     name: settings.name,
