@@ -136,4 +136,29 @@ describe('snowflake traps', () => {
     // The hand-made directive's account stays where its owner put it.
     expect(s.fake.consumer(ACCOUNTS.held, 'ACME_APP')!.version).toBe('V1');
   });
+
+  it('after a crash mid-submit, find adopts a statement Snowflake applied (SHOW RELEASE DIRECTIVES) without sending it again', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 2 } } });
+    s.fake.faults.inject({ kind: 'unavailable', afterCommit: true, statementKind: 'set-custom', times: 2 });
+    await expect(s.provider.submit(request('crash-1', [ACCOUNTS.up1], { directive: gold }), signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.counts().byKind['set-custom']).toBe(1);
+    const restarted = s.restart();
+    const found = await restarted.find('crash-1', signal);
+    expect(found?.jobs[0]).toMatchObject({ tenant: ACCOUNTS.up1, status: 'accepted' });
+    expect(s.fake.statements.filter((e) => e.kind === 'set-custom')).toHaveLength(2);
+  });
+
+  it('after a crash before Snowflake ran the statement, find resends it with the same requestId and retry=true', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 2 } } });
+    s.fake.faults.inject({ kind: 'unavailable', statementKind: 'set-custom', times: 2 });
+    await expect(s.provider.submit(request('crash-2', [ACCOUNTS.up1], { directive: gold }), signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.counts().byKind['set-custom'] ?? 0).toBe(0);
+    const found = await s.restart().find('crash-2', signal);
+    expect(found?.jobs[0]).toMatchObject({ status: 'accepted' });
+    const sets = s.fake.statements.filter((e) => e.kind === 'set-custom');
+    expect(new Set(sets.map((e) => e.requestId)).size).toBe(1);
+    expect(s.fake.counts().byKind['set-custom']).toBe(1);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'PF_GOLD__V2_P0')!.accounts).toEqual([ACCOUNTS.up1]);
+  });
 });
+
