@@ -8,6 +8,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRequest } from '../../src/providers/push-types.js';
+import type { SqlClient } from '../../src/providers/snowflake/sql-client.js';
+import { createSqlApiClient } from '../../src/providers/snowflake/sql-api-client.js';
+import { credentialSource } from '../../src/providers/snowflake/auth.js';
+import { snowflakeSettings } from '../../src/providers/snowflake/settings.js';
 import { contractSeed, snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
 
 const signal = new AbortController().signal;
@@ -159,6 +163,35 @@ describe('snowflake traps', () => {
     expect(new Set(sets.map((e) => e.requestId)).size).toBe(1);
     expect(s.fake.counts().byKind['set-custom']).toBe(1);
     expect(s.fake.directives('ACME_APP').find((d) => d.name === 'PF_GOLD__V2_P0')!.accounts).toEqual([ACCOUNTS.up1]);
+  });
+
+  it('an account taken by a hand-made directive between the reads and the write is rejected alone (93091), the rest go through', async () => {
+    s = await snowflakeFixture();
+    const fx = s;
+    const real = createSqlApiClient({
+      provider: 'snow',
+      baseUrl: fx.fake.url,
+      credentials: credentialSource(snowflakeSettings(fx.context.manifest), fx.context.env, fx.context.clock),
+      timeoutMs: 10_000,
+      retry: { attempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1 },
+    });
+    let raced = false;
+    const client: SqlClient = {
+      async execute(statement, sig, options) {
+        if (statement.kind === 'set-custom' && !raced) {
+          raced = true;
+          fx.fake.setDirective('ACME_APP', { name: 'SOMEONE_ELSE', accounts: [ACCOUNTS.up2], version: 'V1', patch: 0, channel: 'DEFAULT' });
+        }
+        return real.execute(statement, sig, options);
+      },
+    };
+    const provider = s.restart({ client });
+    const result = await provider.submit(request('race', [ACCOUNTS.up1, ACCOUNTS.up2], { directive: gold }), signal);
+    expect(result.jobs).toEqual([
+      expect.objectContaining({ tenant: ACCOUNTS.up1, status: 'accepted' }),
+      expect.objectContaining({ tenant: ACCOUNTS.up2, status: 'rejected', error: expect.objectContaining({ type: 'IneligibleUpgrade', message: expect.stringContaining('SOMEONE_ELSE') }) }),
+    ]);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'SOMEONE_ELSE')!.accounts).toEqual([ACCOUNTS.up2]);
   });
 });
 

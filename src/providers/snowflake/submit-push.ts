@@ -11,12 +11,27 @@ import { SqlInputError } from './identifiers.js';
 import { planPush, pushInputOf } from './plan-push.js';
 import { readApps, readChannelVersions, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
 import { answerOf, type SubmitRecord } from './submit-journal.js';
+import { SnowflakeSqlError } from './sql-client.js';
+import { SF } from './sql-errors.js';
 
-/** Submits, or answers from the journal. */
+/**
+ * Submits, or answers from the journal. An account taken by another custom directive between the
+ * reads and the write (93091: someone was faster) makes the push plan once more from fresh reads,
+ * so that account alone is rejected instead of the whole push failing.
+ */
 export async function submitPush(ctx: SnowflakeContext, request: PushRequest, signal: AbortSignal): Promise<SubmitResult> {
   const known = await ctx.journal.get(request.idempotencyKey);
   if (known?.phase === 'done') return answerOf(known);
   if (known?.phase === 'sending') return answerOf(await resumePush(ctx, known, signal));
+  try {
+    return await submitFresh(ctx, request, signal);
+  } catch (err) {
+    if (!(err instanceof SnowflakeSqlError) || err.sqlCode !== SF.ACCOUNT_USED_BY_OTHER_DIRECTIVE || signal.aborted) throw err;
+    return submitFresh(ctx, request, signal);
+  }
+}
+
+async function submitFresh(ctx: SnowflakeContext, request: PushRequest, signal: AbortSignal): Promise<SubmitResult> {
   signal.throwIfAborted();
   const record = await asProviderInput(ctx, async () => {
     const target = targetOf(ctx, request.externalId);
