@@ -45,6 +45,13 @@ describe('snowflake client', () => {
     expect((err as Error).message).not.toContain('PRIVATE KEY');
   });
 
+  it('a 401 renews the credential once and the call goes through', async () => {
+    s = await snowflakeFixture();
+    s.fake.faults.inject({ kind: 'unauthorized', statementKind: 'application-state' });
+    expect((await s.provider.observe(signal)).tenants.length).toBe(7);
+    expect(s.fake.statements.filter((e) => e.kind === 'application-state').map((e) => e.status)).toEqual([401, 200, 200]);
+  });
+
   it('OAuth and programmatic access tokens are sent with their token type', async () => {
     s = await snowflakeFixture({ auth: 'oauthToken: { env: SF_TOKEN }' });
     expect((await s.provider.observe(signal)).tenants.length).toBeGreaterThan(0);
