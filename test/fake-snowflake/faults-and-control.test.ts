@@ -2,26 +2,14 @@
  * Injected faults (401, 429 + Retry-After, 503 before and after commit, malformed answers), hand
  * drift through the control API (visible in SHOW, not in the statement log), and the counters.
  */
-import { afterEach, expect, test } from 'vitest';
-import { generateKeyPair, startFakeSnowflake, type FakeSnowflake } from '../support/fake-snowflake/index.js';
-import { call, channelPackage, code, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { allRows, call, channelPackage, code, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
+const { start } = fakesPerTest({
+  packages: [channelPackage()],
+  consumers: [0, 1, 2].map((i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 })),
+  partitionRows: 2,
 });
-
-async function start(): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({
-    keyPair,
-    packages: [channelPackage()],
-    consumers: [0, 1, 2].map((i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 })),
-    partitionRows: 2,
-  });
-  return fake;
-}
 
 const STATE = `SELECT CONSUMER_ACCOUNT_NAME, UPGRADE_STATE FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`;
 const SHOW = `SHOW RELEASE DIRECTIVES IN APPLICATION PACKAGE ${PKG}`;
@@ -69,6 +57,20 @@ test('503 before commit runs nothing; 503 after commit runs the statement and a 
     [503, false, null],
     [503, false, '090001'],
     [200, true, null],
+  ]);
+});
+
+test('a reset closes the connection without an answer; after commit the statement has run', async () => {
+  const f = await start();
+  f.faults.inject({ kind: 'reset', statementKind: 'set-custom' });
+  await expect(sql(f, SET_W1)).rejects.toThrow();
+  expect(f.directives(PKG, 'DEFAULT').map((d) => d.name)).toEqual(['DEFAULT']);
+  f.faults.inject({ kind: 'reset', statementKind: 'set-custom', afterCommit: true });
+  await expect(sql(f, SET_W1)).rejects.toThrow();
+  expect(f.directives(PKG, 'DEFAULT').map((d) => d.name)).toEqual(['DEFAULT', 'W1']);
+  expect(f.statements.map((s) => [s.status, s.fault])).toEqual([
+    [0, 'reset'],
+    [0, 'reset'],
   ]);
 });
 
@@ -121,6 +123,19 @@ test('a directive changed by hand (drift) is visible in SHOW, absent from the st
   expect(code(await sql(f, onChannel('SET RELEASE DIRECTIVE GIT ACCOUNTS = (ORG1.ACCT1) VERSION = V1 PATCH = 2')))).toBe('093091');
   f.unsetDirective(PKG, 'HANDMADE', 'DEFAULT');
   expect(f.consumer('ORG1.ACCT1', PKG)).toMatchObject({ upgradeState: 'COMPLETE', directive: 'DEFAULT', version: 'V1' });
+});
+
+test('SHOW RELEASE DIRECTIVES: one row per target account, ordered by name', async () => {
+  const f = await start();
+  await sql(f, onChannel('SET RELEASE DIRECTIVE ZETA ACCOUNTS = (ORG2.ACCT2, ORG0.ACCT0) VERSION = V2 PATCH = 0'));
+  await sql(f, onChannel('SET RELEASE DIRECTIVE ALPHA_WAVE ACCOUNTS = (ORG1.ACCT1) VERSION = V2 PATCH = 1'));
+  const shown = (await allRows(f, await sql(f, SHOW))).map((r) => [r['name'], r['target_type'], r['target_name'], r['patch']]);
+  expect(shown).toEqual([
+    ['ALPHA_WAVE', 'ACCOUNT', 'ORG1.ACCT1', '1'],
+    ['DEFAULT', 'DEFAULT', null, '2'],
+    ['ZETA', 'ACCOUNT', 'ORG0.ACCT0', '0'],
+    ['ZETA', 'ACCOUNT', 'ORG2.ACCT2', '0'],
+  ]);
 });
 
 test('counters: statements by kind, codes, polls; reset zeroes them and the log', async () => {

@@ -1,6 +1,8 @@
 /** Shared helpers of the fake Snowflake's own tests: a raw SQL API caller and a small seed. */
-import { signJwt, type FakePackageInput, type FakeSnowflake } from '../support/fake-snowflake/index.js';
+import { afterEach } from 'vitest';
+import { generateKeyPair, signJwt, startFakeSnowflake, type FakePackageInput, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
 
+/** One HTTP answer, its body parsed when it is JSON. */
 export interface RawAnswer {
   readonly status: number;
   readonly headers: Headers;
@@ -44,12 +46,26 @@ export function rows(answer: RawAnswer): Record<string, string | null>[] {
   return data.map((row) => Object.fromEntries(meta.rowType.map((c, k) => [c.name, row[k] ?? null])));
 }
 
+/** The rows of a 200 answer with every later partition fetched by handle. */
+export async function allRows(fake: FakeSnowflake, answer: RawAnswer): Promise<Record<string, string | null>[]> {
+  const out = rows(answer);
+  const meta = answer.json!['resultSetMetaData'] as { rowType: { name: string }[]; partitionInfo: unknown[] };
+  for (let p = 1; p < meta.partitionInfo.length; p++) {
+    const part = await call(fake, 'GET', `/api/v2/statements/${String(answer.json!['statementHandle'])}?partition=${p}`);
+    const data = part.json!['data'] as (string | null)[][];
+    out.push(...data.map((row) => Object.fromEntries(meta.rowType.map((c, k) => [c.name, row[k] ?? null]))));
+  }
+  return out;
+}
+
 /** The code of an answer. */
 export function code(answer: RawAnswer): string | undefined {
   return answer.json?.['code'] as string | undefined;
 }
 
+/** The channel-enabled package of the tests. */
 export const PKG = 'ACME_APP';
+/** The legacy (no channels) package of the tests. */
 export const LEGACY = 'OLD_APP';
 
 /** A channel-enabled package with V1 (patches 0-2) and V2 (0-1) in DEFAULT, V3 registered only. */
@@ -76,4 +92,25 @@ export function legacyPackage(): FakePackageInput {
 /** `ALTER APPLICATION PACKAGE ACME_APP MODIFY RELEASE CHANNEL <ch> ` + rest. */
 export function onChannel(rest: string, channel = 'DEFAULT'): string {
   return `ALTER APPLICATION PACKAGE ${PKG} MODIFY RELEASE CHANNEL ${channel} ${rest}`;
+}
+
+/** Fakes started per test in one file: one key pair for the file, an afterEach closes the last fake started. */
+export function fakesPerTest(defaults: FakeSnowflakeOptions = {}): {
+  start(options?: FakeSnowflakeOptions): Promise<FakeSnowflake>;
+  closeCurrent(): Promise<void>;
+} {
+  const keyPair = generateKeyPair();
+  let current: FakeSnowflake | undefined;
+  async function closeCurrent(): Promise<void> {
+    await current?.close();
+    current = undefined;
+  }
+  afterEach(closeCurrent);
+  return {
+    async start(options = {}) {
+      current = await startFakeSnowflake({ keyPair, ...defaults, ...options });
+      return current;
+    },
+    closeCurrent,
+  };
 }

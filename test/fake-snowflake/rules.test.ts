@@ -3,35 +3,23 @@
  * valid statements, sends one that breaks a rule, and expects 422 with the code, a SQLSTATE, and
  * the package state unchanged.
  */
-import { afterEach, expect, test } from 'vitest';
-import { generateKeyPair, startFakeSnowflake, type FakeSnowflake } from '../support/fake-snowflake/index.js';
-import { channelPackage, code, legacyPackage, onChannel, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { channelPackage, code, fakesPerTest, legacyPackage, onChannel, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
+const { start } = fakesPerTest({
+  privilegedRoles: ['PUSHFLEET_RELEASER'],
+  packages: [
+    channelPackage(),
+    legacyPackage(),
+    {
+      name: 'EXT_APP',
+      distribution: 'EXTERNAL',
+      versions: [{ name: 'V1' }, { name: 'V2', patches: 1, patchReview: { 1: 'NOT_REVIEWED' } }],
+      channels: { DEFAULT: { versions: ['V1', 'V2'] }, QA: { versions: ['V2'] } },
+      directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }],
+    },
+  ],
 });
-
-async function start(): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({
-    keyPair,
-    privilegedRoles: ['PUSHFLEET_RELEASER'],
-    packages: [
-      channelPackage(),
-      legacyPackage(),
-      {
-        name: 'EXT_APP',
-        distribution: 'EXTERNAL',
-        versions: [{ name: 'V1' }, { name: 'V2', patches: 1, patchReview: { 1: 'NOT_REVIEWED' } }],
-        channels: { DEFAULT: { versions: ['V1', 'V2'] }, QA: { versions: ['V2'] } },
-        directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }],
-      },
-    ],
-  });
-  return fake;
-}
 
 const W1 = onChannel('SET RELEASE DIRECTIVE W1 ACCOUNTS = (ORG1.A1, ORG1.A2) VERSION = V2 PATCH = 0');
 

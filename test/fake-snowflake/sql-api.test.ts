@@ -2,21 +2,12 @@
  * SQL API v2 over real HTTP: answer shapes, requestId + retry=true replays, async 202 and polling
  * by handle on the fake clock, cancel, statement timeout, result partitions, binds.
  */
-import { afterEach, expect, test } from 'vitest';
-import { generateKeyPair, startFakeSnowflake, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
-import { call, channelPackage, code, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { statementAnswer } from '../support/fake-snowflake/answers.js';
+import { RESULTS_KEPT, StatementStore } from '../support/fake-snowflake/statement-store.js';
+import { call, channelPackage, code, fakesPerTest, jwtHeaders, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(options: FakeSnowflakeOptions = {}): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({ keyPair, packages: [channelPackage()], ...options });
-  return fake;
-}
+const { start } = fakesPerTest({ packages: [channelPackage()] });
 
 const consumers = (n: number) => Array.from({ length: n }, (_, i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 }));
 const STATE = `SELECT CONSUMER_ACCOUNT_NAME, UPGRADE_STATE, UPGRADE_STATE_UPDATED_ON FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`;
@@ -141,11 +132,29 @@ test('binds: PACKAGE_NAME = ? takes binding 1; a missing binding is an error', a
   expect(code(await sql(f, bound))).toBe('099008');
 });
 
-test('a body without a statement is 400 and runs nothing', async () => {
+test('a body without a statement is 400, one not declared JSON 415; nothing runs', async () => {
   const f = await start();
+  const res = await fetch(`${f.url}/api/v2/statements`, {
+    method: 'POST',
+    headers: { ...jwtHeaders(f), 'Content-Type': 'text/plain' },
+    body: JSON.stringify({ statement: `SHOW VERSIONS IN APPLICATION PACKAGE ${PKG}` }),
+  });
+  expect(res.status).toBe(415);
   const answer = await call(f, 'POST', '/api/v2/statements', { sql: 'SHOW VERSIONS' });
   expect(answer.status).toBe(400);
   const notJson = await call(f, 'POST', '/api/v2/statements', '{not json');
   expect(notJson.status).toBe(400);
   expect(f.counts().executed).toBe(0);
+});
+
+test('only the newest RESULTS_KEPT row results are kept; older ones answer 000709', () => {
+  const store = new StatementStore();
+  const table = { columns: [{ name: 'A', type: 'text' as const }], rows: [['1'], ['2']] };
+  const stmts = Array.from({ length: RESULTS_KEPT + 1 }, (_, i) => {
+    const stmt = store.add({ requestId: `r${i}`, createdOn: 0, text: 'SHOW', parsed: { kind: 'show-versions', pkg: 'P' }, kind: 'show-versions', role: 'R', bindings: {}, dueAt: 0, timeoutAt: null });
+    store.finish(stmt, { type: 'ok', table }, '090001');
+    return stmt;
+  });
+  expect(statementAnswer(stmts[0]!, 10)).toMatchObject({ status: 422, body: { code: '000709' } });
+  expect(statementAnswer(stmts[1]!, 10).status).toBe(200);
 });

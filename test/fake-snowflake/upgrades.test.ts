@@ -3,24 +3,13 @@
  * by UPGRADE_AFTER and by maintenance windows/deadlines, QUEUED_RETRY and sticky FAILED, hand-off
  * to the DEFAULT directive, release_status, and APPLICATION_STATE lag.
  */
-import { afterEach, expect, test } from 'vitest';
-import { FAKE_SNOWFLAKE_EPOCH, generateKeyPair, startFakeSnowflake, type FakeSnowflake, type FakeSnowflakeOptions } from '../support/fake-snowflake/index.js';
-import { channelPackage, onChannel, PKG, rows, sql } from './helpers.js';
+import { expect, test } from 'vitest';
+import { FAKE_SNOWFLAKE_EPOCH, type FakeSnowflake } from '../support/fake-snowflake/index.js';
+import { channelPackage, fakesPerTest, onChannel, PKG, rows, sql } from './helpers.js';
 
-const keyPair = generateKeyPair();
 const MIN = 60_000;
-let fake: FakeSnowflake | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
 const consumers = (n: number) => Array.from({ length: n }, (_, i) => ({ account: `ORG${i}.ACCT${i}`, package: PKG, version: 'V1', patch: 2 }));
-
-async function start(options: FakeSnowflakeOptions = {}): Promise<FakeSnowflake> {
-  fake = await startFakeSnowflake({ keyPair, packages: [channelPackage()], consumers: consumers(2), ...options });
-  return fake;
-}
+const { start, closeCurrent } = fakesPerTest({ packages: [channelPackage()], consumers: consumers(2) });
 
 async function ok(f: FakeSnowflake, statement: string): Promise<void> {
   const answer = await sql(f, statement);
@@ -143,6 +132,19 @@ test('release_status is IN_PROGRESS while covered apps upgrade, then DEPLOYED', 
   expect(await show()).toEqual({ DEFAULT: 'DEPLOYED', W1: 'DEPLOYED' });
 });
 
+test('a held directive is HOLDING: covered apps stay QUEUED until it is resumed', async () => {
+  const f = await start();
+  await ok(f, onChannel('SET RELEASE DIRECTIVE W1 ACCOUNTS = (ORG0.ACCT0) VERSION = V2 PATCH = 0'));
+  f.holdDirective(PKG, 'W1', true, 'DEFAULT');
+  await f.advance(30 * MIN);
+  expect(state(f)).toMatchObject({ upgradeState: 'QUEUED', version: 'V1' });
+  const held = rows(await sql(f, `SHOW RELEASE DIRECTIVES IN APPLICATION PACKAGE ${PKG}`)).find((r) => r['name'] === 'W1')!;
+  expect([held['release_status'], held['pending_regions'], held['active_regions']]).toEqual(['HOLDING', 'AWS_US_WEST_2', '']);
+  f.holdDirective(PKG, 'W1', false, 'DEFAULT');
+  await f.advance(3 * MIN);
+  expect(state(f)).toMatchObject({ upgradeState: 'COMPLETE', version: 'V2' });
+});
+
 test('APPLICATION_STATE lags by lagMs: a change shows only after the lag', async () => {
   const f = await start({ lagMs: 10 * MIN });
   const read = async () => rows(await sql(f, `SELECT UPGRADE_STATE, CURRENT_VERSION FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`))[0];
@@ -162,14 +164,34 @@ test('APPLICATION_STATE lags by lagMs: a change shows only after the lag', async
   expect(await read()).toEqual({ UPGRADE_STATE: 'COMPLETE', CURRENT_VERSION: 'V2' });
 });
 
+test('timing changed at run time applies to upgrades queued afterwards', async () => {
+  const f = await start();
+  f.setUpgradeTiming({ startDelayMs: 0, durationMs: 1_000 });
+  await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
+  await f.advance(1_000);
+  expect(state(f)).toMatchObject({ upgradeState: 'COMPLETE', version: 'V2' });
+});
+
+test('a clock moved elsewhere (another process, a shared clock) is settled by tick() or the next request', async () => {
+  let now = FAKE_SNOWFLAKE_EPOCH;
+  const f = await start({ clock: { now: () => now } });
+  await expect(f.advance(1)).rejects.toThrow(/no advance/);
+  await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
+  now += MIN;
+  f.tick();
+  expect(state(f).upgradeState).toBe('UPGRADING');
+  now += 2 * MIN;
+  const answer = rows(await sql(f, `SELECT UPGRADE_STATE FROM SNOWFLAKE.DATA_SHARING_USAGE.APPLICATION_STATE WHERE PACKAGE_NAME = '${PKG}' ORDER BY CONSUMER_ACCOUNT_NAME`));
+  expect(answer[0]).toEqual({ UPGRADE_STATE: 'COMPLETE' });
+});
+
 test('a failure rate fails a seeded, reproducible share of upgrades', async () => {
   const run = async () => {
     const f = await start({ consumers: consumers(200), failures: { rate: 0.1 }, upgrade: { maxAttempts: 1 } });
     await ok(f, onChannel('SET DEFAULT RELEASE DIRECTIVE VERSION = V2 PATCH = 0'));
     await f.advance(3 * MIN);
     const failed = f.consumers(PKG).filter((c) => c.upgradeState === 'FAILED').map((c) => c.account);
-    await f.close();
-    fake = undefined;
+    await closeCurrent();
     return failed;
   };
   const first = await run();

@@ -269,13 +269,14 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
   return fake;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads a request body up to `maxBytes` (the fake Snowflake reuses it). */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         reject(new Error('request body too large'));
         req.destroy();
         return;

@@ -9,12 +9,15 @@ import type { StoredStatement } from './statement-store.js';
 /** An HTTP answer. */
 export interface Answer {
   readonly status: number;
+  /** Close the connection instead of answering (an injected `reset`). */
+  readonly reset?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
 
 /** Stable, documented codes of successful and in-progress answers. */
 export const SUCCESS_CODE = '090001';
+/** Code of a 202 (statement still running). */
 export const ASYNC_CODE = '333334';
 
 function statusUrl(stmt: StoredStatement): string {
@@ -46,6 +49,8 @@ export function statementAnswer(stmt: StoredStatement, partitionRows: number, pa
           createdOn: stmt.createdOn,
         },
       };
+    case 'expired':
+      return { status: 422, body: { code: '000709', sqlState: '02000', message: `Result of statement ${stmt.handle} is no longer available.`, ...base } };
     case 'canceled':
       return { status: 422, body: { code: '000604', sqlState: '57014', message: 'SQL execution canceled', ...base, createdOn: stmt.createdOn } };
     case 'error':
@@ -112,6 +117,9 @@ export function rateLimited(retryAfterSeconds: number): Answer {
   return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) }, body: { code: '000429', message: 'Too many requests. Please retry after a while.' } };
 }
 
+/** No answer: the connection is closed (status 0 in the log). */
+export const RESET: Answer = { status: 0, reset: true, body: null };
+
 /** 503. */
 export function unavailable(): Answer {
   return { status: 503, body: { code: '000503', message: 'Service Unavailable. Please retry.' } };
@@ -120,6 +128,11 @@ export function unavailable(): Answer {
 /** 400 for a body the API cannot use. */
 export function badRequest(message: string): Answer {
   return { status: 400, body: { code: '391902', message } };
+}
+
+/** 415 for a statement body that is not declared JSON. */
+export function unsupportedMediaType(type: string | undefined): Answer {
+  return { status: 415, body: { code: '391901', message: `Unsupported media type '${type ?? ''}': send Content-Type application/json.` } };
 }
 
 /** 404 for an unknown handle or path. */

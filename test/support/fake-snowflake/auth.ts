@@ -16,6 +16,7 @@ export interface AuthFailure {
   readonly reason: JwtRejection | 'no-header' | 'unknown-token' | 'token-type';
 }
 
+/** Checks the Authorization headers of a request against the accepted keys and tokens. */
 export class Auth {
   private readonly keys = new Map<string, KeyObject>();
   private readonly tokens: Set<string>;

@@ -11,6 +11,7 @@ import type {
   FakeKeyPair,
   FakePackageInput,
   FakeSnowflakeFaults,
+  FakeUpgradeTiming,
   FakeStatementCounts,
   FakeStatementLogEntry,
   FakeVersionInput,
@@ -55,6 +56,8 @@ export interface FakeSnowflake {
   /** Sets a consumer's next maintenance window (epoch ms), or null for the system window. */
   setNextWindow(account: string, pkg: string, at: number | null): void;
   setFailureRules(rules: FakeFailureRules): void;
+  /** Changes upgrade durations from now on (apps already counting down keep their due time). */
+  setUpgradeTiming(timing: FakeUpgradeTiming): void;
   setLag(ms: number): void;
   setPrivilegedRoles(roles: readonly string[] | undefined): void;
   addPublicKey(pem: string): void;
@@ -64,6 +67,8 @@ export interface FakeSnowflake {
   setDirective(pkg: string, directive: FakeDirectiveInput): void;
   /** Removes a custom directive by hand (drift); its accounts fall back to the channel's default. */
   unsetDirective(pkg: string, name: string, channel?: ReleaseChannel): void;
+  /** Suspends (HOLDING) or resumes a directive's rollout, as Snowflake does when regions are unhealthy: covered apps stay QUEUED. */
+  holdDirective(pkg: string, name: string, held: boolean, channel?: ReleaseChannel): void;
   directives(pkg: string, channel?: ReleaseChannel): FakeDirectiveView[];
   /** Versions in a channel (channel-enabled packages). */
   channelVersions(pkg: string, channel: ReleaseChannel): string[];

@@ -148,7 +148,7 @@ function existingDirective(channel: ChannelState, name: string): DirectiveState 
 }
 
 function created(name: string, t: Target, now: number): DirectiveState {
-  return { name, accounts: new Set(), ...t, createdOn: now, modifiedOn: now, deployedOn: null };
+  return { name, accounts: new Set(), ...t, createdOn: now, modifiedOn: now, deployedOn: null, held: false };
 }
 
 function apply(d: DirectiveState, t: Target, now: number): void {
@@ -196,14 +196,13 @@ function notInChannel(version: string, channel: ChannelState): SqlError {
 
 /** `org.account` -> `ORG.ACCOUNT`; one part is 1999, three or more 906. */
 function checkAccounts(refs: readonly AccountRef[]): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const ref of refs) {
     if (ref.parts.length === 1) throw new SqlError(CODES.badAccount, '22023', `Invalid account name '${ref.text}': expected <organization_name>.<account_name>.`);
     if (ref.parts.length > 2) throw compilationError(CODES.tooManyQualifiers, `Account name '${ref.text}' has too many qualifiers.`);
-    const id = `${ref.parts[0]}.${ref.parts[1]}`;
-    if (!out.includes(id)) out.push(id);
+    out.add(`${ref.parts[0]}.${ref.parts[1]}`);
   }
-  return out;
+  return [...out];
 }
 
 /** 93091 unless FORCE: an account may belong to one custom directive of a channel. */

@@ -14,7 +14,7 @@ import { StatementStore, type StoredStatement } from './statement-store.js';
 import { StatementLog } from './statement-log.js';
 import type { AlterStatement, Statement } from './sql/ast.js';
 import { UpgradeEngine, type EngineSettings } from './upgrade-engine.js';
-import type { StatementKind } from './types.js';
+import { ALTER_STATEMENT_KINDS, type StatementKind } from './types.js';
 
 /** Live configuration (the control API may change some of it). */
 export interface CoreConfig {
@@ -25,19 +25,9 @@ export interface CoreConfig {
   readonly partitionRows: number;
 }
 
-const ALTER_KINDS: ReadonlySet<StatementKind> = new Set([
-  'set-default',
-  'set-custom',
-  'modify-custom',
-  'add-accounts',
-  'remove-accounts',
-  'unset',
-  'add-version',
-  'drop-version',
-  'channel-add-accounts',
-  'channel-remove-accounts',
-]);
+const ALTER_KINDS: ReadonlySet<StatementKind> = new Set(ALTER_STATEMENT_KINDS);
 
+/** The fake's state and the statement executor shared by the HTTP layer and the control API. */
 export class FakeCore {
   readonly packages = new Map<string, PackageState>();
   readonly engine: UpgradeEngine;

@@ -3,7 +3,7 @@
  * (`missing-partition`, `unknown-upgrade-state`) only match statements that return rows of the
  * right kind, so an unrelated statement does not use them up.
  */
-import type { FakeSnowflakeFaultHandle, FakeSnowflakeFaultSpec, FakeSnowflakeFaults, StatementKind } from './types.js';
+import { QUERY_STATEMENT_KINDS, type FakeSnowflakeFaultHandle, type FakeSnowflakeFaultSpec, type FakeSnowflakeFaults, type StatementKind } from './types.js';
 
 interface Active {
   readonly spec: FakeSnowflakeFaultSpec;
@@ -17,8 +17,9 @@ export interface FaultProbe {
   readonly kind?: StatementKind;
 }
 
-const QUERY_KINDS: ReadonlySet<StatementKind> = new Set(['show-directives', 'show-versions', 'show-channels', 'application-state']);
+const QUERY_KINDS: ReadonlySet<StatementKind> = new Set(QUERY_STATEMENT_KINDS);
 
+/** Injected faults, matched in order of injection. */
 export class Faults implements FakeSnowflakeFaults {
   private active: Active[] = [];
 

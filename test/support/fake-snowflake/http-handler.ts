@@ -6,7 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ASYNC_CODE, badRequest, cancelAnswer, notFound, rateLimited, statementAnswer, unauthorized, unavailable, type Answer } from './answers.js';
+import {
+  ASYNC_CODE,
+  RESET,
+  badRequest,
+  cancelAnswer,
+  notFound,
+  rateLimited,
+  statementAnswer,
+  unauthorized,
+  unavailable,
+  unsupportedMediaType,
+  type Answer,
+} from './answers.js';
 import { jwtFailure } from './auth.js';
 import { SqlError } from './errors.js';
 import type { FakeCore } from './fake-core.js';
@@ -14,6 +26,7 @@ import type { FaultProbe } from './faults.js';
 import { parseStatement } from './sql/parse.js';
 import type { Statement } from './sql/ast.js';
 import type { FakeSnowflakeFaultSpec } from './types.js';
+import { readBody } from '../fake-salesforce/start-fake-salesforce.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -21,7 +34,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function handleRequest(core: FakeCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   const path = url.pathname.replace(/\/+$/, '');
   if (method === 'POST' && path === '/api/v2/statements') return write(res, submit(core, req, url, body));
   const match = /^\/api\/v2\/statements\/([^/]+)(\/cancel)?$/.exec(path);
@@ -32,7 +45,7 @@ export async function handleRequest(core: FakeCore, req: IncomingMessage, res: S
 }
 
 /** The answer a request-level fault gives, if it is one. */
-function faultAnswer(core: FakeCore, spec: FakeSnowflakeFaultSpec | undefined, req: IncomingMessage): Answer | undefined {
+function faultAnswer(spec: FakeSnowflakeFaultSpec | undefined, req: IncomingMessage): Answer | undefined {
   if (!spec) return undefined;
   switch (spec.kind) {
     case 'unauthorized': {
@@ -44,8 +57,9 @@ function faultAnswer(core: FakeCore, spec: FakeSnowflakeFaultSpec | undefined, r
       return rateLimited(spec.retryAfterSeconds ?? 1);
     case 'unavailable':
       return spec.afterCommit ? undefined : unavailable();
+    case 'reset':
+      return spec.afterCommit ? undefined : RESET;
     default:
-      void core;
       return undefined;
   }
 }
@@ -90,7 +104,12 @@ function submit(core: FakeCore, req: IncomingMessage, url: URL, raw: Buffer): An
   const probe: FaultProbe = kind ? { route: 'statement', kind } : { route: 'statement' };
   const fault = core.faults.choose(probe);
   const entry = { at: now, text: text ?? '', requestId: url.searchParams.get('requestId'), role, ...(kind ? { kind } : {}) };
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req) ?? (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
+  const contentType = req.headers['content-type'];
+  const early =
+    faultAnswer(fault, req) ??
+    authenticate(core, req) ??
+    (contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/json' ? unsupportedMediaType(contentType) : undefined) ??
+    (text === undefined ? badRequest('The request body must be a JSON object with a "statement" string.') : undefined);
   if (early) {
     core.log.answered(codeOf(early), fault !== undefined);
     core.log.record({ ...entry, replay: false, duplicateRequestId: false, handle: null, status: early.status, code: codeOf(early) ?? '', ...(fault ? { fault: fault.kind } : {}) });
@@ -143,15 +162,19 @@ function submit(core: FakeCore, req: IncomingMessage, url: URL, raw: Buffer): An
 
 type StoredStatementBindings = Readonly<Record<string, { readonly type?: string; readonly value?: unknown }>>;
 
-function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): Answer {
-  core.log.request('poll');
+/** Counts a by-handle request, settles the clock, applies a fault or the auth check. */
+function precheck(core: FakeCore, req: IncomingMessage, route: 'poll' | 'cancel'): { early?: Answer; fault?: FakeSnowflakeFaultSpec } {
+  core.log.request(route);
   core.settle();
-  const fault = core.faults.choose({ route: 'poll' });
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req);
-  if (early) {
-    core.log.answered(codeOf(early), fault !== undefined);
-    return early;
-  }
+  const fault = core.faults.choose({ route });
+  const early = faultAnswer(fault, req) ?? authenticate(core, req);
+  if (early) core.log.answered(codeOf(early), fault !== undefined);
+  return { ...(early ? { early } : {}), ...(fault ? { fault } : {}) };
+}
+
+function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): Answer {
+  const { early, fault } = precheck(core, req, 'poll');
+  if (early) return early;
   const stmt = core.statements.handle(handle);
   const partition = Number(url.searchParams.get('partition') ?? '0');
   const answer = !stmt
@@ -164,14 +187,8 @@ function poll(core: FakeCore, req: IncomingMessage, handle: string, url: URL): A
 }
 
 function cancel(core: FakeCore, req: IncomingMessage, handle: string): Answer {
-  core.log.request('cancel');
-  core.settle();
-  const fault = core.faults.choose({ route: 'cancel' });
-  const early = faultAnswer(core, fault, req) ?? authenticate(core, req);
-  if (early) {
-    core.log.answered(codeOf(early), fault !== undefined);
-    return early;
-  }
+  const { early } = precheck(core, req, 'cancel');
+  if (early) return early;
   const stmt = core.statements.handle(handle);
   if (!stmt) return notFound(`Statement ${handle} not found.`);
   const running = stmt.outcome.type === 'running';
@@ -184,6 +201,7 @@ function cancel(core: FakeCore, req: IncomingMessage, handle: string): Answer {
 /** Applies answer-shaping faults (the statement has run). */
 function shape(answer: Answer, fault: FakeSnowflakeFaultSpec | undefined): Answer {
   if (fault?.kind === 'unavailable' && fault.afterCommit) return unavailable();
+  if (fault?.kind === 'reset' && fault.afterCommit) return RESET;
   if (fault?.kind === 'malformed-json' && answer.status === 200) return { ...answer, body: MALFORMED };
   return answer;
 }
@@ -192,8 +210,8 @@ function shape(answer: Answer, fault: FakeSnowflakeFaultSpec | undefined): Answe
 const MALFORMED = Symbol('malformed');
 
 function codeOf(answer: Answer): string | undefined {
-  const body = answer.body as { code?: unknown } | symbol;
-  return typeof body === 'object' && typeof body.code === 'string' ? body.code : answer.status === 202 ? ASYNC_CODE : undefined;
+  const body = answer.body as { code?: unknown } | symbol | null;
+  return typeof body === 'object' && body !== null && typeof body.code === 'string' ? body.code : answer.status === 202 ? ASYNC_CODE : undefined;
 }
 
 function isRecord(value: unknown): boolean {
@@ -202,25 +220,11 @@ function isRecord(value: unknown): boolean {
 
 function write(res: ServerResponse, answer: Answer): void {
   if (res.destroyed || res.writableEnded) return;
+  if (answer.reset) {
+    res.socket?.destroy();
+    return;
+  }
   const text = answer.body === MALFORMED ? '{"resultSetMetaData":{"numRows":1,"format":"jsonv2","rowType":[{"name":"status"' : JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...answer.headers });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

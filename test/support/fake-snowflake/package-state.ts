@@ -28,6 +28,8 @@ export interface DirectiveState {
   readonly createdOn: number;
   modifiedOn: number;
   deployedOn: number | null;
+  /** Rollout suspended by the platform (release_status HOLDING): covered apps do not start. */
+  held: boolean;
 }
 
 /** One channel (legacy packages have exactly one, `DEFAULT`, with no membership). */
@@ -84,6 +86,7 @@ export function directiveFrom(input: FakeDirectiveInput, now: number): Directive
     createdOn: now,
     modifiedOn: now,
     deployedOn: null,
+    held: false,
   };
 }
 

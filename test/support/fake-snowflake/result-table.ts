@@ -5,7 +5,7 @@
  */
 
 /** Column types the fake uses (SQL API `rowType[].type`). */
-export type ColumnType = 'text' | 'fixed' | 'boolean' | 'timestamp_ltz' | 'array';
+export type ColumnType = 'text' | 'fixed' | 'boolean' | 'timestamp_ltz';
 
 /** One column. */
 export interface Column {
@@ -37,7 +37,7 @@ export function encodeCell(type: ColumnType, value: Cell): string | null {
 
 /** The SQL API `rowType` entry of a column. */
 export function rowTypeOf(column: Column, table: ResultTable): Record<string, unknown> {
-  const text = column.type === 'text' || column.type === 'array';
+  const text = column.type === 'text';
   return {
     name: column.name,
     database: table.source?.database ?? '',

@@ -22,16 +22,21 @@ export interface QueryContext extends ExecContext {
   readonly lagMs: number;
 }
 
-/** The view's columns and types (reference §1.6, bundles 2025_02 and 2026_02 included). */
+/** The view's documented columns and types (reference §1.6 and the view's page, bundles 2024_07 to 2026_02 included). */
 export const APPLICATION_STATE_COLUMNS: Readonly<Record<keyof AppStateRow, ColumnType>> = {
+  CONSUMER_SNOWFLAKE_REGION: 'text',
   CONSUMER_ORGANIZATION_NAME: 'text',
-  CONSUMER_ACCOUNT_NAME: 'text',
   CONSUMER_ACCOUNT_LOCATOR: 'text',
-  REGION: 'text',
+  CONSUMER_ACCOUNT_NAME: 'text',
+  PROVIDER_SNOWFLAKE_REGION: 'text',
+  PROVIDER_ACCOUNT_LOCATOR: 'text',
+  PROVIDER_ACCOUNT_NAME: 'text',
   PACKAGE_NAME: 'text',
   APPLICATION_NAME_HASH: 'text',
+  CREATED_ON: 'timestamp_ltz',
   CURRENT_VERSION: 'text',
   CURRENT_PATCH: 'fixed',
+  CURRENT_INSTALLED_ON: 'timestamp_ltz',
   PREVIOUS_VERSION: 'text',
   PREVIOUS_PATCH: 'fixed',
   PREVIOUS_VERSION_STATE: 'text',
@@ -44,9 +49,14 @@ export const APPLICATION_STATE_COLUMNS: Readonly<Record<keyof AppStateRow, Colum
   UPGRADE_FAILURE_REASON: 'text',
   UPGRADE_STATE_UPDATED_ON: 'timestamp_ltz',
   LAST_HEALTH_STATUS: 'text',
-  DISABLEMENT_REASONS: 'array',
+  LAST_HEALTH_STATUS_UPDATED_ON: 'text',
+  ENABLED_TELEMETRY_EVENT_DEFINITIONS: 'text',
+  DISABLEMENT_REASONS: 'text',
   CURRENT_RELEASE_CHANNEL_NAME: 'text',
   LAST_UPGRADED_ON: 'timestamp_ltz',
+  UPGRADE_AFTER: 'timestamp_ltz',
+  UPGRADE_IN_MAINTENANCE_WINDOW: 'boolean',
+  UPCOMING_VERSION: 'text',
   UPGRADE_DEADLINE: 'timestamp_ltz',
   MAINTENANCE_STATE: 'text',
   MAINTAIN_AFTER: 'timestamp_ltz',
@@ -94,20 +104,22 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
   for (const channel of channels) {
     for (const d of channel.directives.values()) {
       const busy = ctx.engine.inProgress(pkg, channel.name, d);
-      if (!busy) d.deployedOn ??= ctx.now;
+      if (!busy && !d.held) d.deployedOn ??= ctx.now;
       const custom = d.name !== 'DEFAULT';
-      rows.push([
+      // One row per target account ("the name of the organization or account"); an empty custom directive keeps one row.
+      const targets: (string | null)[] = custom && d.accounts.size > 0 ? [...d.accounts] : [null];
+      for (const target of targets) rows.push([
         d.name,
         custom ? 'ACCOUNT' : 'DEFAULT',
-        custom ? [...d.accounts].join(',') : null,
+        target,
         d.createdOn,
         d.version,
         d.patch,
         d.modifiedOn,
-        'AWS_US_WEST_2',
-        '',
-        busy ? 'IN_PROGRESS' : 'DEPLOYED',
-        busy ? null : d.deployedOn,
+        d.held ? '' : 'AWS_US_WEST_2',
+        d.held ? 'AWS_US_WEST_2' : '',
+        d.held ? 'HOLDING' : busy ? 'IN_PROGRESS' : 'DEPLOYED',
+        busy || d.held ? null : d.deployedOn,
         pkg.channelsEnabled ? channel.name : null,
         d.upgradeInMaintenanceWindow,
         d.upgradeDeadline,
@@ -115,7 +127,13 @@ function showDirectives(pkg: PackageState, only: ReleaseChannel | undefined, ctx
       ]);
     }
   }
+  // Lexicographic by name, as documented; then channel and target for a stable order.
+  rows.sort((a, b) => compareCells(a[0], b[0]) || compareCells(a[11], b[11]) || compareCells(a[2], b[2]));
   return { columns, rows };
+}
+
+function compareCells(a: Cell | undefined, b: Cell | undefined): number {
+  return String(a ?? '') < String(b ?? '') ? -1 : String(a ?? '') > String(b ?? '') ? 1 : 0;
 }
 
 function showVersions(pkg: PackageState): ResultTable {

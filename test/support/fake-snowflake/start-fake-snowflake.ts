@@ -49,6 +49,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       failures: { ...options.failures },
       lagMs: options.lagMs ?? 0,
       seed: options.seed ?? 1,
+      providerAccountName: account.includes('-') ? account.slice(account.indexOf('-') + 1) : account,
     },
   );
   for (const pkg of options.packages ?? []) core.packages.set(pkg.name, packageFrom(pkg, now()));
@@ -92,7 +93,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
         upgradeDeadline: d.upgradeDeadline,
         createdOn: d.createdOn,
         modifiedOn: d.modifiedOn,
-        releaseStatus: core.engine.inProgress(pkg, ch.name, d) ? ('IN_PROGRESS' as const) : ('DEPLOYED' as const),
+        releaseStatus: d.held ? ('HOLDING' as const) : core.engine.inProgress(pkg, ch.name, d) ? ('IN_PROGRESS' as const) : ('DEPLOYED' as const),
       })),
     );
   }
@@ -145,6 +146,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     setFailureRules(rules) {
       core.engine.settings.failures = { ...rules };
     },
+    setUpgradeTiming(timing) {
+      core.engine.settings.timing = { ...core.engine.settings.timing, ...timing };
+    },
     setLag(ms) {
       core.engine.settings.lagMs = ms;
     },
@@ -164,6 +168,14 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       const pkg = pkgOf(name);
       dropDirective(channelOf(pkg, channel), directive);
       core.engine.directivesChanged(pkg.name, now());
+    },
+    holdDirective(name, directive, held, channel) {
+      core.settle();
+      const pkg = pkgOf(name);
+      const d = channelOf(pkg, channel).directives.get(directive);
+      if (!d) throw new Error(`fake Snowflake: no directive ${directive} in ${name}`);
+      d.held = held;
+      core.engine.holdsChanged(pkg.name, now());
     },
     directives: (name, channel) => directiveViews(name, channel),
     channelVersions: (name, channel) => [...channelOf(pkgOf(name), channel).versions],

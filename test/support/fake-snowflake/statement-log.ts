@@ -13,6 +13,7 @@ export interface LogEntryHandle {
   answer(status: number, code: string): void;
 }
 
+/** The statement log and counters of one fake. */
 export class StatementLog {
   private entries: FakeStatementLogEntry[] = [];
   private seq = 0;

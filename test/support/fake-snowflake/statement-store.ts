@@ -11,11 +11,14 @@ import type { ResultTable } from './result-table.js';
 import type { Statement } from './sql/ast.js';
 import type { StatementKind } from './types.js';
 
+/** How a submitted statement ended (or that it is still running). */
 export type Outcome =
   | { readonly type: 'running' }
   | { readonly type: 'ok'; readonly table: ResultTable }
   | { readonly type: 'error'; readonly error: SqlError }
   | { readonly type: 'canceled' }
+  /** A result dropped to bound memory (only the newest `RESULTS_KEPT` row results are kept). */
+  | { readonly type: 'expired' }
   | { readonly type: 'timed-out'; readonly seconds: number };
 
 /** One submitted statement. */
@@ -40,7 +43,12 @@ export interface StoredStatement {
 /** What a new statement is made of. */
 export type NewStatement = Omit<StoredStatement, 'handle' | 'outcome' | 'onFinish' | 'mods'>;
 
+/** Submitted statements by handle and by first requestId; runs the due ones on `settle`. */
+/** Row results kept for GET by handle; a long run polling a big fleet would otherwise grow without end. */
+export const RESULTS_KEPT = 1000;
+
 export class StatementStore {
+  private readonly kept: StoredStatement[] = [];
   private readonly byHandle = new Map<string, StoredStatement>();
   private readonly byRequest = new Map<string, StoredStatement>();
   private readonly running = new Set<StoredStatement>();
@@ -62,10 +70,14 @@ export class StatementStore {
     return this.byRequest.get(requestId);
   }
 
-  /** Runs `run` on a statement now and stores its outcome. */
-  finish(stmt: StoredStatement, outcome: Exclude<Outcome, { type: 'running' }>, code: string): void {
+  /** Stores a statement's outcome (row results beyond the newest RESULTS_KEPT expire). */
+  finish(stmt: StoredStatement, outcome: Exclude<Outcome, { type: 'running' | 'expired' }>, code: string): void {
     stmt.outcome = outcome;
     this.running.delete(stmt);
+    if (outcome.type === 'ok' && outcome.table.rows.length > 1) {
+      this.kept.push(stmt);
+      if (this.kept.length > RESULTS_KEPT) this.kept.shift()!.outcome = { type: 'expired' };
+    }
     stmt.onFinish?.(code);
   }
 

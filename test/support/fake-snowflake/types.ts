@@ -13,6 +13,7 @@ export interface FakeSnowflakeClock {
 
 /** Release channels of a channel-enabled package (reference §1.4). */
 export const RELEASE_CHANNELS = ['QA', 'ALPHA', 'DEFAULT'] as const;
+/** One release channel. */
 export type ReleaseChannel = (typeof RELEASE_CHANNELS)[number];
 
 /** `review_status` of a version/patch in SHOW VERSIONS. */
@@ -20,10 +21,11 @@ export type ReviewStatus = 'NOT_REVIEWED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECT
 
 /** APPLICATION_STATE.UPGRADE_STATE values the fake produces (reference §1.6). */
 export const UPGRADE_STATES = ['QUEUED', 'QUEUED_DELAYED', 'UPGRADING', 'QUEUED_RETRY', 'FAILED', 'COMPLETE', 'DISABLED'] as const;
+/** One APPLICATION_STATE.UPGRADE_STATE value. */
 export type UpgradeState = (typeof UPGRADE_STATES)[number];
 
-/** The statement kinds the grammar knows; counters and faults are keyed by them. */
-export const STATEMENT_KINDS = [
+/** Kinds of statements that change the package (ALTER APPLICATION PACKAGE). */
+export const ALTER_STATEMENT_KINDS = [
   'set-default',
   'set-custom',
   'modify-custom',
@@ -34,11 +36,14 @@ export const STATEMENT_KINDS = [
   'drop-version',
   'channel-add-accounts',
   'channel-remove-accounts',
-  'show-directives',
-  'show-versions',
-  'show-channels',
-  'application-state',
 ] as const;
+
+/** Kinds of statements that return rows. */
+export const QUERY_STATEMENT_KINDS = ['show-directives', 'show-versions', 'show-channels', 'application-state'] as const;
+
+/** The statement kinds the grammar knows; counters and faults are keyed by them. */
+export const STATEMENT_KINDS = [...ALTER_STATEMENT_KINDS, ...QUERY_STATEMENT_KINDS] as const;
+/** One statement kind. */
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
 
 /** One version of a package. */
@@ -197,6 +202,8 @@ export type FakeSnowflakeFaultKind =
   | 'rate-limited'
   /** 503. With `afterCommit` the statement runs first and only the answer is lost. */
   | 'unavailable'
+  /** The connection is closed without an answer. With `afterCommit` the statement runs first. */
+  | 'reset'
   /** 200 whose body is not JSON (statement executed). */
   | 'malformed-json'
   /** A result whose partitionInfo announces a partition that GET answers 404 for. */
@@ -213,7 +220,7 @@ export interface FakeSnowflakeFaultSpec {
   readonly statementKind?: StatementKind | readonly StatementKind[];
   /** `rate-limited`: the Retry-After header (seconds). Default 1. */
   readonly retryAfterSeconds?: number;
-  /** `unavailable`: execute the statement, then answer 503 (the answer is lost). Default false. */
+  /** `unavailable` / `reset`: execute the statement, then answer 503 or close the connection (the answer is lost). Default false. */
   readonly afterCommit?: boolean;
 }
 
@@ -292,7 +299,7 @@ export interface FakeDirectiveView {
   readonly upgradeDeadline: number | null;
   readonly createdOn: number;
   readonly modifiedOn: number;
-  readonly releaseStatus: 'IN_PROGRESS' | 'DEPLOYED';
+  readonly releaseStatus: 'IN_PROGRESS' | 'HOLDING' | 'DEPLOYED';
 }
 
 /** A consumer's app as it is now (not lagged). */

@@ -1,5 +1,5 @@
 /**
- * Consumer apps and their upgrades, on the fake clock.
+ * ConsumerApp apps and their upgrades, on the fake clock.
  *
  * States (APPLICATION_STATE.UPGRADE_STATE) and transitions:
  *   COMPLETE        --directive points at another version/patch--> QUEUED, or QUEUED_DELAYED when
@@ -19,66 +19,10 @@
 import { createHash } from 'node:crypto';
 import { unitDraw } from '../fake-salesforce/random.js';
 import { channelOf, coveringDirective, type DirectiveState, type PackageState } from './package-state.js';
+import { toAppStateRow, type AppStateRow, type ConsumerApp } from './app-state-row.js';
 import type { FakeConsumerInput, FakeConsumerView, FakeFailureRules, FakeUpgradeTiming, ReleaseChannel, UpgradeState } from './types.js';
 
-/** One APPLICATION_STATE row as values (encoded later). */
-export interface AppStateRow {
-  readonly CONSUMER_ORGANIZATION_NAME: string;
-  readonly CONSUMER_ACCOUNT_NAME: string;
-  readonly CONSUMER_ACCOUNT_LOCATOR: string;
-  readonly REGION: string;
-  readonly PACKAGE_NAME: string;
-  readonly APPLICATION_NAME_HASH: string;
-  readonly CURRENT_VERSION: string;
-  readonly CURRENT_PATCH: number;
-  readonly PREVIOUS_VERSION: string | null;
-  readonly PREVIOUS_PATCH: number | null;
-  readonly PREVIOUS_VERSION_STATE: string | null;
-  readonly UPGRADE_STATE: string;
-  readonly TARGET_UPGRADE_VERSION: string | null;
-  readonly TARGET_UPGRADE_PATCH: number | null;
-  readonly UPGRADE_STARTED_ON: number | null;
-  readonly UPGRADE_ATTEMPT: number | null;
-  readonly UPGRADE_ATTEMPTED_ON: number | null;
-  readonly UPGRADE_FAILURE_REASON: string | null;
-  readonly UPGRADE_STATE_UPDATED_ON: number;
-  readonly LAST_HEALTH_STATUS: string;
-  readonly DISABLEMENT_REASONS: string | null;
-  readonly CURRENT_RELEASE_CHANNEL_NAME: string;
-  readonly LAST_UPGRADED_ON: number | null;
-  readonly UPGRADE_DEADLINE: number | null;
-  readonly MAINTENANCE_STATE: string;
-  readonly MAINTAIN_AFTER: number | null;
-}
-
-interface Consumer {
-  readonly account: string;
-  readonly pkg: string;
-  readonly channel: ReleaseChannel;
-  readonly region: string;
-  readonly locator: string;
-  readonly appHash: string;
-  version: string;
-  patch: number;
-  previousVersion: string | null;
-  previousPatch: number | null;
-  state: UpgradeState;
-  targetVersion: string | null;
-  targetPatch: number | null;
-  /** Version/patch and schedule of the directive the pending upgrade came from. */
-  scheduleKey: string | null;
-  deadline: number | null;
-  attempt: number;
-  attemptedOn: number | null;
-  startedOn: number | null;
-  failureReason: string | null;
-  stateUpdatedOn: number;
-  lastUpgradedOn: number | null;
-  dueAt: number;
-  nextWindowAt: number | null;
-  readonly history: { version: string; patch: number; at: number }[];
-  readonly snapshots: { at: number; row: AppStateRow }[];
-}
+export type { AppStateRow };
 
 /** Live settings of the engine (the control API changes them). */
 export interface EngineSettings {
@@ -86,7 +30,11 @@ export interface EngineSettings {
   failures: FakeFailureRules;
   lagMs: number;
   readonly seed: number;
+  /** PROVIDER_ACCOUNT_NAME of the rows (the account part of the provider's identifier). */
+  readonly providerAccountName: string;
 }
+
+
 
 /** Default UPGRADE_FAILURE_REASON (the fake's wording). */
 export const DEFAULT_FAILURE_REASON =
@@ -95,9 +43,11 @@ export const DEFAULT_FAILURE_REASON =
 const PENDING: ReadonlySet<UpgradeState> = new Set(['QUEUED', 'QUEUED_DELAYED', 'QUEUED_RETRY']);
 const DAY_MS = 86_400_000;
 
+/** Consumer apps of every package and their upgrades; `settle` runs what is due. */
 export class UpgradeEngine {
-  private readonly byPackage = new Map<string, Consumer[]>();
-  private readonly active = new Set<Consumer>();
+  /** Package -> account -> consumer (insertion order = seed order, the view's natural order). */
+  private readonly byPackage = new Map<string, Map<string, ConsumerApp>>();
+  private readonly active = new Set<ConsumerApp>();
 
   constructor(
     private readonly packages: ReadonlyMap<string, PackageState>,
@@ -106,17 +56,18 @@ export class UpgradeEngine {
 
   /** Adds (or replaces) a consumer app, then evaluates it against the directives. */
   add(input: FakeConsumerInput, now: number): void {
-    const list = this.byPackage.get(input.package) ?? [];
-    const existing = list.findIndex((c) => c.account === input.account);
+    const list = this.byPackage.get(input.package) ?? new Map<string, ConsumerApp>();
+    const existing = list.get(input.account);
     const [org = '', name = ''] = input.account.split('.');
-    const hash = createHash('sha256').update(`${input.account}|${input.package}`).digest('hex');
-    const consumer: Consumer = {
+    const hash = createHash('sha1').update(`${input.account}|${input.package}`).digest('hex').toUpperCase();
+    const consumer: ConsumerApp = {
       account: input.account,
       pkg: input.package,
       channel: input.channel ?? 'DEFAULT',
       region: input.region ?? 'AWS_US_WEST_2',
       locator: `${org.slice(0, 2)}${parseInt(hash.slice(0, 8), 16) % 100000}`.toUpperCase() + name.slice(0, 1).toUpperCase(),
       appHash: hash,
+      createdOn: now,
       version: input.version,
       patch: input.patch,
       previousVersion: null,
@@ -126,6 +77,8 @@ export class UpgradeEngine {
       targetPatch: null,
       scheduleKey: null,
       deadline: null,
+      upgradeAfter: null,
+      inWindow: false,
       attempt: 0,
       attemptedOn: null,
       startedOn: null,
@@ -137,12 +90,8 @@ export class UpgradeEngine {
       history: [{ version: input.version, patch: input.patch, at: now }],
       snapshots: [],
     };
-    if (existing >= 0) {
-      this.active.delete(list[existing]!);
-      list[existing] = consumer;
-    } else {
-      list.push(consumer);
-    }
+    if (existing) this.active.delete(existing);
+    list.set(input.account, consumer);
     this.byPackage.set(input.package, list);
     this.record(consumer, now);
     this.evaluate(consumer, now);
@@ -151,7 +100,7 @@ export class UpgradeEngine {
   /** Re-evaluates every consumer of `pkg` after its directives changed. */
   directivesChanged(pkg: string, now: number): void {
     this.settle(now);
-    for (const c of this.byPackage.get(pkg) ?? []) this.evaluate(c, now);
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) this.evaluate(c, now);
   }
 
   setNextWindow(account: string, pkg: string, at: number | null, now: number): void {
@@ -175,7 +124,7 @@ export class UpgradeEngine {
   /** APPLICATION_STATE rows of `pkg` as they were at `at` (apps not yet visible then are absent). */
   rows(pkg: string, at: number): AppStateRow[] {
     const out: AppStateRow[] = [];
-    for (const c of this.byPackage.get(pkg) ?? []) {
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) {
       let row: AppStateRow | undefined;
       for (const s of c.snapshots) {
         if (s.at > at) break;
@@ -188,11 +137,11 @@ export class UpgradeEngine {
 
   /** Consumers of `pkg` (all packages when undefined). */
   views(pkg?: string): FakeConsumerView[] {
-    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? []];
-    return lists.flat().map((c) => this.view(c));
+    const lists = pkg === undefined ? [...this.byPackage.values()] : [this.byPackage.get(pkg) ?? new Map<string, ConsumerApp>()];
+    return lists.flatMap((list) => [...list.values()]).map((c) => this.view(c));
   }
 
-  view(c: Consumer): FakeConsumerView {
+  view(c: ConsumerApp): FakeConsumerView {
     const pkg = this.packages.get(c.pkg);
     const directive = pkg ? coveringDirective(channelOf(pkg, c.channel), c.account) : undefined;
     return {
@@ -217,13 +166,29 @@ export class UpgradeEngine {
     };
   }
 
-  find(account: string, pkg: string): Consumer | undefined {
-    return this.byPackage.get(pkg)?.find((c) => c.account === account);
+  find(account: string, pkg: string): ConsumerApp | undefined {
+    return this.byPackage.get(pkg)?.get(account);
+  }
+
+  /** After a hold is lifted: queued apps of `pkg` that waited on it start their countdown again. */
+  holdsChanged(pkg: string, now: number): void {
+    this.settle(now);
+    for (const c of this.byPackage.get(pkg)?.values() ?? []) {
+      if ((c.state === 'QUEUED' || c.state === 'QUEUED_RETRY') && c.dueAt === Infinity && !this.heldDirective(c)) {
+        c.dueAt = now + this.settings.timing.startDelayMs;
+        this.active.add(c);
+      }
+    }
+  }
+
+  private heldDirective(c: ConsumerApp): boolean {
+    const pkg = this.packages.get(c.pkg);
+    return pkg ? (coveringDirective(channelOf(pkg, c.channel), c.account)?.held ?? false) : false;
   }
 
   /** True when some consumer covered by `directive` is still on its way (for release_status). */
   inProgress(pkg: PackageState, channel: ReleaseChannel, directive: DirectiveState): boolean {
-    for (const c of this.byPackage.get(pkg.name) ?? []) {
+    for (const c of this.byPackage.get(pkg.name)?.values() ?? []) {
       if (c.state !== 'UPGRADING' && !PENDING.has(c.state)) continue;
       const ch = channelOf(pkg, c.channel);
       if (ch.name === channel && coveringDirective(ch, c.account) === directive) return true;
@@ -231,7 +196,7 @@ export class UpgradeEngine {
     return false;
   }
 
-  private evaluate(c: Consumer, now: number): void {
+  private evaluate(c: ConsumerApp, now: number): void {
     if (c.state === 'DISABLED' || c.state === 'UPGRADING') return;
     const pkg = this.packages.get(c.pkg);
     const d = pkg ? coveringDirective(channelOf(pkg, c.channel), c.account) : undefined;
@@ -251,6 +216,8 @@ export class UpgradeEngine {
     c.targetPatch = d.patch;
     c.scheduleKey = key;
     c.deadline = d.upgradeDeadline;
+    c.upgradeAfter = d.upgradeAfter;
+    c.inWindow = d.upgradeInMaintenanceWindow;
     c.attempt = 0;
     c.startedOn = null;
     c.attemptedOn = null;
@@ -260,7 +227,7 @@ export class UpgradeEngine {
     else this.transition(c, 'QUEUED', now, { dueAt: now + this.settings.timing.startDelayMs });
   }
 
-  private dueTime(c: Consumer, d: DirectiveState, now: number): number {
+  private dueTime(c: ConsumerApp, d: DirectiveState, now: number): number {
     if (d.upgradeAfter !== null && d.upgradeAfter > now) return d.upgradeAfter;
     if (!d.upgradeInMaintenanceWindow) return now;
     const window = c.nextWindowAt ?? this.systemWindow(now);
@@ -274,7 +241,7 @@ export class UpgradeEngine {
     return today >= now ? today : today + DAY_MS;
   }
 
-  private step(c: Consumer, at: number): void {
+  private step(c: ConsumerApp, at: number): void {
     const { timing } = this.settings;
     switch (c.state) {
       case 'QUEUED_DELAYED':
@@ -282,6 +249,11 @@ export class UpgradeEngine {
         return;
       case 'QUEUED':
       case 'QUEUED_RETRY':
+        if (this.heldDirective(c)) {
+          // Waits, still queued, until the hold is lifted (`holdsChanged`).
+          c.dueAt = Infinity;
+          return;
+        }
         c.attempt += 1;
         c.attemptedOn = at;
         c.startedOn ??= at;
@@ -316,7 +288,7 @@ export class UpgradeEngine {
   }
 
   /** The failure reason of the current attempt, or undefined when it succeeds. */
-  private failureOf(c: Consumer): string | undefined {
+  private failureOf(c: ConsumerApp): string | undefined {
     const { failures, seed } = this.settings;
     const rule = failures.accounts?.[c.account];
     if (rule) {
@@ -329,7 +301,7 @@ export class UpgradeEngine {
     return undefined;
   }
 
-  private transition(c: Consumer, state: UpgradeState, at: number, opts: { readonly dueAt?: number; readonly clearTarget?: boolean }): void {
+  private transition(c: ConsumerApp, state: UpgradeState, at: number, opts: { readonly dueAt?: number; readonly clearTarget?: boolean }): void {
     c.state = state;
     c.stateUpdatedOn = at;
     c.dueAt = opts.dueAt ?? Infinity;
@@ -338,48 +310,17 @@ export class UpgradeEngine {
       c.targetPatch = null;
       c.scheduleKey = null;
       c.deadline = null;
+      c.upgradeAfter = null;
+      c.inWindow = false;
     }
     if (c.dueAt !== Infinity) this.active.add(c);
     this.record(c, at);
   }
 
   /** Appends a snapshot and drops those no lagged read can see any more. */
-  private record(c: Consumer, at: number): void {
-    c.snapshots.push({ at, row: this.row(c) });
+  private record(c: ConsumerApp, at: number): void {
+    c.snapshots.push({ at, row: toAppStateRow(c, this.settings.providerAccountName) });
     const horizon = at - this.settings.lagMs;
     while (c.snapshots.length > 1 && c.snapshots[1]!.at <= horizon) c.snapshots.shift();
-  }
-
-  private row(c: Consumer): AppStateRow {
-    const [org = '', name = ''] = c.account.split('.');
-    const pending = c.state !== 'COMPLETE' && c.state !== 'DISABLED';
-    return {
-      CONSUMER_ORGANIZATION_NAME: org,
-      CONSUMER_ACCOUNT_NAME: name,
-      CONSUMER_ACCOUNT_LOCATOR: c.locator,
-      REGION: c.region,
-      PACKAGE_NAME: c.pkg,
-      APPLICATION_NAME_HASH: c.appHash,
-      CURRENT_VERSION: c.version,
-      CURRENT_PATCH: c.patch,
-      PREVIOUS_VERSION: c.previousVersion,
-      PREVIOUS_PATCH: c.previousPatch,
-      PREVIOUS_VERSION_STATE: c.previousVersion === null ? null : 'COMPLETE',
-      UPGRADE_STATE: c.state,
-      TARGET_UPGRADE_VERSION: pending ? c.targetVersion : null,
-      TARGET_UPGRADE_PATCH: pending ? c.targetPatch : null,
-      UPGRADE_STARTED_ON: c.startedOn,
-      UPGRADE_ATTEMPT: c.attempt > 0 ? c.attempt : null,
-      UPGRADE_ATTEMPTED_ON: c.attemptedOn,
-      UPGRADE_FAILURE_REASON: c.state === 'FAILED' || c.state === 'QUEUED_RETRY' ? c.failureReason : null,
-      UPGRADE_STATE_UPDATED_ON: c.stateUpdatedOn,
-      LAST_HEALTH_STATUS: 'OK',
-      DISABLEMENT_REASONS: c.state === 'DISABLED' ? '["DISABLED_BY_CONSUMER"]' : null,
-      CURRENT_RELEASE_CHANNEL_NAME: c.channel,
-      LAST_UPGRADED_ON: c.lastUpgradedOn,
-      UPGRADE_DEADLINE: pending ? c.deadline : null,
-      MAINTENANCE_STATE: 'COMPLETED',
-      MAINTAIN_AFTER: null,
-    };
   }
 }

@@ -22,6 +22,7 @@ interface OnPackage {
   readonly channel?: ReleaseChannel;
 }
 
+/** A parsed ALTER APPLICATION PACKAGE statement. */
 export type AlterStatement =
   | (OnPackage & { readonly kind: 'set-default'; readonly accounts?: readonly AccountRef[]; readonly target: DirectiveTarget })
   | (OnPackage & { readonly kind: 'set-custom'; readonly name: string; readonly accounts: readonly AccountRef[]; readonly target: DirectiveTarget; readonly force: boolean })
@@ -38,6 +39,7 @@ export interface OrderTerm {
   readonly descending: boolean;
 }
 
+/** A parsed SHOW or APPLICATION_STATE SELECT. */
 export type QueryStatement =
   | { readonly kind: 'show-directives'; readonly pkg: string; readonly channel?: ReleaseChannel }
   | { readonly kind: 'show-versions'; readonly pkg: string }
@@ -51,4 +53,5 @@ export type QueryStatement =
       readonly orderBy: readonly (OrderTerm & { readonly offset: number })[];
     };
 
+/** Any parsed statement. */
 export type Statement = AlterStatement | QueryStatement;

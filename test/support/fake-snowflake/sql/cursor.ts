@@ -2,6 +2,7 @@
 import { SqlError } from '../errors.js';
 import { syntaxErrorAt, type Token } from './tokens.js';
 
+/** Moves over the tokens of one statement. */
 export class Cursor {
   private index = 0;
 
