@@ -62,7 +62,7 @@ describe('snowflake credentials', () => {
     const withPass = snowflakeSettings(manifest({ account: 'a', user: 'u', auth: { privateKey: { env: 'K' }, privateKeyPassphrase: { env: 'P' } } }));
     expect((await credentialSource(withPass, { K: ENCRYPTED, P: 'open sesame' }, clock).credentials()).tokenType).toBe('KEYPAIR_JWT');
     const without = snowflakeSettings(manifest({ account: 'a', user: 'u', auth: { privateKey: { env: 'K' } } }));
-    const err = await credentialSource(without, { K: ENCRYPTED }, clock).credentials().catch((e: unknown) => e as Error);
+    const err = (await credentialSource(without, { K: ENCRYPTED }, clock).credentials().catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/spec\.snowflake\.auth\.privateKey: not a usable PEM private key \(an encrypted key needs privateKeyPassphrase\)/);
     expect(err.message).not.toContain('BEGIN');
   });

@@ -4,7 +4,8 @@
  * version is CURRENT_VERSION with CURRENT_PATCH; a DISABLED app makes it inactive; an account
  * held by a custom directive pushfleet did not create is marked ineligible for that package
  * (the plan shows `blocked/ineligible` with the directive's name: pushfleet never FORCE-moves
- * it). Label: `snowflake-directive` when the app sits in a custom directive. A pushfleet rollout
+ * it). Labels: `snowflake-region` (CONSUMER_SNOWFLAKE_REGION) and, when the app sits in a custom
+ * directive, `snowflake-directive`. A pushfleet rollout
  * directive changed outside git (its version no longer the one its name carries) marks the
  * package `drift`, so the plan pushes git's version again even where a job succeeded before.
  */
@@ -23,6 +24,7 @@ export async function observeConsumers(ctx: SnowflakeContext, packages: Readonly
       let t = tenants.get(app.account);
       if (!t) tenants.set(app.account, (t = { status: 'active', labels: {}, packages: {} }));
       if (app.state === 'DISABLED') t.status = 'inactive';
+      if (app.region) t.labels['snowflake-region'] = app.region;
       const holder = held.get(app.account);
       if (holder) t.labels['snowflake-directive'] = holder;
       const foreign = holder !== undefined && !isOwnDirective(holder);

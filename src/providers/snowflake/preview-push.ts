@@ -34,7 +34,7 @@ export function previewSnowflakePush(provider: ProviderManifest, request: PushRe
     if (!v) continue;
     const account = t.id.toUpperCase();
     const state = t.status === 'inactive' ? 'DISABLED' : 'COMPLETE';
-    apps.set(account, { account, version: v.version.toUpperCase(), patch: v.patch ?? 0, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null });
+    apps.set(account, { account, region: null, version: v.version.toUpperCase(), patch: v.patch ?? 0, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null });
     const holder = t.labels?.['snowflake-directive'];
     if (holder) {
       const name = holder.toUpperCase();

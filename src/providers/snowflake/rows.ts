@@ -18,6 +18,7 @@ export type UpgradeState = (typeof UPGRADE_STATES)[number];
 export interface ConsumerApp {
   /** `ORG.ACCOUNT`, upper case. */
   readonly account: string;
+  readonly region: string | null;
   readonly version: string;
   readonly patch: number;
   readonly state: UpgradeState;
@@ -82,6 +83,7 @@ export function consumerApps(result: SqlResult, provider: string, statement: Sta
     const targetPatch = row.TARGET_UPGRADE_PATCH;
     return {
       account: `${org}.${acct}`.toUpperCase(),
+      region: row.CONSUMER_SNOWFLAKE_REGION ?? null,
       version: need(row, 'CURRENT_VERSION', provider, statement, i).toUpperCase(),
       patch: integer(need(row, 'CURRENT_PATCH', provider, statement, i), 'CURRENT_PATCH', provider, statement, i),
       state: state as UpgradeState,
