@@ -193,5 +193,27 @@ describe('snowflake traps', () => {
     ]);
     expect(s.fake.directives('ACME_APP').find((d) => d.name === 'SOMEONE_ELSE')!.accounts).toEqual([ACCOUNTS.up2]);
   });
+
+  it('APPLICATION_STATE up to 10 minutes late: the job stays pending, never failed, until the view catches up', async () => {
+    s = await snowflakeFixture({ fake: { ...contractSeed(), lagMs: 10 * 60_000 } });
+    // The fake's view starts empty: its consumers were seeded now, so it shows them 10 minutes later.
+    await s.fake.advance(11 * 60_000);
+    const submitted = await s.provider.submit(request('lag', [ACCOUNTS.up1], { directive: gold }), signal);
+    await s.fake.advance(5 * 60_000);
+    expect(s.fake.consumer(ACCOUNTS.up1, 'ACME_APP')!.version).toBe('V2');
+    expect((await s.provider.poll([submitted.requestRef], signal))[0]).toMatchObject({ status: 'pending' });
+    await s.fake.advance(10 * 60_000);
+    expect((await s.provider.poll([submitted.requestRef], signal))[0]).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('versions lists every patch in creation order, without patches whose review was rejected', async () => {
+    s = await snowflakeFixture();
+    s.fake.setReviewStatus('ACME_APP', 'V1', 1, 'REJECTED');
+    const pkg = { apiVersion: 'pushfleet.dev/v1', kind: 'Package', metadata: { name: 'acme' }, spec: { provider: 'snow', externalId: 'ACME_APP' }, source: { file: 'p.yaml', line: 1, column: 1 } } as const;
+    expect(await s.provider.versions(pkg, signal)).toEqual([
+      { version: 'V1', patch: 0 },
+      { version: 'V2', patch: 0 },
+    ]);
+  });
 });
 
