@@ -188,14 +188,17 @@ function firstBlock(
   if (directive.inWindow && 'conflict' in policy)
     return { reason: 'conflict', detail: `matches ${policy.conflict.length} maintenance policies: ${policy.conflict.join(', ')}` };
   const dependency = unmetDependency(draft, directive, earlier);
-  if (dependency) return { reason: 'dependency', detail: dependency };
+  if (dependency) {
+    if (dependency.on) draft.dependsOn = dependency.on;
+    return { reason: 'dependency', detail: dependency.detail };
+  }
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };
   if (progress.halted(directive)) return { reason: 'halted', detail: `rollout ${directive.rolloutId} is halted by its failure budget` };
   return undefined;
 }
 
-/** A description of the first unmet `requires` of the target, or undefined when all are met. */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): string | undefined {
+/** The first unmet `requires` of the target (with the planned draft it waits for, if any), or undefined when all are met. */
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; on?: Draft } | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
@@ -205,8 +208,8 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
       (other.status === 'upgrade' || other.status === 'in-progress' || other.status === 'blocked') &&
       satisfies(other.directive.target, req.range, req.pkg.compare);
     return planned
-      ? `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`
-      : `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned`;
+      ? { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`, on: other }
+      : { detail: `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned` };
   }
   return undefined;
 }

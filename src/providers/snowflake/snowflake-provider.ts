@@ -32,6 +32,9 @@ import { resumePush, submitPush } from './submit-push.js';
 /** Accounts per push request: one statement lists them all (about 30 bytes each). */
 export const MAX_REQUEST_ACCOUNTS = 5_000;
 
+/** What the forecast assumes per account: Snowflake's own queueing and upgrade plus APPLICATION_STATE's lag (unverified averages). */
+export const TYPICAL_JOB_MS = 15 * 60_000;
+
 /** Test and tuning knobs; production uses the defaults. */
 export interface SnowflakeProviderOptions {
   /** A client to use instead of the SQL API one. */
@@ -71,6 +74,8 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
     type: 'snowflake',
     name: settings.name,
     maxRequestTenants: MAX_REQUEST_ACCOUNTS,
+    // A few minutes of queueing and setup script, seen up to 10 minutes late in APPLICATION_STATE.
+    typicalJobMs: TYPICAL_JOB_MS,
     observe: (signal) => observeConsumers(sf, packages, signal),
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[] | undefined> {
       return packageVersions(sf, pkg.spec.externalId ?? pkg.metadata.name, signal);
