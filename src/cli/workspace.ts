@@ -17,6 +17,7 @@ import { catalogWarning, loadCatalogs, packagesWithoutCatalog } from '../provide
 import type { Provider, ProviderStateStore } from '../providers/provider.js';
 import { InputError, ProblemsError } from '../util/errors.js';
 import type { CliIo } from './io.js';
+import { moveUserinfoToHeader, redactUrls } from '../util/url-secrets.js';
 
 /** A loaded and validated manifest folder. */
 export interface Workspace {
@@ -35,6 +36,18 @@ export async function openWorkspace(dirArg: string | undefined, io: CliIo, now: 
   return { dir, repo, report: validateRepository(repo, { now }) };
 }
 
+/**
+ * Reads a file of the workspace as it was loaded and validated (the simulator's fleet file), not
+ * again from disk: what `plan` acts on is exactly what validation accepted.
+ */
+export function workspaceFile(ws: Workspace): (path: string) => Promise<string> {
+  return async (path) => {
+    const text = ws.repo.files.get(posix.normalize(path));
+    if (text === undefined) throw new InputError('bad-argument', `file "${path}" is not a file of the manifest folder`);
+    return text;
+  };
+}
+
 /** The desired state, or a ProblemsError listing every error. */
 export function requireValid(ws: Workspace): DesiredState {
   if (!ws.report.state) throw new ProblemsError(ws.report.problems, 'the manifests have errors');
@@ -42,16 +55,20 @@ export function requireValid(ws: Workspace): DesiredState {
 }
 
 /** Reads `--observed` (a file path or an http(s) URL) as a FleetSnapshot. */
-export async function readObserved(source: string, io: CliIo, signal: AbortSignal): Promise<FleetSnapshot> {
+export async function readObserved(given: string, io: CliIo, signal: AbortSignal): Promise<FleetSnapshot> {
   let text: string;
-  if (/^https?:\/\//.test(source)) {
-    const res = await fetch(source, { signal, headers: authHeader(io) }).catch((cause: unknown) => {
-      throw new InputError('observed-unreachable', `--observed ${source}: cannot fetch (${(cause as Error).message})`);
+  // Everything printed names the source without its credentials, problems' file names included.
+  const source = redactUrls(given);
+  if (/^https?:\/\//.test(given)) {
+    const { url, authorization } = moveUserinfoToHeader(given);
+    const headers = { ...(authorization ? { authorization } : {}), ...authHeader(io) };
+    const res = await fetch(url, { signal, headers }).catch((cause: unknown) => {
+      throw new InputError('observed-unreachable', `--observed ${source}: cannot fetch (${redactUrls((cause as Error).message)})`);
     });
     if (!res.ok) throw new InputError('observed-unreachable', `--observed ${source}: HTTP ${res.status}`);
     text = await res.text();
   } else {
-    text = await readFile(resolve(io.cwd, source), 'utf8').catch(() => {
+    text = await readFile(resolve(io.cwd, given), 'utf8').catch(() => {
       throw new InputError('bad-flag', `--observed "${source}": file not found`);
     });
   }

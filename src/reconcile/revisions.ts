@@ -122,7 +122,8 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
 
   function check(revision: Revision) {
     const files = new Map([...revision.files].map(([path, text]) => [revision.displayPrefix + path, text]));
-    const report = validateRepository(parseRepositoryFiles(files), { now: now(), revision: revision.id });
+    const origin = { root: revision.displayPrefix.replace(/\/$/, '') || '.', prefix: revision.displayPrefix, links: revision.links ?? [] };
+    const report = validateRepository(parseRepositoryFiles(files, origin), { now: now(), revision: revision.id });
     return { files, report };
   }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Store } from './store.js';
 import { InputError, PushfleetError } from '../util/errors.js';
+import { redactUrls } from '../util/url-secrets.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 
@@ -33,7 +34,7 @@ const USAGE = `use sqlite:PATH (default ${DEFAULT_STORE_URL}) or postgres://USER
  * Throws InputError naming `--store` for a malformed URL or a store that cannot be opened.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const shown = redact(url);
+  const shown = redactUrls(url);
   let store: Store;
   if (url.startsWith('sqlite:')) {
     const path = sqlitePath(url.slice('sqlite:'.length));
@@ -79,15 +80,7 @@ function attempt(shown: string, open: () => Store): Store {
 /** Our own errors pass through; anything else (connection refused, not a database) becomes an InputError. */
 function unavailable(shown: string, error: unknown): Error {
   if (error instanceof PushfleetError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  // Driver messages may quote the connection string.
+  const reason = redactUrls(error instanceof Error ? error.message : String(error));
   return new InputError('store-unavailable', `--store "${shown}": cannot open the store (${reason})`, { cause: error });
-}
-
-/** The URL with any password replaced, fit for messages and logs. */
-function redact(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password === '') return url;
-  parsed.password = '***';
-  return parsed.toString();
 }

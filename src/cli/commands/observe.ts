@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeFile, rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { openWorkspace, observeWithProviders, requireValid } from '../workspace.js';
+import { openWorkspace, observeWithProviders, requireValid, workspaceFile } from '../workspace.js';
 import { parseOutput } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
 
@@ -28,7 +28,7 @@ Examples:
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['json', 'yaml'], 'json');
       const now = rt.now();
       const ws = await openWorkspace(dir, io, now);
-      const snapshot = await observeWithProviders(requireValid(ws), io, now, rt.signal);
+      const snapshot = await observeWithProviders(requireValid(ws), io, now, rt.signal, { readFile: workspaceFile(ws) });
       const text = output === 'yaml' ? stringify(snapshot) : JSON.stringify(snapshot, null, 2) + '\n';
       if (!opts.out) return io.out(text);
       const target = resolve(io.cwd, opts.out);

@@ -52,8 +52,9 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
   if (baseRev.files.size === 0 && headRev.files.size === 0) {
     throw new InputError('bad-argument', `no *.yaml or *.yml files under "${req.dir}" at ${req.base} or at ${req.head ?? 'the working tree'}`);
   }
-  const baseReport = validateRepository(parseRepositoryFiles(baseRev.files), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
-  const headReport = validateRepository(parseRepositoryFiles(headRev.files), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
+  const origin = (rev: ReviewRevision) => ({ root: loc.display, prefix: loc.display === '.' ? '' : `${loc.display}/`, links: rev.links });
+  const baseReport = validateRepository(parseRepositoryFiles(baseRev.files, origin(baseRev)), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
+  const headReport = validateRepository(parseRepositoryFiles(headRev.files, origin(headRev)), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
 
   let base = unplanned(req.now, baseRev, baseReport.problems);
   let head = unplanned(req.now, headRev, headReport.problems);

@@ -1,6 +1,6 @@
 /** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
 import type { Command } from 'commander';
-import { openWorkspace, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
+import { openWorkspace, workspaceFile, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
 import { parseAt, parseCount, parseOutput } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
 import { computePlan } from '../../plan/compute-plan.js';
@@ -78,7 +78,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
         const view: ProviderView = opts.observed
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
-          : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
+          : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store), readFile: workspaceFile(ws) });
         const problems = [...ws.report.problems, ...view.warnings];
         plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems });
       } finally {

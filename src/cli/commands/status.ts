@@ -8,6 +8,7 @@ import { parseOutput } from '../options.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { realClock } from '../../util/clock.js';
+import { moveUserinfoToHeader, redactUrls } from '../../util/url-secrets.js';
 
 /** Registers the command. */
 export function registerStatus(program: Command, rt: CommandRuntime): void {
@@ -50,18 +51,22 @@ Examples:
 export { readStatus };
 
 /** Reads `GET /api/v1/status` of a running controller. */
-async function fetchStatus(base: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+async function fetchStatus(given: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+  const base = redactUrls(given);
   let url: URL;
   try {
-    url = new URL('api/v1/status', base.endsWith('/') ? base : `${base}/`);
+    const plain = moveUserinfoToHeader(given).url;
+    url = new URL('api/v1/status', plain.endsWith('/') ? plain : `${plain}/`);
   } catch {
     throw new InputError('bad-flag', `--server "${base}" is not a URL like http://127.0.0.1:8080`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-flag', `--server "${base}" must be an http(s) URL`);
   const token = env.PUSHFLEET_API_TOKEN;
-  const res = await fetch(url, { signal, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
+  const basic = moveUserinfoToHeader(given).authorization;
+  const authorization = token ? `Bearer ${token}` : basic;
+  const res = await fetch(url, { signal, headers: authorization ? { authorization } : {} }).catch((cause: unknown) => {
     const inner = (cause as Error).cause as NodeJS.ErrnoException | undefined;
-    const reason = inner?.code ?? inner?.message ?? (cause as Error).message;
+    const reason = redactUrls(inner?.code ?? inner?.message ?? (cause as Error).message);
     throw new InputError('server-unreachable', `--server ${base}: cannot connect (${reason})`);
   });
   if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);

@@ -13,6 +13,10 @@ export interface RuleContext {
    * exist, so a reference to one is not reported as missing on top of their own errors.
    */
   readonly rejected?: ReadonlySet<string>;
+  /** Every source file of the revision (display path -> text), for files a manifest names. */
+  readonly files?: ReadonlyMap<string, string>;
+  /** The manifest folder as a display path (`examples/quickstart`, `.`): files a manifest names must stay in it. */
+  readonly root?: string;
 }
 
 /** A semantic rule: returns every problem it finds, never only the first. */
