@@ -71,7 +71,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
         if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
         throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
       }
-      const store = opts.store !== undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
+      const store = opts.store !== undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
       let plan: Plan;
       try {
         const progress = store ? (await readStoreView(store)).progress : undefined;

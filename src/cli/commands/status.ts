@@ -32,7 +32,7 @@ Examples:
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
       const server = opts.server;
-      const store = server === undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
+      const store = server === undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
       try {
         for (;;) {
           const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
