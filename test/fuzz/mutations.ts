@@ -99,9 +99,9 @@ export const MUTATIONS: readonly Mutation[] = [
   onText('time: bad duration or cron', (t, r) => replaceValue(t, r, () => pick(r, ['"0 25 * * *"', '"* * * *"', '"0 0 30 2 *"', '0s', '-1h', '99999999d', '"4 hours"', 'Europe/Atlantis', '"CET"']))),
   onText('names: duplicate a document', (t) => (t.includes('\n---') ? `${t}\n---\n${t.split('\n---')[0]}` : `${t}\n---\n${t}`)),
   onText('names: rename', (t, r) => t.replace(/name: [\w.-]+/, `name: ${pick(r, ['', 'UPPER', 'a'.repeat(300), 'x y', '-', '🙂', '"quoted"'])}`)),
-  onText('huge: long string', (t, r) => replaceValue(t, r, () => JSON.stringify('x'.repeat(int(r, 10_000, 2_000_000))))),
+  onText('huge: long string', (t, r) => replaceValue(t, r, () => JSON.stringify('x'.repeat(int(r, 10_000, 500_000))))),
   onText('huge: long key', (t, r) => t.replace(/^spec:\s*$/m, `spec:\n  ${'k'.repeat(int(r, 1000, 100_000))}: 1`)),
-  onText('huge: many documents', (t, r) => Array.from({ length: int(r, 50, 400) }, () => t).join('\n---\n')),
+  onText('huge: many documents', (t, r) => Array.from({ length: int(r, 20, 120) }, () => t).join('\n---\n')),
   onText('huge: number', (t, r) => replaceValue(t, r, () => pick(r, ['1e308', '-1e308', '9007199254740993', '1' + '0'.repeat(400)]))),
   onText('fleet: corrupt content', (t, r) => replaceValue(t, r, (_, rr) => pick(rr, WRONG_VALUES)), true),
   {
