@@ -6,6 +6,7 @@ import type { CatalogVersion, PackageManifest, ProviderManifest } from '../manif
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Clock } from '../util/time.js';
 import type { CancelResult, JobUpdate, PushRequest, SubmitResult } from './push-types.js';
+import type { PushRequestAdmin } from './push-request-admin.js';
 
 /** What a provider factory receives. */
 export interface ProviderContext {
@@ -77,6 +78,8 @@ export interface Provider {
   cancel?(requestRef: string, signal: AbortSignal): Promise<CancelResult>;
   /** After a crash: the request submitted under this idempotency key, if any. */
   find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
+  /** The platform's own push requests of a package, whoever made them (Salesforce: `0DV…`). */
+  readonly pushRequests?: PushRequestAdmin;
 }
 
 /** Push request size for providers that do not state one (`maxRequestTenants`). */
