@@ -7,7 +7,7 @@ import type { LoadedRepository } from './load.js';
 import { checkDocuments, locator } from './documents.js';
 import { buildDesiredState } from './desired-state.js';
 import { hasErrors, sortProblems, type Problem } from './problem.js';
-import type { DesiredState } from './types.js';
+import type { AnyManifest, DesiredState } from './types.js';
 import type { Rule } from './rules/context.js';
 import { checkReferences } from './rules/references.js';
 import { checkDirectives } from './rules/directives.js';
@@ -65,12 +65,13 @@ function validateChecked(repo: LoadedRepository, options: ValidateOptions): Vali
   const root = options.root ?? repo.root;
   // Files a manifest names are checked only when the folder is known: an in-memory map without
   // one (a test, a benchmark) may hold the manifests alone.
-  const ctx = { state: built.state, locate, now: options.now, rejected: checked.rejected, ...(root === undefined ? {} : { files: repo.files, root }) };
+  const fileOf = (m: AnyManifest): string | undefined => checked.origin.get(m)?.file;
+  const ctx = { state: built.state, locate, fileOf, now: options.now, rejected: checked.rejected, ...(root === undefined ? {} : { files: repo.files, root }) };
   const problems = sortProblems([
     ...repo.problems,
     ...checked.problems,
     ...built.problems,
-    ...checkSecretUrls(repo.documents),
+    ...checkSecretUrls(repo.documents, repo.files),
     ...RULES.flatMap((rule) => rule(ctx)),
   ]);
   return { problems, state: hasErrors(problems) ? undefined : built.state, partialState: built.state };

@@ -51,10 +51,12 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
   const tree = lazyTree(text, file);
   const documents: ParsedDocument[] = [];
   const problems: Problem[] = [];
+  // Without an alias no node is shared, and the shape check need not remember any.
+  const aliased = text.includes('*');
   values.forEach((value, index) => {
     if (value === null || value === undefined) return;
     const locate = (path: ValuePath, key = false): SourcePosition => tree().locate(index, path, key);
-    const violation = checkShape(value);
+    const violation = checkShape(value, aliased);
     if (violation) problems.push(shapeProblem(violation, locate));
     else documents.push({ file, index, value, locate });
   });

@@ -20,62 +20,63 @@ export interface ShapeViolation {
   readonly path: readonly (string | number)[];
 }
 
-interface Frame {
-  readonly node: object;
-  readonly keys: readonly (string | number)[];
-  next: number;
-  size: number;
-  readonly key: string | number | undefined;
-}
-
 /**
- * Walks `value` without recursion (a deep value must not overflow this check either) and
- * returns the first violation, or undefined. Shared objects (aliases) are sized once, so the
- * walk is linear in the number of distinct nodes even when their expansion is exponential.
+ * The first violation in `value`, or undefined. The walk recurses, but never deeper than
+ * MAX_DEPTH + 1 frames, so a deep value cannot overflow it. With `shared` (the text has aliases,
+ * so nodes may be shared) each object is sized once, keeping the walk linear in the number of
+ * distinct nodes even when their expansion is exponential; without aliases no node is shared
+ * and nothing is remembered, which keeps the common case cheap.
  */
-export function checkShape(value: unknown): ShapeViolation | undefined {
+export function checkShape(value: unknown, shared = true): ShapeViolation | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const sizes = new Map<object, number>();
-  let shared = false;
-  const stack: Frame[] = [frame(value, undefined)];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (stack.length > MAX_DEPTH) return { kind: 'too-deep', path: pathOf(stack) };
-    if (top.next >= top.keys.length) {
-      stack.pop();
-      sizes.set(top.node, top.size);
-      const parent = stack[stack.length - 1];
-      if (parent) parent.size += top.size;
-      if (shared && top.size > MAX_ALIAS_EXPANSION) return { kind: 'alias-expansion', path: pathOf([...stack, top]) };
-      continue;
+  const sizes = shared ? new Map<object, number>() : undefined;
+  const onPath = new Set<object>();
+  const path: (string | number)[] = [];
+  let violation: ShapeViolation | undefined;
+
+  function size(node: object, depth: number): number {
+    if (depth > MAX_DEPTH) {
+      violation = { kind: 'too-deep', path: [...path] };
+      return 0;
     }
-    const key = top.keys[top.next++]!;
-    const child = (top.node as Record<string | number, unknown>)[key];
-    if (child === null || typeof child !== 'object') {
-      top.size += 1;
-      continue;
+    const known = sizes?.get(node);
+    if (known !== undefined) return known;
+    // An object that is its own ancestor: a cyclic alias, which YAML allows.
+    if (sizes && onPath.has(node)) {
+      violation = { kind: 'alias-expansion', path: [...path] };
+      return 0;
     }
-    const known = sizes.get(child);
-    if (known !== undefined) {
-      shared = true;
-      top.size += known;
-      if (top.size > MAX_ALIAS_EXPANSION) return { kind: 'alias-expansion', path: [...pathOf(stack), key] };
-      continue;
+    if (sizes) onPath.add(node);
+    let total = 1;
+    const visit = (key: string | number, child: unknown): boolean => {
+      if (child === null || typeof child !== 'object') {
+        total++;
+        return true;
+      }
+      path.push(key);
+      total += size(child, depth + 1);
+      path.pop();
+      if (violation) return false;
+      if (total > MAX_ALIAS_EXPANSION && sizes) {
+        violation = { kind: 'alias-expansion', path: [...path, key] };
+        return false;
+      }
+      return true;
+    };
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (!visit(i, node[i])) break;
+    } else {
+      for (const key in node) if (!visit(key, (node as Record<string, unknown>)[key])) break;
     }
-    // An object still on the stack is its own ancestor: a cyclic alias, which YAML allows.
-    if (stack.some((f) => f.node === child)) return { kind: 'alias-expansion', path: [...pathOf(stack), key] };
-    stack.push(frame(child, key));
+    if (sizes) {
+      onPath.delete(node);
+      sizes.set(node, total);
+    }
+    return total;
   }
-  return undefined;
-}
 
-function frame(node: object, key: string | number | undefined): Frame {
-  const keys = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-  return { node, keys, next: 0, size: 1, key };
-}
-
-function pathOf(stack: readonly Frame[]): (string | number)[] {
-  return stack.slice(1).map((f) => f.key!);
+  size(value, 1);
+  return violation;
 }
 
 /** Indentation (columns) beyond which a line is refused before parsing: block nesting that deep overflows the parsers. */
@@ -89,41 +90,46 @@ export const MAX_INDENT = 512;
  * comments are skipped; anything it misses is still bounded by checkShape after parsing.
  */
 export function findDeepText(text: string): { readonly line: number; readonly column: number } | undefined {
-  let line = 1;
-  let lineStart = 0;
+  const indented = new RegExp(`^ {${MAX_INDENT},}`, 'm').exec(text);
+  let firstIndent = indented ? positionOf(text, indented.index + MAX_INDENT) : undefined;
+  // Only these characters change the depth or what counts: jump from one to the next.
+  const special = /[[\]{}"'#\\]/g;
   let depth = 0;
   let quote: '"' | "'" | undefined;
-  let atIndent = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
-      line++;
-      lineStart = i + 1;
-      atIndent = true;
-      continue;
-    }
-    if (atIndent) {
-      if (c === ' ') {
-        if (i - lineStart >= MAX_INDENT) return { line, column: i - lineStart + 1 };
-        continue;
-      }
-      atIndent = false;
-    }
+  for (let m = special.exec(text); m !== null; m = special.exec(text)) {
+    const i = m.index;
+    const c = m[0];
     if (quote !== undefined) {
-      if (c === '\\' && quote === '"') i++;
+      if (c === '\\' && quote === '"') special.lastIndex = i + 2;
       else if (c === quote) quote = undefined;
       continue;
     }
+    const prev = text[i - 1];
     if (c === '"' || c === "'") {
       // A quote opens a string only where a scalar starts, not inside a word (it's).
-      const prev = text[i - 1];
       if (prev === undefined || /[\s[{,:]/.test(prev)) quote = c;
-    } else if (c === '#' && (i === lineStart || /\s/.test(text[i - 1] ?? ''))) {
-      const end = text.indexOf('\n', i);
-      i = (end < 0 ? text.length : end) - 1;
+    } else if (c === '#') {
+      if (prev === undefined || /\s/.test(prev)) {
+        const end = text.indexOf('\n', i);
+        special.lastIndex = end < 0 ? text.length : end;
+      }
     } else if (c === '[' || c === '{') {
-      if (++depth > MAX_DEPTH) return { line, column: i - lineStart + 1 };
+      if (++depth > MAX_DEPTH) {
+        const at = positionOf(text, i);
+        return firstIndent && firstIndent.line < at.line ? firstIndent : at;
+      }
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
-  return undefined;
+  return firstIndent;
+}
+
+/** 1-based line and column of an offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }

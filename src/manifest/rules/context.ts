@@ -1,4 +1,4 @@
-import type { DesiredState } from '../types.js';
+import type { AnyManifest, DesiredState } from '../types.js';
 import type { Locate } from '../desired-state.js';
 import type { Problem } from '../problem.js';
 
@@ -15,6 +15,8 @@ export interface RuleContext {
   readonly rejected?: ReadonlySet<string>;
   /** Every source file of the revision (display path -> text), for files a manifest names. */
   readonly files?: ReadonlyMap<string, string>;
+  /** The file a manifest came from, without computing a position (which costs a second parse). */
+  readonly fileOf?: (manifest: AnyManifest) => string | undefined;
   /** The manifest folder as a display path (`examples/quickstart`, `.`): files a manifest names must stay in it. */
   readonly root?: string;
 }

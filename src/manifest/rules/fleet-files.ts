@@ -21,16 +21,17 @@ export function checkFleetFiles(ctx: RuleContext): Problem[] {
     const fleet = provider.spec.type === 'simulator' ? provider.spec.simulator?.fleet : undefined;
     if (fleet === undefined) continue;
     const name = `Provider "${provider.metadata.name}": spec.simulator.fleet "${fleet}"`;
-    const at = ctx.locate(provider, ['spec', 'simulator', 'fleet']);
-    const path = posix.normalize(posix.join(posix.dirname(provider.source.file), fleet));
+    // Positions only for a problem: they cost a second parse of the file.
+    const at = () => ctx.locate(provider, ['spec', 'simulator', 'fleet']);
+    const path = posix.normalize(posix.join(posix.dirname(ctx.fileOf?.(provider) ?? provider.source.file), fleet));
     const inRoot = posix.relative(root, path);
     if (posix.isAbsolute(fleet) || inRoot === '' || inRoot.startsWith('..')) {
-      out.push(error('fleet-file', `${name} leaves the manifest folder; put the fleet file inside it, next to the manifests`, at));
+      out.push(error('fleet-file', `${name} leaves the manifest folder; put the fleet file inside it, next to the manifests`, at()));
       continue;
     }
     const text = files.get(path);
     if (text === undefined) {
-      out.push(error('fleet-file', `${name}: ${missingReason(files, path, inRoot)}`, at));
+      out.push(error('fleet-file', `${name}: ${missingReason(files, path, inRoot)}`, at()));
       continue;
     }
     out.push(...parseSnapshotFile(text, path).problems);

@@ -8,10 +8,19 @@ import type { ParsedDocument, ValuePath } from '../yaml-document.js';
 import { urlCredentials } from '../../util/url-secrets.js';
 import { fieldName } from '../schema-errors.js';
 
-/** One `secret-in-url` error per URL with credentials, at the URL's value. */
-export function checkSecretUrls(documents: readonly ParsedDocument[]): Problem[] {
+/**
+ * One `secret-in-url` error per URL with credentials, at the URL's value. With `files`, only
+ * documents of files whose text holds `://` are walked (most tenant files hold no URL).
+ */
+export function checkSecretUrls(documents: readonly ParsedDocument[], files?: ReadonlyMap<string, string>): Problem[] {
   const out: Problem[] = [];
+  const hasUrl = new Map<string, boolean>();
   for (const doc of documents) {
+    if (files) {
+      let found = hasUrl.get(doc.file);
+      if (found === undefined) hasUrl.set(doc.file, (found = files.get(doc.file)?.includes('://') ?? true));
+      if (!found) continue;
+    }
     const record = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
     const owner = typeof record?.kind === 'string' && typeof record.metadata?.name === 'string' ? `${record.kind} "${record.metadata.name}": ` : '';
     // Values are bounded in depth (yaml-limits.ts), so walking them is safe.
