@@ -3,6 +3,7 @@
  * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers, which
  * are then also asked for the versions of packages without a catalog in git).
  */
+import { jobDurations } from '../providers/job-durations.js';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import { loadRepository, type LoadedRepository } from '../manifest/load.js';
@@ -103,6 +104,8 @@ export interface ProviderView {
   readonly catalogs: ReadonlyMap<string, readonly CatalogVersion[]>;
   /** One warning per package whose provider could not list its versions. */
   readonly warnings: readonly Problem[];
+  /** Typical job durations the providers declare, per package (the forecast's input); absent with --observed. */
+  readonly jobDurations?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -124,7 +127,8 @@ export async function observeWithCatalogs(
   const packages = packagesWithoutCatalog(state, ...(options.also ? [options.also] : []));
   const { catalogs, failures } = await loadCatalogs(packages, (pkg) => byName.get(pkg.spec.provider), signal);
   const manifests = new Map(packages.map((p) => [p.metadata.name, p]));
-  return { observed, catalogs, warnings: failures.map((f) => catalogWarning(f, manifests.get(f.package))) };
+  const durations = jobDurations(state, (pkg) => byName.get(state.packages.get(pkg)?.spec.provider ?? ''));
+  return { observed, catalogs, warnings: failures.map((f) => catalogWarning(f, manifests.get(f.package))), jobDurations: durations };
 }
 
 /**

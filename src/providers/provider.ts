@@ -68,6 +68,12 @@ export interface Provider {
    */
   readonly maxRequestTenants?: number;
   /**
+   * How long one push job typically takes on this platform, in ms. The plan's forecast assumes
+   * it for every job of the provider's packages (default: 5 minutes, `DEFAULT_JOB_MS` in
+   * src/plan/forecast.ts). A declaration, not a measurement: no call is made to learn it.
+   */
+  readonly typicalJobMs?: number;
+  /**
    * Submits one push request. Partial success is normal: rejected tenants come back as
    * per-tenant failures. Throws ProviderError only when the request as a whole failed.
    */

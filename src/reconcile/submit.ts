@@ -20,6 +20,7 @@ import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch } from './job-outcome.js';
 import { directiveSettings, type ExecutionSettings } from './settings.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
+import { pushDirective } from './push-directive.js';
 
 /**
  * Submits one batch (jobs sharing a batchKey, package and target). Finds the request first when
@@ -50,6 +51,7 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
         scheduledStart: first.scheduledStart,
         install: directive?.spec.install ?? ctx.revision.state.packages.get(first.package)?.spec.defaults?.install,
         tenants: batch.map((j) => ({ tenant: j.tenant, idempotencyKey: j.idempotencyKey })),
+        directive: pushDirective(ctx.revision.state, directive),
       },
       ctx.signal,
     );

@@ -7,6 +7,7 @@ import { InputError } from '../../util/errors.js';
 import { parseOutput } from '../options.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
+import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
 import { moveUserinfoToHeader, redactUrls } from '../../util/url-secrets.js';
 import { failuresCsv, failuresText, readFailures } from './status-failures.js';
@@ -103,5 +104,6 @@ export function renderStatus(report: StatusReport, options: BoardOptions = {}): 
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
-  return `${head.join('\n')}\n\n${board}\nrecent events:\n${events.join('\n')}\n`;
+  const forecast = forecastLines(c.rollouts, c.at);
+  return `${head.join('\n')}\n\n${board}${forecast ? `\n${forecast}` : ''}\nrecent events:\n${events.join('\n')}\n`;
 }
