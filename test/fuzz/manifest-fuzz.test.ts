@@ -41,8 +41,8 @@ const PLAN_REFUSED_EVERY = 4;
 const BUILT_CLI_SAMPLE = 4;
 
 const LOCATED = /^[^\s].*:\d+:\d+: (error|warning): \S/;
-/** The valid repositories mutated, with their weights: the small fixture keeps cases fast. */
-const CORPUS = ['test/fixtures/validation/valid', 'test/fixtures/validation/valid', 'test/fixtures/validation/valid', 'examples/quickstart'];
+/** The valid repositories mutated, with their weights: small ones keep cases fast. */
+const CORPUS = ['test/fixtures/validation/valid', 'test/fixtures/validation/valid', 'examples/dependencies', 'examples/windows-dst', 'examples/custom-directive', 'examples/quickstart'];
 
 let work: string;
 beforeAll(() => {
