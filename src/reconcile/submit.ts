@@ -18,6 +18,7 @@ import type { ReleaseDirectiveManifest } from '../manifest/types.js';
 import { ProviderError } from '../util/errors.js';
 import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch } from './job-outcome.js';
+import { jobEventMessage } from './job-wording.js';
 import { directiveSettings, type ExecutionSettings } from './settings.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
 import { pushDirective } from './push-directive.js';
@@ -89,7 +90,7 @@ async function cancelUnsent(ctx: PassContext, batch: readonly JobRecord[], why: 
         tenant: j.tenant,
         jobId: j.id,
         revision: j.revision,
-        message: `${j.tenant}: not sent: ${why}`,
+        message: jobEventMessage(j, { kind: 'canceled', reason: `not sent: ${why}` }),
       }),
     ),
   );
@@ -146,7 +147,7 @@ async function recordRequestFailure(ctx: PassContext, batch: readonly JobRecord[
       tenant: j.tenant,
       jobId: j.id,
       revision: j.revision,
-      message: `${j.tenant}: push request refused: ${error.type}: ${message}`,
+      message: jobEventMessage(j, { kind: 'failed', context: 'push request refused', errorType: error.type, message }),
       data: { errorType: error.type, errorTitle: error.title },
     }),
   );

@@ -129,7 +129,7 @@ Examples:
         onFollow: () => http?.server.recordFollow(),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
-          notifications.observe(status);
+          notifications.observe(status, result.snapshot);
           await drawBoard?.(result);
         },
       });

@@ -7,6 +7,7 @@ import { InputError } from '../../util/errors.js';
 import { parseOutput } from '../options.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
+import { renderStatusScreen } from '../render/status-screen.js';
 import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
 import { moveUserinfoToHeader, redactUrls } from '../../util/url-secrets.js';
@@ -32,7 +33,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .description('show rollouts, waves, job counts, halts and the next pass, as the controller last recorded them')
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
-    .option('--watch', 'refresh every 2 seconds until interrupted')
+    .option('--watch', 'refresh every 2 seconds until interrupted; on a terminal, a compact screen that fits its size')
     .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
     .option('--rollout <id>', 'with --failures: only this rollout')
     .addHelpText(
@@ -42,7 +43,7 @@ Output: text (progress bars in a terminal) or --output json.
 
 Examples:
   $ pushfleet status
-  $ pushfleet status --server http://127.0.0.1:8080 --watch
+  $ pushfleet status --server http://127.0.0.1:8080 --watch     # fits an 80x24 terminal
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
   $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
@@ -57,7 +58,7 @@ Examples:
         for (;;) {
           const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
-          else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report, { bars: rt.io.color }));
+          else rt.io.out(opts.watch ? watchScreen(report, rt) : renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
           await realClock().sleep(2_000, rt.signal).catch(() => undefined);
           if (rt.signal.aborted) break;
@@ -92,6 +93,16 @@ async function fetchStatus(given: string, env: Readonly<Record<string, string | 
   if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);
   if (!res.ok) throw new InputError('server-unreachable', `--server ${base}: HTTP ${res.status} from ${url.pathname}`);
   return (await res.json()) as StatusReport;
+}
+
+/**
+ * One `--watch` frame. On a terminal: cleared, then a screen that fits its size (the header
+ * stays on top); piped: the full text, as `status` prints it, once per refresh.
+ */
+function watchScreen(report: StatusReport, rt: CommandRuntime): string {
+  const size = rt.io.size?.();
+  if (!size) return renderStatus(report, { bars: rt.io.color });
+  return '\x1b[H\x1b[2J' + renderStatusScreen(report, { ...size, bars: rt.io.color });
 }
 
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
