@@ -110,7 +110,7 @@ async function adminFor(dir: string, opts: RequestsOptions, rt: CommandRuntime):
 async function markOurs(found: readonly PlatformPushRequest[], storeUrl: string, io: CliIo): Promise<PlatformPushRequest[]> {
   let store: Store;
   try {
-    store = await openStore(storeUrl, { mustExist: true, baseDir: io.cwd });
+    store = await openStore(storeUrl, { readOnly: true, baseDir: io.cwd });
   } catch {
     io.err(`note: no store at ${storeUrl}; requests are not marked as pushfleet's or not\n`);
     return [...found];
