@@ -31,4 +31,10 @@ export interface Draft {
   detail: string | null;
   startAt: number | null;
   wave: string | null;
+  /**
+   * True for a `dependency` block that nothing pushfleet does can clear in this revision: the
+   * required package's job failed, its rollout is halted or suspended, it is blocked for good
+   * itself, or no upgrade to it is planned (docs/planning.md, "Blocks that cannot clear").
+   */
+  stuck?: boolean;
 }

@@ -4,7 +4,7 @@
  */
 import type { CompiledDirective, CompiledPackage } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
-import type { JobProgress } from './types.js';
+import { PERMANENT_BLOCKS, type BlockReason, type JobProgress } from './types.js';
 import { formatVersion, satisfies, type VersionRef } from './versions.js';
 
 /** Jobs and halts from the store, indexed for lookups. */
@@ -149,6 +149,7 @@ export function draftItem(
     draft.status = 'blocked';
     draft.reason = block.reason;
     draft.detail = block.detail;
+    if (block.stuck) draft.stuck = true;
   }
   return draft;
 }
@@ -158,7 +159,7 @@ function packageIneligible(tenant: TenantView, pkg: string): string | undefined 
   return entry === undefined || typeof entry === 'string' ? undefined : entry.ineligible;
 }
 
-type Block = { reason: Draft['reason']; detail: string };
+type Block = { reason: Draft['reason']; detail: string; stuck?: boolean };
 
 function firstBlock(
   draft: Draft,
@@ -180,14 +181,18 @@ function firstBlock(
   if (directive.inWindow && 'conflict' in policy)
     return { reason: 'conflict', detail: `matches ${policy.conflict.length} maintenance policies: ${policy.conflict.join(', ')}` };
   const dependency = unmetDependency(draft, directive, earlier);
-  if (dependency) return { reason: 'dependency', detail: dependency };
+  if (dependency) return { reason: 'dependency', ...dependency };
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };
   if (progress.halted(directive)) return { reason: 'halted', detail: `rollout ${directive.rolloutId} is halted by its failure budget` };
   return undefined;
 }
 
-/** A description of the first unmet `requires` of the target, or undefined when all are met. */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): string | undefined {
+/**
+ * The first unmet `requires` of the target, described, or undefined when all are met. `stuck`
+ * when waiting cannot meet it: no upgrade to a satisfying version is planned, or the planned one
+ * cannot happen in this revision (its job failed, or it is blocked for good, halted or suspended).
+ */
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; stuck: boolean } | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
@@ -196,9 +201,21 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
       other?.directive !== undefined &&
       (other.status === 'upgrade' || other.status === 'in-progress' || other.status === 'blocked') &&
       satisfies(other.directive.target, req.range, req.pkg.compare);
-    return planned
-      ? `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`
-      : `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned`;
+    if (!planned) {
+      const failed = other?.status === 'failed' && other.directive !== undefined && satisfies(other.directive.target, req.range, req.pkg.compare);
+      const why = failed ? `the push of ${req.pkg.name} ${formatVersion(other.directive!.target)} failed` : 'no upgrade to it is planned';
+      return { detail: `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and ${why}`, stuck: true };
+    }
+    const target = formatVersion(other!.directive!.target);
+    if (other!.status === 'blocked' && blockedForGood(other!)) {
+      return { detail: `requires ${req.pkg.name} ${req.range.text}; its upgrade to ${target} is blocked (${other!.reason})`, stuck: true };
+    }
+    return { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${target})`, stuck: false };
   }
   return undefined;
+}
+
+/** A blocked draft that no wait clears in this revision (a halt and a suspension need a commit). */
+function blockedForGood(d: Draft): boolean {
+  return d.stuck === true || d.reason === 'halted' || d.reason === 'suspended' || PERMANENT_BLOCKS.has(d.reason as BlockReason);
 }
