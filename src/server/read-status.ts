@@ -6,11 +6,16 @@
 import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
 import { STATUS_KEY } from '../reconcile/controller.js';
+import type { ActingFields } from '../reconcile/controller-status.js';
 import type { RolloutRecord, Store } from '../store/store.js';
 import { eventView, type EventView, type JobCounts } from './api/views.js';
 
-/** The record the controller writes under STATUS_KEY after every pass. */
-export interface ControllerStatus {
+/**
+ * The record the controller writes under STATUS_KEY after every pass. The acting fields
+ * (`actingOn`, `idleReason`, `failedPasses`, `failing`, `lastError`) are absent in records of
+ * versions before them; `plannedAt` is set when the rollouts are from an earlier plan.
+ */
+export interface ControllerStatus extends Partial<ActingFields> {
   readonly at: string;
   readonly nextPassAt: string;
   readonly source: string;
@@ -19,6 +24,7 @@ export interface ControllerStatus {
   readonly summary: Readonly<Partial<Record<ItemStatus, number>>>;
   readonly rollouts: readonly PlanRollout[];
   readonly tenants: number;
+  readonly plannedAt?: string | null;
 }
 
 /** The status report; `controller` is null before the first pass. */

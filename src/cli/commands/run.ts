@@ -122,6 +122,7 @@ Examples:
         maxBatch: parseCount('--max-batch', opts.maxBatch, 0) || undefined,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
+        onHealth: (health) => http?.server.recordHealth(health),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
           notifications.observe(status);

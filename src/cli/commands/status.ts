@@ -69,13 +69,23 @@ async function fetchStatus(base: string, env: Readonly<Record<string, string | u
   return (await res.json()) as StatusReport;
 }
 
+/** What an invalid revision leaves the controller doing, for the status header. */
+function actingText(c: NonNullable<StatusReport['controller']>): string {
+  // Records written before the acting fields existed only know the revision of their last plan.
+  if (c.actingOn === undefined) return c.revision ? `; acting on ${c.revision}` : '';
+  return c.actingOn === null ? `; ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : `; acting on ${c.actingOn}`;
+}
+
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
 export function renderStatus(report: StatusReport, options: BoardOptions = {}): string {
   const c = report.controller;
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
-    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors); acting on ${c.revision}` : '',
+    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors)${actingText(c)}` : '',
+    !c.rejectedRevision && c.actingOn === null ? `ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : '',
+    c.plannedAt ? `rollouts below are from the last plan, at ${shortTime(c.plannedAt)}` : '',
+    c.failing ? `FAILING: ${c.failedPasses} reconcile passes in a row failed; last: ${c.lastError?.message ?? 'unknown error'}` : '',
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
