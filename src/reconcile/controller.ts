@@ -31,6 +31,8 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How often running jobs are polled. Default 5s. */
   readonly pollIntervalMs?: number;
+  /** Deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find). Default 60s. */
+  readonly providerTimeoutMs?: number;
   /** Longest sleep when nothing is scheduled. Default 30s. */
   readonly idleIntervalMs?: number;
   /** Largest push request. Default: what each package's provider prefers (2,000 tenants; Salesforce 20,000). */
@@ -144,7 +146,7 @@ export function createController(options: ControllerOptions): Controller {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
       const tracker = createRevisionTracker(source, store, log, () => clock.now());
-      const providers = createProviderCache(store, clock, options.env, log);
+      const providers = createProviderCache(store, clock, options.env, log, options.providerTimeoutMs);
       const health = createPassHealth(store, log);
       let lastStatus: RevisionStatus | undefined;
       const report = (h: PassHealth): void => options.onHealth?.(h);

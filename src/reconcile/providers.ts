@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
 import { canonicalJson } from '../plan/rollout-id.js';
 import { InputError } from '../util/errors.js';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, lazyDeadline, withDeadlines, type Deadline, type ProviderOperation } from '../providers/deadline.js';
 
 /** Providers of the current revision by name, and the provider of each package. */
 export interface ProviderSet {
@@ -27,8 +28,18 @@ export interface ProviderSet {
   maxBatch(pkg: string, override?: number): number;
 }
 
-/** Builds provider sets per revision, reusing providers whose manifest did not change. */
-export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>, log?: Logger) {
+/**
+ * Builds provider sets per revision, reusing providers whose manifest did not change. Each set
+ * (one per pass) bounds each phase of its pass, every call of one operation together, by
+ * `phaseTimeoutMs` (default DEFAULT_PROVIDER_TIMEOUT_MS).
+ */
+export function createProviderCache(
+  store: Store,
+  clock: Clock,
+  env: Readonly<Record<string, string | undefined>>,
+  log?: Logger,
+  phaseTimeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
+) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
   return {
@@ -36,6 +47,13 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
     forState(desired: DesiredState, readFile: (path: string) => Promise<string>): ProviderSet {
       const packages = externalIds(desired.packages);
       const byName = new Map<string, Provider>();
+      // One deadline per phase of this pass, started by the phase's first call.
+      const phases = new Map<ProviderOperation, Deadline>();
+      const deadlineOf = (op: ProviderOperation): Deadline => {
+        let d = phases.get(op);
+        if (!d) phases.set(op, (d = lazyDeadline(phaseTimeoutMs, `the ${op} phase of a pass`)));
+        return d;
+      };
       for (const manifest of desired.providers.values()) {
         const key = `${manifest.metadata.name}:${canonicalJson(manifest.spec)}`;
         let provider = cache.get(key);
@@ -45,7 +63,7 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
           provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure });
           cache.set(key, provider);
         }
-        byName.set(manifest.metadata.name, provider);
+        byName.set(manifest.metadata.name, withDeadlines(provider, deadlineOf));
       }
       const providerOf = (pkg: string): Provider | undefined => {
         const name = desired.packages.get(pkg)?.spec.provider;

@@ -4,7 +4,8 @@ import type { CommandRuntime } from '../runtime.js';
 import { openStore } from '../../store/open-store.js';
 import { readStatus, type StatusReport } from '../../server/read-status.js';
 import { InputError } from '../../util/errors.js';
-import { parseOutput } from '../options.js';
+import { parseOutput, parseProviderTimeout } from '../options.js';
+import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { realClock } from '../../util/clock.js';
@@ -17,6 +18,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
     .option('--watch', 'refresh every 2 seconds until interrupted')
+    .option('--provider-timeout <duration>', 'with --server: give up on the controller after this long', '60s')
     .addHelpText(
       'after',
       `
@@ -27,14 +29,15 @@ Examples:
   $ pushfleet status --server http://127.0.0.1:8080 --watch
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'`,
     )
-    .action(async (opts: { store: string; server?: string; watch?: boolean }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean; providerTimeout: string }, cmd: Command) => {
+      const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
       const server = opts.server;
       const store = server === undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
       try {
         for (;;) {
-          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
+          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal, timeoutMs);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
           else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
@@ -50,7 +53,7 @@ Examples:
 export { readStatus };
 
 /** Reads `GET /api/v1/status` of a running controller. */
-async function fetchStatus(base: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+async function fetchStatus(base: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal, timeoutMs: number): Promise<StatusReport> {
   let url: URL;
   try {
     url = new URL('api/v1/status', base.endsWith('/') ? base : `${base}/`);
@@ -59,7 +62,10 @@ async function fetchStatus(base: string, env: Readonly<Record<string, string | u
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-flag', `--server "${base}" must be an http(s) URL`);
   const token = env.PUSHFLEET_API_TOKEN;
-  const res = await fetch(url, { signal, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
+  // A controller that accepts the connection and never answers must not hang `status`.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { signal: AbortSignal.any([signal, deadline]), headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
+    if (deadline.aborted && !signal.aborted) throw new InputError('server-unreachable', `--server ${base}: no answer within ${formatDuration(timeoutMs)} (--provider-timeout)`);
     const inner = (cause as Error).cause as NodeJS.ErrnoException | undefined;
     const reason = inner?.code ?? inner?.message ?? (cause as Error).message;
     throw new InputError('server-unreachable', `--server ${base}: cannot connect (${reason})`);
