@@ -130,6 +130,7 @@ function providersOf(state: DesiredState, io: CliIo, now: number, options: Provi
       state: options.providerState,
       // Providers report packages by their platform id (`externalId`); this maps them back.
       packages: new Map([...state.packages].map(([name, p]) => [name, p.spec.externalId ?? name])),
+      onWarning: (w) => io.err(`pushfleet: warning: ${w.message}\n`),
     }), () => deadline),
   );
 }

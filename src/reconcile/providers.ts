@@ -5,7 +5,7 @@
 import { dirname, posix } from 'node:path';
 import type { DesiredState, PackageManifest } from '../manifest/types.js';
 import { createProvider } from '../providers/registry.js';
-import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
+import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, type ProviderWarning, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
 import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
@@ -26,6 +26,11 @@ export interface ProviderSet {
    * prefers large requests, whose jobs go in through Bulk API 2.0 at a constant API cost.
    */
   maxBatch(pkg: string, override?: number): number;
+  /**
+   * True the first time this process reports `key` (a contract violation, an unknown field):
+   * what a broken platform repeats every pass is recorded once, not once per pass.
+   */
+  firstReport?(key: string): boolean;
 }
 
 /**
@@ -42,6 +47,7 @@ export function createProviderCache(
 ) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
+  const reported = new Set<string>();
   return {
     /** The providers for a desired state; `readFile` reads files of its revision by display path. */
     forState(desired: DesiredState, readFile: (path: string) => Promise<string>): ProviderSet {
@@ -60,7 +66,8 @@ export function createProviderCache(
         if (!provider) {
           const base = dirname(manifest.source.file);
           const onCallFailure = callFailureRecorder(manifest.metadata.name, store, clock, log);
-          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure });
+          const onWarning = (w: ProviderWarning): void => log?.warn({ provider: manifest.metadata.name, code: w.code }, w.message);
+          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure, onWarning });
           cache.set(key, provider);
         }
         byName.set(manifest.metadata.name, withDeadlines(provider, deadlineOf));
@@ -78,6 +85,13 @@ export function createProviderCache(
           return provider;
         },
         providerOf,
+        firstReport(key) {
+          if (reported.has(key)) return false;
+          // Bounded: a platform breaking the contract for every job must not grow memory for ever.
+          if (reported.size >= 10_000) reported.clear();
+          reported.add(key);
+          return true;
+        },
         maxBatch(pkg, override) {
           if (override !== undefined && override > 0) return override;
           const preferred = providerOf(pkg)?.maxRequestTenants;
