@@ -6,6 +6,7 @@ import type { CompiledDirective, CompiledPackage } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
 import { PERMANENT_BLOCKS, type BlockReason, type JobProgress } from './types.js';
 import { formatVersion, satisfies, type VersionRef } from './versions.js';
+import { isIneligibleFailure } from './ineligible.js';
 
 /** Jobs and halts from the store, indexed for lookups. */
 export interface ProgressIndex {
@@ -137,6 +138,13 @@ export function draftItem(
   if (job && IN_FLIGHT.has(job.state)) {
     draft.status = 'in-progress';
     draft.detail = `job ${job.state}`;
+    return draft;
+  }
+  if (job && isIneligibleFailure(job)) {
+    // The platform said the tenant cannot take it: a block of the tenant, settled for its wave.
+    draft.status = 'blocked';
+    draft.reason = 'ineligible';
+    draft.detail = job.errorMessage ?? 'the platform refused the upgrade: the tenant is not eligible';
     return draft;
   }
   if (job?.state === 'failed') {

@@ -2,6 +2,7 @@
 import type { JobPatch, JobRecord } from '../store/store.js';
 import type { PushError } from '../providers/push-types.js';
 import { retryDelay, type ExecutionSettings } from './settings.js';
+import { INELIGIBLE_ERROR_TYPE } from '../plan/ineligible.js';
 
 /** A terminal failure with the PackagePushError fields. */
 export function failurePatch(error: PushError, now: number): JobPatch {
@@ -60,6 +61,12 @@ export function failedAttempt(
       event: { type: 'job.retry', message: `${what}, retry ${job.attempts} of ${settings.retryAttempts}`, data: { errorType: error.type, notBefore } },
     };
   }
+  // The tenant cannot take the upgrade: recorded as failed with its type, announced as ineligible.
+  if (error.type === INELIGIBLE_ERROR_TYPE)
+    return {
+      patch: failurePatch(error, now),
+      event: { type: 'job.ineligible', message: `${job.tenant}: ineligible: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },
+    };
   return {
     patch: failurePatch(error, now),
     event: { type: 'job.failed', message: `${what}: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },

@@ -76,8 +76,8 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
         events.inc({ type: e.type });
         if (e.type === 'provider.error') providerErrors.inc({ operation: /^(\w+) failed/.exec(e.message)?.[1] ?? 'unknown' });
         if (e.type === 'provider.retry') providerRetries.inc({ code: String(e.data?.code ?? 'unknown') });
-        if (e.type === 'job.retry' || e.type === 'job.failed') {
-          jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : 'failed' });
+        if (e.type === 'job.retry' || e.type === 'job.failed' || e.type === 'job.ineligible') {
+          jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : e.type === 'job.ineligible' ? 'ineligible' : 'failed' });
         }
       }
       if (page.length < EVENT_PAGE) return;
