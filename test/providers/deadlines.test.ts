@@ -7,21 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { memoryStateStore } from '../../src/providers/memory-state-store.js';
-import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { lazyDeadline, withDeadlines } from '../../src/providers/deadline.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { ProviderError } from '../../src/util/errors.js';
-import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
-import { startPlatformProxy, type PlatformProxy } from '../support/platform-proxy.js';
-import { desiredFrom } from '../support/desired.js';
+import { httpFleetManifests, proxiedPlatform, type ProxiedPlatform } from '../support/http-platform.js';
 import { directive, fleetFile, tenants } from '../reconcile/fixtures.js';
 
-const log = pino({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -44,17 +38,7 @@ async function silentServer(): Promise<string> {
 }
 
 function manifests(baseUrl: string): string {
-  return `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec: { type: http, http: { baseUrl: "${baseUrl}", timeout: 30s } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec: { provider: fleet, versions: [ { version: "2.3.0" }, { version: "2.4.0" } ] }
----
-${directive('billing-default', '2.4.0')}`;
+  return `${httpFleetManifests(baseUrl, { timeout: '30s' })}---\n${directive('billing-default', '2.4.0')}`;
 }
 
 describe('a command against a platform that never answers', () => {
@@ -97,25 +81,16 @@ describe('withDeadlines', () => {
 
 describe('a pass whose poll phase hits its deadline', () => {
   let h: Harness | undefined;
-  let sim: SimulateServer | undefined;
-  let proxy: PlatformProxy | undefined;
+  let platform: ProxiedPlatform | undefined;
   afterEach(async () => {
-    await proxy?.close();
-    await sim?.close();
+    await platform?.close();
     await h?.close();
   });
 
   it('fails that phase with a provider.error and goes on with the rest of the pass', async () => {
-    const fleet = fleetFile(tenants(2));
     h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, '2026-11-21T12:00:00Z');
-    const simManifest = desiredFrom({
-      'p.yaml': 'apiVersion: pushfleet.dev/v1\nkind: Provider\nmetadata: { name: platform }\nspec: { type: simulator, simulator: { fleet: fleet.yaml, installSeconds: [2, 10] } }\n',
-    }).providers.get('platform')!;
-    const state = memoryStateStore();
-    const simulator = createSimulatorProvider({ manifest: simManifest, readFile: async () => fleet, clock: h.clock, env: {}, state });
-    sim = await startSimulateServer({ sim: { provider: simulator, state, name: 'platform' }, listen: { host: '127.0.0.1', port: 0 }, log });
-    proxy = await startPlatformProxy(sim.url);
-    h.write('m.yaml', manifests(proxy.url).split('---\napiVersion: pushfleet.dev/v1\nkind: ReleaseDirective')[0]!);
+    platform = await proxiedPlatform(h, fleetFile(tenants(2)));
+    const { proxy } = platform;
     await h.runPasses(1, { providerTimeoutMs: 1_000 });
     expect((await h.jobs()).every((j) => j.state === 'submitted' || j.state === 'running')).toBe(true);
 

@@ -5,53 +5,31 @@
  * poll answer with a foreign, swapped or missing job is reported once as a provider.error, and an
  * unknown field on a tenant is dropped with one warning instead of failing every pass.
  */
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStateStore } from '../../src/providers/memory-state-store.js';
-import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { createHttpProvider } from '../../src/providers/http/http-provider.js';
 import type { ProviderWarning } from '../../src/providers/provider.js';
-import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';
+import type { SimulateServer } from '../../src/simulate/simulate-server.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
-import { startPlatformProxy, type PlatformProxy, type ProxyHandler } from '../support/platform-proxy.js';
+import type { PlatformProxy, ProxyHandler } from '../support/platform-proxy.js';
+import { proxiedPlatform, type ProxiedPlatform } from '../support/http-platform.js';
 import { desiredFrom } from '../support/desired.js';
 import { directive, fleetFile, tenants } from '../reconcile/fixtures.js';
 
-const log = pino({ level: 'silent' });
 let h: Harness | undefined;
+let platformUnderTest: ProxiedPlatform | undefined;
 let sim: SimulateServer | undefined;
 let proxy: PlatformProxy | undefined;
 afterEach(async () => {
-  await proxy?.close();
-  await sim?.close();
+  await platformUnderTest?.close();
   await h?.close();
-  h = sim = proxy = undefined;
+  h = platformUnderTest = sim = proxy = undefined;
 });
 
 /** A controller on a folder, an http Provider through the proxy to a simulate server of `n` tenants. */
 async function platform(n: number): Promise<void> {
-  const fleet = fleetFile(tenants(n));
   h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, '2026-11-21T12:00:00Z');
-  const manifest = desiredFrom({
-    'p.yaml': 'apiVersion: pushfleet.dev/v1\nkind: Provider\nmetadata: { name: platform }\nspec: { type: simulator, simulator: { fleet: fleet.yaml, installSeconds: [2, 10] } }\n',
-  }).providers.get('platform')!;
-  const state = memoryStateStore();
-  const simulator = createSimulatorProvider({ manifest, readFile: async () => fleet, clock: h.clock, env: {}, state });
-  sim = await startSimulateServer({ sim: { provider: simulator, state, name: 'platform' }, listen: { host: '127.0.0.1', port: 0 }, log });
-  proxy = await startPlatformProxy(sim.url);
-  h.write(
-    'm.yaml',
-    `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec: { type: http, http: { baseUrl: "${proxy.url}", timeout: 5s } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec: { provider: fleet, versions: [ { version: "2.3.0" }, { version: "2.4.0" } ] }
-`,
-  );
+  platformUnderTest = await proxiedPlatform(h, fleetFile(tenants(n)));
+  ({ sim, proxy } = platformUnderTest);
 }
 
 type Json = Record<string, unknown> & { jobs: { tenant: string; id?: string }[] };

@@ -5,31 +5,25 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryStateStore } from '../../src/providers/memory-state-store.js';
-import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
-import { startSimulateServer, type SimulateServer } from '../../src/simulate/simulate-server.js';
 import { createApiServer, type ApiServer } from '../../src/server/server.js';
 import { FAILING_AFTER, type PassHealth } from '../../src/reconcile/pass-health.js';
 import { readStatus } from '../../src/server/read-status.js';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
-import { startPlatformProxy, type PlatformProxy } from '../support/platform-proxy.js';
-import { desiredFrom } from '../support/desired.js';
+import { proxiedPlatform, type ProxiedPlatform } from '../support/http-platform.js';
 import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
 
 const START = '2026-11-21T12:00:00Z';
 const log = pino({ level: 'silent' });
 
 let h: Harness | undefined;
-let sim: SimulateServer | undefined;
-let proxy: PlatformProxy | undefined;
+let platform: ProxiedPlatform | undefined;
 let api: ApiServer | undefined;
 afterEach(async () => {
   await api?.close();
-  await proxy?.close();
-  await sim?.close();
+  await platform?.close();
   await h?.close();
-  api = proxy = sim = h = undefined;
+  api = platform = h = undefined;
 });
 
 async function startApi(store: Harness['store']): Promise<string> {
@@ -44,28 +38,9 @@ async function metric(url: string, name: string): Promise<string[]> {
 
 describe('a pass that keeps failing', () => {
   it(`turns readiness, a metric and an event red after ${FAILING_AFTER} failures in a row, and green again after a success`, async () => {
-    const fleet = fleetFile(tenants(3));
     h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, START);
-    const simManifest = desiredFrom({
-      'p.yaml': 'apiVersion: pushfleet.dev/v1\nkind: Provider\nmetadata: { name: platform }\nspec: { type: simulator, simulator: { fleet: fleet.yaml, installSeconds: [2, 10] } }\n',
-    }).providers.get('platform')!;
-    const state = memoryStateStore();
-    const simulator = createSimulatorProvider({ manifest: simManifest, readFile: async () => fleet, clock: h.clock, env: {}, state });
-    sim = await startSimulateServer({ sim: { provider: simulator, state, name: 'platform' }, listen: { host: '127.0.0.1', port: 0 }, log });
-    proxy = await startPlatformProxy(sim.url);
-    h.write(
-      'm.yaml',
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec: { type: http, http: { baseUrl: "${proxy.url}", timeout: 5s } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec: { provider: fleet, versions: [ { version: "2.3.0" }, { version: "2.4.0" } ] }
-`,
-    );
+    platform = await proxiedPlatform(h, fleetFile(tenants(3)));
+    const proxy = platform.proxy;
     const url = await startApi(h.store);
     const server = api!;
     const healths: PassHealth[] = [];

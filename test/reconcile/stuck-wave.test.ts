@@ -6,31 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { teamEmail } from '../../src/notify/messages.js';
+import { packageManifest, simulatorProvider } from './fixtures.js';
 
 const START = '2026-11-21T12:00:00Z';
 
-const MANIFESTS = `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec:
-  type: simulator
-  simulator:
-    fleet: fleet.yaml
-    installSeconds: [1, 1]
-    failures: [ { tenants: [t001], packages: [core], rate: 1, errorType: DeployError } ]
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: core }
-spec: { provider: fleet, versions: [ { version: "1.7.0" }, { version: "1.8.0" } ] }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec:
-  provider: fleet
-  versions: [ { version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } } ]
----
+const MANIFESTS = `${simulatorProvider('installSeconds: [1, 1]\nfailures: [ { tenants: [t001], packages: [core], rate: 1, errorType: DeployError } ]')}---
+${packageManifest('core', '{ version: "1.7.0" }, { version: "1.8.0" }')}---
+${packageManifest('billing', '{ version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } }')}---
 apiVersion: pushfleet.dev/v1
 kind: RolloutStrategy
 metadata: { name: two-waves }
