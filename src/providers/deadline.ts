@@ -15,8 +15,15 @@ import type { Provider } from './provider.js';
 /** The provider calls a deadline applies to; in a pass each is a phase. */
 export type ProviderOperation = 'observe' | 'versions' | 'poll' | 'submit' | 'cancel' | 'find';
 
-/** Default of `--provider-timeout`: per command, and per phase of a pass. */
+/** Default of `--provider-timeout` for a command (`plan`, `observe`): all its provider calls together. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
+
+/**
+ * Default of `run --provider-timeout`: each phase of a pass. Longer than a command's, because one
+ * submit of a large push request (Salesforce: a Bulk API 2.0 ingest of 20,000 jobs) must fit in
+ * it, or the batch would be cut off and looked up again pass after pass.
+ */
+export const DEFAULT_PHASE_TIMEOUT_MS = 120_000;
 
 /** A deadline that starts when first asked for its signal. */
 export interface Deadline {

@@ -31,7 +31,7 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How often running jobs are polled. Default 5s. */
   readonly pollIntervalMs?: number;
-  /** Deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find). Default 60s. */
+  /** Deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find). Default 2m. */
   readonly providerTimeoutMs?: number;
   /** Longest sleep when nothing is scheduled. Default 30s. */
   readonly idleIntervalMs?: number;

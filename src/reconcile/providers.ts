@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
 import { canonicalJson } from '../plan/rollout-id.js';
 import { InputError } from '../util/errors.js';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, lazyDeadline, withDeadlines, type Deadline, type ProviderOperation } from '../providers/deadline.js';
+import { DEFAULT_PHASE_TIMEOUT_MS, lazyDeadline, withDeadlines, type Deadline, type ProviderOperation } from '../providers/deadline.js';
 
 /** Providers of the current revision by name, and the provider of each package. */
 export interface ProviderSet {
@@ -36,14 +36,14 @@ export interface ProviderSet {
 /**
  * Builds provider sets per revision, reusing providers whose manifest did not change. Each set
  * (one per pass) bounds each phase of its pass, every call of one operation together, by
- * `phaseTimeoutMs` (default DEFAULT_PROVIDER_TIMEOUT_MS).
+ * `phaseTimeoutMs` (default DEFAULT_PHASE_TIMEOUT_MS).
  */
 export function createProviderCache(
   store: Store,
   clock: Clock,
   env: Readonly<Record<string, string | undefined>>,
   log?: Logger,
-  phaseTimeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
+  phaseTimeoutMs = DEFAULT_PHASE_TIMEOUT_MS,
 ) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);

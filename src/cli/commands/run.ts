@@ -49,7 +49,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--until-settled', 'reconcile until every rollout is done, halted or waiting for an approval, then exit')
     .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
-    .option('--provider-timeout <duration>', 'deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find)', '60s')
+    .option('--provider-timeout <duration>', 'deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find)', '2m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', "most tenants in one provider push request (default: the provider's own, 2000; Salesforce 20000)")
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
