@@ -8,6 +8,8 @@ import { controllerHarness, type Harness } from '../support/controller-harness.j
 import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
 import { readRolloutDetail } from '../../src/server/api/rollouts.js';
 import { createServerMetrics } from '../../src/server/metrics.js';
+import { readStatus } from '../../src/server/read-status.js';
+import { renderStatus } from '../../src/cli/commands/status.js';
 
 let h: Harness | undefined;
 afterEach(async () => h?.close());
@@ -50,6 +52,10 @@ describe('tenants the platform refuses as ineligible', () => {
     expect(detail.ineligibleJobs).toBe(4);
     expect(detail.errors).toEqual([]);
     expect(detail.jobs.filter((j) => (j as { ineligible?: boolean }).ineligible)).toHaveLength(4);
+
+    const status = await readStatus(h.store);
+    expect(status.jobs[rollout.id]).toMatchObject({ succeeded: 2, failed: 0, ineligible: 4 });
+    expect(renderStatus(status)).toContain('2 ok, 0 failed, 4 ineligible');
 
     const metrics = createServerMetrics(h.store, { defaults: false });
     const text = await metrics.render();
