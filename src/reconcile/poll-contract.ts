@@ -58,9 +58,10 @@ export async function checkPollAnswer(ctx: PassContext, pkg: string, provider: s
     }
   }
   // Answers for tenants whose job already finished are normal; only a tenant the request never
-  // had is a violation. The request's own jobs are read only when such an answer shows up.
+  // had is a violation. The request's tenants are read once per process, when such an answer shows up.
   for (const [ref, list] of unknownByRef) {
-    const tenants = new Set((await ctx.store.listJobs({ requestRef: ref })).map((j) => j.tenant));
+    const load = async (): Promise<ReadonlySet<string>> => new Set((await ctx.store.listJobs({ requestRef: ref })).map((j) => j.tenant));
+    const tenants = await (ctx.providers.requestTenants?.(ref, load) ?? load());
     for (const u of list) if (!tenants.has(u.tenant)) report('unknown-tenant', ref, u.tenant, `a job for tenant ${u.tenant}, which is not in the request`);
   }
   for (const job of active) {

@@ -31,6 +31,12 @@ export interface ProviderSet {
    * what a broken platform repeats every pass is recorded once, not once per pass.
    */
   firstReport?(key: string): boolean;
+  /**
+   * The tenants of a submitted push request, loaded once per process with `load` (a request's
+   * tenants never change after submit), so checking poll answers does not read the request's
+   * jobs on every poll.
+   */
+  requestTenants?(requestRef: string, load: () => Promise<ReadonlySet<string>>): Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -48,6 +54,7 @@ export function createProviderCache(
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
   const reported = new Set<string>();
+  const tenantsOfRequest = new Map<string, ReadonlySet<string>>();
   return {
     /** The providers for a desired state; `readFile` reads files of its revision by display path. */
     forState(desired: DesiredState, readFile: (path: string) => Promise<string>): ProviderSet {
@@ -91,6 +98,15 @@ export function createProviderCache(
           if (reported.size >= 10_000) reported.clear();
           reported.add(key);
           return true;
+        },
+        async requestTenants(requestRef, load) {
+          const hit = tenantsOfRequest.get(requestRef);
+          if (hit) return hit;
+          const tenants = await load();
+          // Bounded, oldest first out: requests finish and are not polled again.
+          if (tenantsOfRequest.size >= 1_000) tenantsOfRequest.delete(tenantsOfRequest.keys().next().value!);
+          tenantsOfRequest.set(requestRef, tenants);
+          return tenants;
         },
         maxBatch(pkg, override) {
           if (override !== undefined && override > 0) return override;
