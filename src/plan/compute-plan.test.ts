@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
-import { BASE, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, DEPENDENT_PACKAGES, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
 import type { JobProgress, Plan, PlanItem, Progress } from './types.js';
 import { validatorFor } from '../manifest/schema-registry.js';
 import { rolloutId } from './rollout-id.js';
@@ -321,18 +321,7 @@ spec: { waves: [ { name: gold, selector: { matchLabels: { tier: gold } } } ] }
 
 describe('dependencies', () => {
   const m = `${PROVIDER}---
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: core }
-spec: { provider: fleet, versions: [ { version: "1.7.0" }, { version: "1.8.0" } ] }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec:
-  provider: fleet
-  versions: [ { version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } } ]
-${directive('billing-default', 'package: billing\nversion: "2.4.0"')}`;
+${DEPENDENT_PACKAGES}${directive('billing-default', 'package: billing\nversion: "2.4.0"')}`;
 
   it('blocks until the required package is installed; waits when its upgrade is planned', () => {
     const tenants = [

@@ -37,4 +37,6 @@ export interface Draft {
    * itself, or no upgrade to it is planned (docs/planning.md, "Blocks that cannot clear").
    */
   stuck?: boolean;
+  /** For `blocked/dependency` on a planned upgrade: the tenant's draft of the required package (the forecast waits for it). */
+  dependsOn?: Draft;
 }

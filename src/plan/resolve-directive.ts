@@ -189,18 +189,22 @@ function firstBlock(
   if (directive.inWindow && 'conflict' in policy)
     return { reason: 'conflict', detail: `matches ${policy.conflict.length} maintenance policies: ${policy.conflict.join(', ')}` };
   const dependency = unmetDependency(draft, directive, earlier);
-  if (dependency) return { reason: 'dependency', ...dependency };
+  if (dependency) {
+    if (dependency.on) draft.dependsOn = dependency.on;
+    return { reason: 'dependency', detail: dependency.detail, stuck: dependency.stuck };
+  }
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };
   if (progress.halted(directive)) return { reason: 'halted', detail: `rollout ${directive.rolloutId} is halted by its failure budget` };
   return undefined;
 }
 
 /**
- * The first unmet `requires` of the target, described, or undefined when all are met. `stuck`
- * when waiting cannot meet it: no upgrade to a satisfying version is planned, or the planned one
- * cannot happen in this revision (its job failed, or it is blocked for good, halted or suspended).
+ * The first unmet `requires` of the target, described, with the planned draft it waits for (if
+ * any), or undefined when all are met. `stuck` when waiting cannot meet it: no upgrade to a
+ * satisfying version is planned, or the planned one cannot happen in this revision (its job
+ * failed, or it is blocked for good, halted or suspended).
  */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; stuck: boolean } | undefined {
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; stuck: boolean; on?: Draft } | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
@@ -216,9 +220,9 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
     }
     const target = formatVersion(other!.directive!.target);
     if (other!.status === 'blocked' && blockedForGood(other!)) {
-      return { detail: `requires ${req.pkg.name} ${req.range.text}; its upgrade to ${target} is blocked (${other!.reason})`, stuck: true };
+      return { detail: `requires ${req.pkg.name} ${req.range.text}; its upgrade to ${target} is blocked (${other!.reason})`, stuck: true, on: other };
     }
-    return { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${target})`, stuck: false };
+    return { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${target})`, stuck: false, on: other };
   }
   return undefined;
 }

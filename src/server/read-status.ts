@@ -26,6 +26,8 @@ export interface ControllerStatus extends Partial<ActingFields> {
   readonly rollouts: readonly PlanRollout[];
   readonly tenants: number;
   readonly plannedAt?: string | null;
+  /** Display names of tenants with failed jobs (absent in records of older versions). */
+  readonly tenantNames?: Readonly<Record<string, string>>;
 }
 
 /** The status report; `controller` is null before the first pass. */

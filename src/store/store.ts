@@ -228,6 +228,11 @@ export interface Store {
    * only one process can use, always the leader.
    */
   acquireLease?(holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /**
+   * Gives the lease up at once if `holder` holds it (a clean stop), so another replica need not
+   * wait for it to expire. Writes of this store are no longer fenced afterwards.
+   */
+  releaseLease?(holder: string): Promise<void>;
   /** The lease as last taken (it may have expired since); undefined when none was ever taken. */
   readLease?(): Promise<LeaseRecord | undefined>;
 }
@@ -240,4 +245,13 @@ export interface LeaseRecord {
   /** Host (with its pid namespace) and process id of the holder; absent for a lease taken before migration 002. */
   readonly host?: string;
   readonly pid?: number;
+  /**
+   * The fencing token: grows by one each time the lease changes hands (0 before migration 005).
+   * Once a store has taken the lease, each of its writes checks, in the write's own transaction,
+   * that the token is still the one it took; otherwise the write is refused with LeaseLostError,
+   * so a leader paused past its expiry cannot write after another replica took over.
+   */
+  readonly token: number;
+  /** Whether the holder also holds the leader's session lock (PostgreSQL; always false on SQLite). */
+  readonly lockHeld: boolean;
 }

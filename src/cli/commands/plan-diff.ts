@@ -57,6 +57,7 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
   const baseReport = validateRepository(parseRepositoryFiles(baseRev.files), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
   const headReport = validateRepository(parseRepositoryFiles(headRev.files), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
 
+  let names: Map<string, string> | undefined;
   let base = unplanned(req.now, baseRev, baseReport.problems);
   let head = unplanned(req.now, headRev, headReport.problems);
   // An invalid head is never acted on, so there is nothing to plan or observe: only its problems.
@@ -67,11 +68,12 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
       : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal, req.providerTimeoutMs);
     // Both sides plan against the same catalogs, as against the same fleet: a catalog describes
     // the platform, not a revision. A provider's failure shows on both, so it is not "introduced".
-    const { observed, catalogs, warnings } = view;
-    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, problems: [...headReport.problems, ...warnings] });
-    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, problems: [...baseReport.problems, ...warnings] });
+    const { observed, catalogs, warnings, jobDurations } = view;
+    names = new Map(observed.tenants.filter((t) => t.displayName).map((t) => [t.id, t.displayName!]));
+    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...headReport.problems, ...warnings] });
+    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...baseReport.problems, ...warnings] });
   }
-  const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display });
+  const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display, names });
   return { diff, base, head };
 }
 

@@ -46,6 +46,11 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
 Statuses: upgrade (with reason due | upgrade-after | maintenance-window | deadline), in-progress,
 failed, blocked (with the reason), in-sync, ahead, not-installed, unmanaged.
 
+Forecast: every rollout says when it should finish against its deadline, how many tenants
+start only because the deadline forces them, and how many are stuck (JSON: rollouts[].forecast),
+assuming every job succeeds after the provider's typical duration (5 minutes when it declares
+none) and every approval is given at its gate. See docs/planning.md section 11.
+
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
 With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
 1 error, including a head revision that does not validate (its problems are printed).
@@ -55,6 +60,7 @@ together) fail the command with provider-deadline, exit 1.
 Examples:
   $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
   $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
+  $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq '.rollouts[] | {directive, forecast}'
   $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown
   $ pushfleet plan examples/quickstart --store sqlite:.pushfleet/quickstart.db   # after npm start
   $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
@@ -86,7 +92,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
           : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store), timeoutMs, command: 'plan' });
         const problems = [...ws.report.problems, ...view.warnings];
-        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems });
+        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems, jobDurations: view.jobDurations });
       } finally {
         await store?.close();
       }

@@ -8,10 +8,25 @@ import { parseOutput, parseProviderTimeout } from '../options.js';
 import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
+import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
+import { failuresCsv, failuresText, readFailures } from './status-failures.js';
 
 /** Registers the command. */
 export function registerStatus(program: Command, rt: CommandRuntime): void {
+  /** `status --failures`: the failed jobs from the store, as text, CSV or JSON. */
+  async function exportFailures(opts: { store: string; server?: string; watch?: boolean; rollout?: string }, cmd: Command): Promise<void> {
+    if (opts.server !== undefined || opts.watch) throw new InputError('bad-flag', '--failures reads the store: it goes with --store, not --server or --watch');
+    const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'csv'], 'text');
+    const store = await openStore(opts.store, { mustExist: true });
+    try {
+      const rows = await readFailures(store, opts.rollout);
+      rt.io.out(output === 'csv' ? failuresCsv(rows) : output === 'json' ? JSON.stringify(rows, null, 2) + '\n' : failuresText(rows));
+    } finally {
+      await store.close();
+    }
+  }
+
   program
     .command('status')
     .description('show rollouts, waves, job counts, halts and the next pass, as the controller last recorded them')
@@ -19,6 +34,8 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
     .option('--watch', 'refresh every 2 seconds until interrupted')
     .option('--provider-timeout <duration>', 'with --server: give up on the controller after this long', '60s')
+    .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
+    .option('--rollout <id>', 'with --failures: only this rollout')
     .addHelpText(
       'after',
       `
@@ -27,9 +44,12 @@ Output: text (progress bars in a terminal) or --output json.
 Examples:
   $ pushfleet status
   $ pushfleet status --server http://127.0.0.1:8080 --watch
-  $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'`,
+  $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
+  $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
-    .action(async (opts: { store: string; server?: string; watch?: boolean; providerTimeout: string }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string; providerTimeout: string }, cmd: Command) => {
+      if (opts.failures) return exportFailures(opts, cmd);
+      if (opts.rollout !== undefined) throw new InputError('bad-flag', '--rollout goes with --failures');
       const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
@@ -95,5 +115,6 @@ export function renderStatus(report: StatusReport, options: BoardOptions = {}): 
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
-  return `${head.join('\n')}\n\n${board}\nrecent events:\n${events.join('\n')}\n`;
+  const forecast = forecastLines(c.rollouts, c.at);
+  return `${head.join('\n')}\n\n${board}${forecast ? `\n${forecast}` : ''}\nrecent events:\n${events.join('\n')}\n`;
 }

@@ -27,6 +27,7 @@ const rollout: PlanRollout = {
   halted: true,
   deadline: null,
   waves: [wave('canary', 1, 0, { state: 'waiting-approval', approval: true }), wave('everyone', 10, 9, { state: 'waiting' })],
+  forecast: { finishAt: null, waves: [], forcedAtDeadline: 0, stuck: 0, forcedExamples: [], stuckExamples: [], waitsFor: 'halted', jobSeconds: 300 },
 };
 
 describe('renderRolloutBoard', () => {

@@ -4,7 +4,7 @@
  * bake and next start) and job counts. Rollouts the current revision no longer plans (an older
  * target) are listed after the planned ones, with `planned: false`.
  */
-import type { PlanRollout, PlanWave } from '../../plan/types.js';
+import type { PlanRollout, PlanWave, RolloutForecast } from '../../plan/types.js';
 import type { JobState, RolloutRecord, Store, WaveRecord } from '../../store/store.js';
 import { isHalted, readControllerStatus } from '../read-status.js';
 import { RequestError, queryInt, queryList } from '../http-io.js';
@@ -57,6 +57,8 @@ export interface RolloutView {
   readonly progress: number;
   readonly jobCounts: JobCounts;
   readonly waves: readonly WaveView[];
+  /** The last plan's forecast of this rollout (Plan JSON shape); null when the current revision no longer plans it. */
+  readonly forecast: RolloutForecast | null;
 }
 
 /** One rollout with its jobs and errors. */
@@ -157,6 +159,7 @@ function rolloutView(planned: PlanRollout | undefined, record: RolloutRecord | u
     progress: ratio(tenants - pending, tenants),
     jobCounts: Object.fromEntries(JOB_STATES.map((s): [JobState, number] => [s, jobCounts[s] ?? 0])),
     waves,
+    forecast: planned?.forecast ?? null,
   };
 }
 
