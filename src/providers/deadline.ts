@@ -46,17 +46,17 @@ export function withDeadlines(provider: Provider, deadlineOf: (op: ProviderOpera
   const bounded = <T>(op: ProviderOperation, caller: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> =>
     callWithin(provider.name, op, deadlineOf(op), caller, call);
   const { submit, poll, cancel, find } = provider;
-  return {
-    type: provider.type,
-    name: provider.name,
-    ...(provider.maxRequestTenants !== undefined ? { maxRequestTenants: provider.maxRequestTenants } : {}),
+  const bounds: Partial<Provider> = {
     observe: (signal) => bounded('observe', signal, (s) => provider.observe(s)),
     versions: (pkg, signal) => bounded('versions', signal, (s) => provider.versions(pkg, s)),
     ...(submit ? { submit: (request, signal) => bounded('submit', signal, (s) => submit.call(provider, request, s)) } : {}),
     ...(poll ? { poll: (refs, signal) => bounded('poll', signal, (s) => poll.call(provider, refs, s)) } : {}),
     ...(cancel ? { cancel: (ref, signal) => bounded('cancel', signal, (s) => cancel.call(provider, ref, s)) } : {}),
     ...(find ? { find: (key, signal) => bounded('find', signal, (s) => find.call(provider, key, s)) } : {}),
-  } satisfies Provider;
+  };
+  // Everything else (type, name, maxRequestTenants, typicalJobMs, what providers declare next)
+  // reads through to the provider itself.
+  return Object.assign(Object.create(provider) as Provider, bounds);
 }
 
 async function callWithin<T>(name: string, op: ProviderOperation, deadline: Deadline, caller: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
