@@ -91,6 +91,7 @@ export function computePlan(input: PlanInput): Plan {
         const t = timing(directive, policy);
         d.reason = t.reason;
         d.startAt = t.startAt;
+        if (t.detail) d.detail = t.detail;
         if (d.startAt !== null && (first === undefined || d.startAt < first)) first = d.startAt;
       }
       if (first !== undefined) waves[i] = { ...waves[i]!, firstStartAt: iso(first) };

@@ -121,7 +121,10 @@ export function draftItem(
   const recorded = progress.job(tenant.id, pkg.name, directive.target);
   // A reviewed change to the directive (new generation) retries tenants that failed before it.
   const job = recorded?.state === 'failed' && recorded.generation !== undefined && recorded.generation !== directive.generation ? undefined : recorded;
-  const effectiveInstalled = job?.state === 'succeeded' ? directive.target : installed;
+  // A succeeded job stands for the target while observation lags, unless the platform reports the
+  // directive was changed outside git since (drift): then git's version is pushed again.
+  const drift = packageDrift(tenant, pkg.name);
+  const effectiveInstalled = job?.state === 'succeeded' && drift === undefined ? directive.target : installed;
   const draft = newDraft(tenant, pkg, installed, directive, 'upgrade', null) as { -readonly [K in keyof Draft]: Draft[K] };
   draft.job = job;
   draft.effectiveInstalled = effectiveInstalled;
@@ -158,8 +161,13 @@ export function draftItem(
     draft.reason = block.reason;
     draft.detail = block.detail;
     if (block.stuck) draft.stuck = true;
-  }
+  } else if (drift !== undefined) draft.detail = drift;
   return draft;
+}
+
+function packageDrift(tenant: TenantView, pkg: string): string | undefined {
+  const entry = tenant.observed.packages?.[pkg];
+  return entry === undefined || typeof entry === 'string' ? undefined : entry.drift;
 }
 
 function packageIneligible(tenant: TenantView, pkg: string): string | undefined {

@@ -70,6 +70,10 @@ export interface PlanWave {
   readonly bakeUntil: string | null;
   /** Earliest startAt of this wave's items, when known. */
   readonly firstStartAt: string | null;
+  /** Tenants already at the target (or ahead) without a push of this rollout: they need no job. Absent in records older than the field. */
+  readonly inSync?: number;
+  /** Blocked tenants of this wave by reason (dependency, waiting-wave, ...). Absent in records older than the field. */
+  readonly blocked?: Readonly<Partial<Record<BlockReason, number>>>;
 }
 
 /** Extension: one rollout (directive, package, target) of the plan, with its waves. */

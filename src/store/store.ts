@@ -210,8 +210,14 @@ export interface Store {
 
   /** Appends events atomically, assigning increasing sequence numbers. */
   appendEvents(events: readonly NewEvent[]): Promise<void>;
-  /** Events after a sequence number (oldest first), at most `limit` (default 100). */
-  listEvents(options?: { readonly afterSeq?: number; readonly limit?: number; readonly rolloutId?: string; readonly newestFirst?: boolean }): Promise<readonly EventRecord[]>;
+  /** Events after a sequence number (oldest first), at most `limit` (default 100); `types` keeps only events of those types. */
+  listEvents(options?: {
+    readonly afterSeq?: number;
+    readonly limit?: number;
+    readonly rolloutId?: string;
+    readonly newestFirst?: boolean;
+    readonly types?: readonly string[];
+  }): Promise<readonly EventRecord[]>;
 
   /** Provider state (the simulator's fleet), JSON values by key. */
   kvGet(key: string): Promise<unknown>;

@@ -361,6 +361,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listEvents({ limit: 0 })).toEqual([]);
       });
 
+      it('keeps only the given event types, newest first or after a sequence number', async () => {
+        await store.appendEvents(['job.succeeded', 'job.failed', 'job.succeeded', 'rollout.halted', 'job.succeeded'].map((t) => event(t)));
+        const all = await store.listEvents();
+        const types = (list: readonly EventRecord[]): string[] => list.map((e) => e.type);
+        expect(types(await store.listEvents({ types: ['job.failed', 'rollout.halted'], newestFirst: true, limit: 10 }))).toEqual(['rollout.halted', 'job.failed']);
+        expect(types(await store.listEvents({ types: ['job.failed', 'rollout.halted'], afterSeq: all[1]!.seq }))).toEqual(['rollout.halted']);
+        expect(await store.listEvents({ types: [] })).toEqual([]);
+      });
+
       it('returns at most 100 events by default', async () => {
         await store.appendEvents(Array.from({ length: 130 }, (_, i) => event(`e${i}`)));
         const page = await store.listEvents();

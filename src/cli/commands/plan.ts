@@ -1,4 +1,5 @@
 /** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
+import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import type { Command } from 'commander';
 import { openWorkspace, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
 import { parseAt, parseCount, parseOutput, parseProviderTimeout, PROVIDER_TIMEOUT_HELP } from '../options.js';
@@ -8,6 +9,8 @@ import { hasPending } from '../../plan/pending.js';
 import type { Plan } from '../../plan/types.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderStatementsMarkdown, renderStatementsText } from '../render/provider-statements.js';
+import { planStatements } from '../plan-statements.js';
 import { InputError, ProblemsError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
 import { runPlanDiff } from './plan-diff.js';
@@ -85,6 +88,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
       }
       const store = opts.store !== undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
       let plan: Plan;
+      let observed: FleetSnapshot;
       try {
         const progress = store ? (await readStoreView(store)).progress : undefined;
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
@@ -93,12 +97,14 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
           : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store), timeoutMs, command: 'plan' });
         const problems = [...ws.report.problems, ...view.warnings];
         plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems, jobDurations: view.jobDurations });
+        observed = view.observed;
       } finally {
         await store?.close();
       }
-      if (output === 'json') io.out(JSON.stringify(plan, null, 2) + '\n');
-      else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit));
-      else io.out(renderPlanText(plan, { limit }));
+      const statements = planStatements(state, plan, observed, now);
+      if (output === 'json') io.out(JSON.stringify(statements.length > 0 ? { ...plan, providerStatements: statements } : plan, null, 2) + '\n');
+      else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit) + renderStatementsMarkdown(statements));
+      else io.out(renderPlanText(plan, { limit }) + renderStatementsText(statements));
       rt.exit(opts.detailedExitcode && hasPending(plan) ? 2 : 0);
     });
 }

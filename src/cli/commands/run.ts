@@ -134,7 +134,7 @@ Examples:
         onHealth: (health) => http?.server.recordHealth(health),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
-          notifications.observe(status);
+          notifications.observe(status, result.snapshot);
           await drawBoard?.(result);
         },
       });

@@ -8,6 +8,7 @@ import { parseOutput, parseProviderTimeout } from '../options.js';
 import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
+import { renderStatusScreen } from '../render/status-screen.js';
 import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
 import { failuresCsv, failuresText, readFailures } from './status-failures.js';
@@ -32,7 +33,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .description('show rollouts, waves, job counts, halts and the next pass, as the controller last recorded them')
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
-    .option('--watch', 'refresh every 2 seconds until interrupted')
+    .option('--watch', 'refresh every 2 seconds until interrupted; on a terminal, a compact screen that fits its size')
     .option('--provider-timeout <duration>', 'with --server: give up on the controller after this long', '60s')
     .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
     .option('--rollout <id>', 'with --failures: only this rollout')
@@ -43,7 +44,7 @@ Output: text (progress bars in a terminal) or --output json.
 
 Examples:
   $ pushfleet status
-  $ pushfleet status --server http://127.0.0.1:8080 --watch
+  $ pushfleet status --server http://127.0.0.1:8080 --watch     # fits an 80x24 terminal
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
   $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
@@ -59,7 +60,7 @@ Examples:
         for (;;) {
           const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal, timeoutMs);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
-          else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report, { bars: rt.io.color }));
+          else rt.io.out(opts.watch ? watchScreen(report, rt) : renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
           await realClock().sleep(2_000, rt.signal).catch(() => undefined);
           if (rt.signal.aborted) break;
@@ -100,6 +101,16 @@ function actingText(c: NonNullable<StatusReport['controller']>): string {
   // Records written before the acting fields existed only know the revision of their last plan.
   if (c.actingOn === undefined) return c.revision ? `; acting on ${c.revision}` : '';
   return c.actingOn === null ? `; ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : `; acting on ${c.actingOn}`;
+}
+
+/**
+ * One `--watch` frame. On a terminal: cleared, then a screen that fits its size (the header
+ * stays on top); piped: the full text, as `status` prints it, once per refresh.
+ */
+function watchScreen(report: StatusReport, rt: CommandRuntime): string {
+  const size = rt.io.size?.();
+  if (!size) return renderStatus(report, { bars: rt.io.color });
+  return '\x1b[H\x1b[2J' + renderStatusScreen(report, { ...size, bars: rt.io.color });
 }
 
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */

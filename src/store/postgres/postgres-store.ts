@@ -276,6 +276,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         params.push(options.rolloutId);
         where.push(`rollout_id = $${params.length}`);
       }
+      if (options.types !== undefined) {
+        params.push([...options.types]);
+        where.push(`type = ANY($${params.length}::text[])`);
+      }
       params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
       const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $${params.length}`;
       return (await rows(sql, params)).map(eventFromRow);

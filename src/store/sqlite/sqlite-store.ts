@@ -290,6 +290,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         where.push('rollout_id = ?');
         params.push(options.rolloutId);
       }
+      if (options.types !== undefined) {
+        where.push(`type IN (${options.types.map(() => '?').join(', ') || 'NULL'})`);
+        params.push(...options.types);
+      }
       params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
       const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
       return stmt(sql).all(params).map(eventFromRow);
