@@ -13,6 +13,7 @@ import type { Problem } from '../manifest/problem.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { parseSnapshot } from '../manifest/snapshot-file.js';
 import { createProvider } from '../providers/registry.js';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, lazyDeadline, withDeadlines } from '../providers/deadline.js';
 import { observeFleet } from '../providers/observe-fleet.js';
 import { catalogWarning, loadCatalogs, packagesWithoutCatalog } from '../providers/package-catalogs.js';
 import type { Provider, ProviderStateStore } from '../providers/provider.js';
@@ -90,6 +91,10 @@ export interface ProviderOptions {
   readonly providerState?: ProviderStateStore;
   /** Reads a file a provider names, relative to the repository; default: from disk. */
   readonly readFile?: (path: string) => Promise<string>;
+  /** One deadline for every provider call of the command (`--provider-timeout`); default DEFAULT_PROVIDER_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+  /** The command's name, for the deadline's message. */
+  readonly command?: string;
 }
 
 /** Observes the fleet through every Provider manifest of the state. */
@@ -157,8 +162,10 @@ export function providerOfPackage(
 function providersOf(state: DesiredState, io: CliIo, now: number, options: ProviderOptions): Provider[] {
   const read = options.readFile ?? ((path: string) => readFile(resolve(io.cwd, path), 'utf8'));
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
+  // One deadline for the whole command, whatever the providers and their own retries.
+  const deadline = lazyDeadline(options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS, `the ${options.command ?? 'command'} command`);
   return [...state.providers.values()].map((manifest) =>
-    createProvider({
+    withDeadlines(createProvider({
       manifest,
       readFile: (p) => read(posix.join(dirname(manifest.source.file), p)),
       clock: { now: () => now },
@@ -166,6 +173,7 @@ function providersOf(state: DesiredState, io: CliIo, now: number, options: Provi
       state: options.providerState,
       // Providers report packages by their platform id (`externalId`); this maps them back.
       packages: new Map([...state.packages].map(([name, p]) => [name, p.spec.externalId ?? name])),
-    }),
+      onWarning: (w) => io.err(`pushfleet: warning: ${w.message}\n`),
+    }), () => deadline),
   );
 }

@@ -4,7 +4,8 @@ import type { CommandRuntime } from '../runtime.js';
 import { openStore } from '../../store/open-store.js';
 import { readStatus, type StatusReport } from '../../server/read-status.js';
 import { InputError } from '../../util/errors.js';
-import { parseOutput } from '../options.js';
+import { parseOutput, parseProviderTimeout } from '../options.js';
+import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { renderStatusScreen } from '../render/status-screen.js';
@@ -34,6 +35,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
     .option('--watch', 'refresh every 2 seconds until interrupted; on a terminal, a compact screen that fits its size')
+    .option('--provider-timeout <duration>', 'with --server: give up on the controller after this long', '60s')
     .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
     .option('--rollout <id>', 'with --failures: only this rollout')
     .addHelpText(
@@ -47,16 +49,17 @@ Examples:
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
   $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
-    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string; providerTimeout: string }, cmd: Command) => {
       if (opts.failures) return exportFailures(opts, cmd);
       if (opts.rollout !== undefined) throw new InputError('bad-flag', '--rollout goes with --failures');
+      const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
       const server = opts.server;
       const store = server === undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
       try {
         for (;;) {
-          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
+          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal, timeoutMs);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
           else rt.io.out(opts.watch ? watchScreen(report, rt) : renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
@@ -72,7 +75,7 @@ Examples:
 export { readStatus };
 
 /** Reads `GET /api/v1/status` of a running controller. */
-async function fetchStatus(given: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+async function fetchStatus(given: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal, timeoutMs: number): Promise<StatusReport> {
   const base = redactUrls(given);
   let url: URL;
   try {
@@ -85,7 +88,10 @@ async function fetchStatus(given: string, env: Readonly<Record<string, string | 
   const token = env.PUSHFLEET_API_TOKEN;
   const basic = moveUserinfoToHeader(given).authorization;
   const authorization = token ? `Bearer ${token}` : basic;
-  const res = await fetch(url, { signal, headers: authorization ? { authorization } : {} }).catch((cause: unknown) => {
+  // A controller that accepts the connection and never answers must not hang `status`.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { signal: AbortSignal.any([signal, deadline]), headers: authorization ? { authorization } : {} }).catch((cause: unknown) => {
+    if (deadline.aborted && !signal.aborted) throw new InputError('server-unreachable', `--server ${base}: no answer within ${formatDuration(timeoutMs)} (--provider-timeout)`);
     const inner = (cause as Error).cause as NodeJS.ErrnoException | undefined;
     const reason = redactUrls(inner?.code ?? inner?.message ?? (cause as Error).message);
     throw new InputError('server-unreachable', `--server ${base}: cannot connect (${reason})`);
@@ -93,6 +99,13 @@ async function fetchStatus(given: string, env: Readonly<Record<string, string | 
   if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);
   if (!res.ok) throw new InputError('server-unreachable', `--server ${base}: HTTP ${res.status} from ${url.pathname}`);
   return (await res.json()) as StatusReport;
+}
+
+/** What an invalid revision leaves the controller doing, for the status header. */
+function actingText(c: NonNullable<StatusReport['controller']>): string {
+  // Records written before the acting fields existed only know the revision of their last plan.
+  if (c.actingOn === undefined) return c.revision ? `; acting on ${c.revision}` : '';
+  return c.actingOn === null ? `; ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : `; acting on ${c.actingOn}`;
 }
 
 /**
@@ -111,7 +124,10 @@ export function renderStatus(report: StatusReport, options: BoardOptions = {}): 
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
-    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors); acting on ${c.revision}` : '',
+    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors)${actingText(c)}` : '',
+    !c.rejectedRevision && c.actingOn === null ? `ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : '',
+    c.plannedAt ? `rollouts below are from the last plan, at ${shortTime(c.plannedAt)}` : '',
+    c.failing ? `FAILING: ${c.failedPasses} reconcile passes in a row failed; last: ${c.lastError?.message ?? 'unknown error'}` : '',
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
