@@ -146,6 +146,7 @@ export function providerOfPackage(
   type: string,
   io: CliIo,
   now: number,
+  options: ProviderOptions = {},
 ): { provider: Provider; pkg: PackageManifest } {
   const candidates = [...state.packages.values()].filter((p) => state.providers.get(p.spec.provider)?.spec.type === type);
   const pkg = packageName === undefined ? candidates[0] : state.packages.get(packageName);
@@ -155,7 +156,7 @@ export function providerOfPackage(
   const manifest = state.providers.get(pkg!.spec.provider);
   if (manifest?.spec.type !== type) throw new InputError('bad-flag', `Package "${pkg!.metadata.name}": its Provider "${pkg!.spec.provider}" is not of type ${type}`);
   const only: DesiredState = { ...state, providers: new Map([[manifest.metadata.name, manifest]]) };
-  return { provider: providersOf(only, io, now, {})[0]!, pkg: pkg! };
+  return { provider: providersOf(only, io, now, options)[0]!, pkg: pkg! };
 }
 
 /** One provider per Provider manifest of the state, for one command. */

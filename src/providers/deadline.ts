@@ -13,7 +13,7 @@ import { formatDuration } from '../util/duration.js';
 import type { Provider } from './provider.js';
 
 /** The provider calls a deadline applies to; in a pass each is a phase. */
-export type ProviderOperation = 'observe' | 'versions' | 'poll' | 'submit' | 'cancel' | 'find';
+export type ProviderOperation = 'observe' | 'versions' | 'poll' | 'submit' | 'cancel' | 'find' | 'requests';
 
 /** Default of `--provider-timeout` for a command (`plan`, `observe`): all its provider calls together. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
@@ -45,7 +45,7 @@ export function lazyDeadline(ms: number, scope: string): Deadline {
 export function withDeadlines(provider: Provider, deadlineOf: (op: ProviderOperation) => Deadline): Provider {
   const bounded = <T>(op: ProviderOperation, caller: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> =>
     callWithin(provider.name, op, deadlineOf(op), caller, call);
-  const { submit, poll, cancel, find } = provider;
+  const { submit, poll, cancel, find, pushRequests: admin } = provider;
   const bounds: Partial<Provider> = {
     observe: (signal) => bounded('observe', signal, (s) => provider.observe(s)),
     versions: (pkg, signal) => bounded('versions', signal, (s) => provider.versions(pkg, s)),
@@ -53,6 +53,15 @@ export function withDeadlines(provider: Provider, deadlineOf: (op: ProviderOpera
     ...(poll ? { poll: (refs, signal) => bounded('poll', signal, (s) => poll.call(provider, refs, s)) } : {}),
     ...(cancel ? { cancel: (ref, signal) => bounded('cancel', signal, (s) => cancel.call(provider, ref, s)) } : {}),
     ...(find ? { find: (key, signal) => bounded('find', signal, (s) => find.call(provider, key, s)) } : {}),
+    ...(admin
+      ? {
+          pushRequests: {
+            list: (pkg, filter, signal) => bounded('requests', signal, (s) => admin.list(pkg, filter, s)),
+            report: (id, signal) => bounded('requests', signal, (s) => admin.report(id, s)),
+            abort: (id, signal) => bounded('requests', signal, (s) => admin.abort(id, s)),
+          },
+        }
+      : {}),
   };
   // Everything else (type, name, maxRequestTenants, typicalJobMs, what providers declare next)
   // reads through to the provider itself.
