@@ -36,6 +36,19 @@ export interface ProviderContext {
    * Absent: real time.
    */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Told of an oddity in the platform's answers that the provider tolerates (a field it does not
+   * know), once per kind per provider instance: strict on what pushfleet writes, tolerant of what
+   * it reads, and never silent.
+   */
+  readonly onWarning?: (warning: ProviderWarning) => void;
+}
+
+/** A tolerated oddity in a platform's answers. */
+export interface ProviderWarning {
+  /** Stable code, e.g. `provider-unknown-field`. */
+  readonly code: string;
+  readonly message: string;
 }
 
 /** One failed attempt of a provider's call to its platform. */

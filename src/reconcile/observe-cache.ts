@@ -21,27 +21,28 @@ export interface ObserveCache {
 
 /** Creates the cache; `intervalMs` overrides every provider's observe interval (`--observe-interval`). */
 export function createObserveCache(options: { readonly intervalMs?: number } = {}): ObserveCache {
-  // Keyed by the provider object: a Provider manifest that changes builds a new provider, observed afresh.
-  let last = new Map<Provider, { readonly snapshot: FleetSnapshot; readonly at: number }>();
+  // Keyed by provider name: the pass sees each provider through a new per-pass wrapper (deadlines),
+  // and a Provider manifest that changes is a new revision, which observes everything anyway.
+  let last = new Map<string, { readonly snapshot: FleetSnapshot; readonly at: number }>();
   let lastRevision: string | undefined;
   return {
     async observe(providers, revision, now, signal) {
       const newRevision = revision !== lastRevision;
       const sorted = [...providers].sort((a, b) => (a.name < b.name ? -1 : 1));
-      const next = new Map<Provider, { readonly snapshot: FleetSnapshot; readonly at: number }>();
+      const next = new Map<string, { readonly snapshot: FleetSnapshot; readonly at: number }>();
       await Promise.all(
         sorted.map(async (p) => {
-          const prior = last.get(p);
+          const prior = last.get(p.name);
           const interval = options.intervalMs ?? (p.cost ?? DEFAULT_PROVIDER_COST).observeIntervalMs;
           const fresh = prior && !newRevision && now - prior.at < interval ? prior : { snapshot: await p.observe(signal), at: now };
-          next.set(p, fresh);
+          next.set(p.name, fresh);
         }),
       );
       last = next;
       lastRevision = revision;
       // Dated by the oldest read it holds, so snapshot-overlay.ts knows which job outcomes are newer.
       const oldest = Math.min(...[...next.values()].map((e) => e.at));
-      const merged = mergeSnapshots(sorted.map((p) => next.get(p)!.snapshot), now);
+      const merged = mergeSnapshots(sorted.map((p) => next.get(p.name)!.snapshot), now);
       return next.size === 0 || oldest === now ? merged : { ...merged, observedAt: iso(oldest) };
     },
   };

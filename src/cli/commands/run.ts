@@ -9,7 +9,7 @@ import { createLogger, type LogLevel } from '../../util/logger.js';
 import { parseDuration } from '../../util/duration.js';
 import { InputError } from '../../util/errors.js';
 import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
-import { parseCount } from '../options.js';
+import { parseCount, parseProviderTimeout } from '../options.js';
 import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
@@ -28,6 +28,7 @@ interface RunOptions {
   pollInterval?: string;
   observeInterval?: string;
   fetchInterval: string;
+  providerTimeout: string;
   cacheDir?: string;
   clockSpeed?: string;
   maxBatch?: string;
@@ -52,6 +53,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--poll-interval <duration>', "shortest interval between polls of a push request, backing off while nothing changes (default: the provider's own: 5s simulator and http, 90s Salesforce)")
     .option('--observe-interval <duration>', "how often the fleet is read from the providers, and at once on a new revision; 0 = every pass (default: the provider's own: every pass simulator, 1m http, 10m Salesforce)")
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
+    .option('--provider-timeout <duration>', 'deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find)', '2m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', "most tenants in one provider push request (default: the provider's own, 2000; Salesforce 20000)")
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
@@ -92,6 +94,7 @@ Examples:
       const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
       const leaseTtlMs = duration('--lease-ttl', opts.leaseTtl);
       if (leaseTtlMs < 3_000) throw new InputError('bad-flag', `--lease-ttl "${opts.leaseTtl}" must be at least 3s: a leader renews it every half lease`);
+      const providerTimeoutMs = parseProviderTimeout(opts.providerTimeout);
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
@@ -134,12 +137,14 @@ Examples:
         // wake to renew it every 15 demo seconds (a fraction of a real millisecond).
         leaseTtlMs: speed ? leaseTtlMs * speed : leaseTtlMs,
         followerCheckMs: speed ? 1_000 * speed : undefined,
+        providerTimeoutMs,
         once: opts.once,
         untilSettled: opts.untilSettled,
         // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
         maxBatch: parseCount('--max-batch', opts.maxBatch, 0) || undefined,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
+        onHealth: (health) => http?.server.recordHealth(health),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
           notifications.observe(status, result.snapshot);

@@ -9,6 +9,7 @@ import type { JobState, RolloutRecord, Store, WaveRecord } from '../../store/sto
 import { isHalted, readControllerStatus } from '../read-status.js';
 import { RequestError, queryInt, queryList } from '../http-io.js';
 import { JOB_STATES, eventView, isoOrNull, jobView, type EventView, type JobCounts, type JobView } from './views.js';
+import { isIneligibleFailure } from '../../plan/ineligible.js';
 
 /** Overall state of a rollout, most pressing first; `superseded`: no longer planned (e.g. retargeted) and never completed. */
 export type RolloutState = 'suspended' | 'halted' | 'completed' | 'active' | 'pending' | 'superseded';
@@ -74,7 +75,9 @@ export interface RolloutDetail extends RolloutView {
   readonly jobs: readonly JobView[];
   /** Jobs matching the query before the limit. */
   readonly jobsTotal: number;
-  /** Failed jobs grouped by error type, largest group first, with one example each. */
+  /** Jobs the platform refused because the tenant cannot take the upgrade (not in `errors`, not against the budget). */
+  readonly ineligibleJobs: number;
+  /** Failed jobs grouped by error type, largest group first, with one example each (ineligible ones apart). */
   readonly errors: readonly { readonly type: string; readonly count: number; readonly example: { readonly tenant: string; readonly title?: string; readonly message?: string } }[];
   /** The newest failure, retry, halt and provider-error events of the rollout. */
   readonly problemEvents: readonly EventView[];
@@ -107,7 +110,13 @@ export async function readRolloutDetail(store: Store, id: string, query: URLSear
   const all = await store.listJobs({ rolloutId: id, tenant, states: states.length > 0 ? states : undefined });
   const newest = [...all].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
   const groups = new Map<string, { type: string; count: number; example: { tenant: string; title?: string; message?: string } }>();
+  let ineligible = 0;
   for (const j of await store.listJobs({ rolloutId: id, states: ['failed'] })) {
+    // Ineligible tenants are not errors of the release: counted apart.
+    if (isIneligibleFailure(j)) {
+      ineligible++;
+      continue;
+    }
     const type = j.errorType ?? 'UnclassifiedError';
     const group = groups.get(type);
     if (group) group.count++;
@@ -120,6 +129,7 @@ export async function readRolloutDetail(store: Store, id: string, query: URLSear
     jobs: newest.slice(0, limit).map(jobView),
     jobsTotal: all.length,
     errors: [...groups.values()].sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
+    ineligibleJobs: ineligible,
     problemEvents: events.filter((e) => problemTypes.has(e.type)).slice(0, 50).map(eventView),
   };
 }
