@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeStoreContract, sampleJob } from '../../../test/support/store-contract.js';
+import { describeStoreHistoryContract } from '../../../test/support/store-history-contract.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from '../store.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
@@ -32,6 +33,7 @@ async function sameFile(store: Store): Promise<Store> {
 }
 
 describeStoreContract('SQLite', makeStore, { reopen: sameFile, another: sameFile });
+describeStoreHistoryContract('SQLite', makeStore);
 
 describe('SQLite store', () => {
   it('uses the WAL journal', async () => {

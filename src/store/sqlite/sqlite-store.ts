@@ -19,7 +19,8 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -149,6 +150,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return true;
   });
 
+  // One batch in one write transaction: a crash keeps all of it or none (rollout_job_counts is
+  // untouched by deletes, so summaries survive either way). Candidates come from the rollouts
+  // table, so each probe is an index range on (rollout_id, updated_at) / (rollout_id, at).
+  const pruneBatch = db.transaction((options: PruneOptions) => {
+    const keep = options.keepRolloutIds;
+    const others = `SELECT id FROM rollouts${keep.length > 0 ? ` WHERE id NOT IN (${marks(keep.length)})` : ''}`;
+    const limit = Math.max(0, Math.floor(options.limit));
+    const jobs = stmt(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE rollout_id IN (${others}) AND updated_at < ? AND state IN (${marks(FINISHED_STATES.length)}) LIMIT ?)`,
+    ).run(...keep, options.before, ...FINISHED_STATES, limit).changes;
+    const scoped = stmt(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IN (${others}) AND at < ? LIMIT ?)`).run(...keep, options.before, limit).changes;
+    const unscoped = stmt('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IS NULL AND at < ? LIMIT ?)').run(options.before, Math.max(0, limit - scoped)).changes;
+    return { jobs, events: scoped + unscoped };
+  });
+
   const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
     const put = stmt(PUT_KV);
     for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
@@ -192,8 +208,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(): Promise<readonly RolloutRecord[]> {
-      return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
+    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
+      const ids = options.ids;
+      if (ids === undefined) return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
+      if (ids.length === 0) return [];
+      return stmt(`SELECT * FROM rollouts WHERE id IN (${marks(ids.length)}) ORDER BY created_at, id`).all(ids).map(rolloutFromRow);
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -201,8 +220,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
       const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
-      const rows = rolloutId === undefined ? stmt(`SELECT * FROM waves ${order}`).all() : stmt(`SELECT * FROM waves WHERE rollout_id = ? ${order}`).all(rolloutId);
-      return rows.map(waveFromRow);
+      if (rolloutId === undefined) return stmt(`SELECT * FROM waves ${order}`).all().map(waveFromRow);
+      const ids = typeof rolloutId === 'string' ? [rolloutId] : rolloutId;
+      if (ids.length === 0) return [];
+      return stmt(`SELECT * FROM waves WHERE rollout_id IN (${marks(ids.length)}) ${order}`).all(ids).map(waveFromRow);
     },
 
     async insertJobs(jobs, events = []) {
@@ -216,26 +237,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row === undefined ? undefined : jobFromRow(row);
     },
     async listJobs(filter: JobFilter = {}): Promise<readonly JobRecord[]> {
-      if (filter.states?.length === 0) return [];
-      const where: string[] = [];
       const params: unknown[] = [];
-      if (filter.states) {
-        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
-        params.push(...filter.states);
-      }
-      for (const [column, value] of [
-        ['rollout_id', filter.rolloutId],
-        ['request_ref', filter.requestRef],
-        ['batch_key', filter.batchKey],
-        ['tenant', filter.tenant],
-      ] as const) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-      const sql = `SELECT ${columnNames(JOB_COLUMNS)} FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
-      // Raw rows (arrays in JOB_COLUMNS order): a pass reads every job, and arrays are cheaper.
-      return (stmt(sql).raw(true).all(params) as unknown[][]).map((values) => fromValues<JobRecord>(values, JOB_COLUMNS));
+      const clauses = jobQueryClauses(filter, {
+        bind: (value) => (params.push(value), '?'),
+        inList: (column, values) => (params.push(...values), `${column} IN (${marks(values.length)})`),
+      });
+      if (clauses === undefined) return [];
+      // Raw rows (arrays in JOB_COLUMNS order): a pass reads every live job, and arrays are cheaper.
+      return (stmt(`SELECT ${columnNames(JOB_COLUMNS)} FROM jobs${clauses}`).raw(true).all(params) as unknown[][]).map((values) =>
+        fromValues<JobRecord>(values, JOB_COLUMNS),
+      );
     },
     async countJobs(rolloutId) {
       const rows = (
@@ -244,6 +255,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           : stmt('SELECT state, count(*) AS n FROM jobs WHERE rollout_id = ? GROUP BY state').all(rolloutId)
       ) as { state: JobState; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    },
+
+    async rolloutSummaries(rolloutIds) {
+      if (rolloutIds?.length === 0) return [];
+      const rows = (
+        rolloutIds === undefined
+          ? stmt('SELECT * FROM rollout_job_counts ORDER BY rollout_id').all()
+          : stmt(`SELECT * FROM rollout_job_counts WHERE rollout_id IN (${marks(rolloutIds.length)}) ORDER BY rollout_id`).all(rolloutIds)
+      ) as JobCountRow[];
+      return summariesFromRows(rows);
+    },
+    async pruneHistory(options) {
+      return pruneBatch.immediate(options);
     },
 
     async appendEvents(events) {
@@ -297,6 +321,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row === undefined ? undefined : leaseFromRow(row);
     },
   };
+}
+
+/** `?, ?, ...`: `count` placeholders. */
+function marks(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
 }
 
 /** The StoreConflictError for a refused job write, or undefined for any other error. */
