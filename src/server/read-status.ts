@@ -6,7 +6,7 @@
 import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
 import { STATUS_KEY } from '../reconcile/controller.js';
-import type { RolloutRecord, Store } from '../store/store.js';
+import type { JobState, RolloutRecord, RolloutSummary, Store } from '../store/store.js';
 import { eventView, type EventView, type JobCounts } from './api/views.js';
 
 /** The record the controller writes under STATUS_KEY after every pass. */
@@ -40,9 +40,12 @@ export async function readControllerStatus(store: Store): Promise<ControllerStat
 /** Reads the status report; `events` newest events (default 10). */
 export async function readStatus(store: Store, events = 10): Promise<StatusReport> {
   const controller = await readControllerStatus(store);
-  const rollouts = await store.listRollouts();
+  // Counts come from the summary table (one row per rollout, state and error type), not from
+  // counting jobs: a year of finished rollouts costs as little as one (issue #11).
+  const [rollouts, summaries] = await Promise.all([store.listRollouts(), store.rolloutSummaries()]);
+  const counts = new Map(summaries.map((s) => [s.rolloutId, s.counts]));
   const jobs: Record<string, JobCounts> = {};
-  for (const r of rollouts) jobs[r.id] = await store.countJobs(r.id);
+  for (const r of rollouts) jobs[r.id] = counts.get(r.id) ?? {};
   const halts = Object.fromEntries(rollouts.filter(isHalted).map((r) => [r.id, r.haltReason ?? 'halted']));
   const recent = await store.listEvents({ newestFirst: true, limit: events });
   return { controller, jobs, halts, recentEvents: recent.map(eventView) };
@@ -51,4 +54,11 @@ export async function readStatus(store: Store, events = 10): Promise<StatusRepor
 /** A halt applies to the generation it was recorded for; a changed directive resumes the rollout. */
 export function isHalted(rollout: RolloutRecord): boolean {
   return rollout.haltedGeneration !== undefined && rollout.haltedGeneration === rollout.generation;
+}
+
+/** Jobs by state over all rollouts, from their summaries (jobs removed by retention included). */
+export function jobTotals(summaries: readonly RolloutSummary[]): JobCounts {
+  const totals: Partial<Record<JobState, number>> = {};
+  for (const s of summaries) for (const [state, n] of Object.entries(s.counts) as [JobState, number][]) totals[state] = (totals[state] ?? 0) + n;
+  return totals;
 }
