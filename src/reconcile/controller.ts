@@ -16,6 +16,8 @@ import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../util/errors.js';
+import { pruneRound, type Retention } from './retention.js';
+import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
 const FINITE_RUN_ATTEMPTS = 3;
@@ -47,6 +49,11 @@ export interface ControllerOptions {
   readonly leaseHolder?: string;
   /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
   readonly leaseTtlMs?: number;
+  /**
+   * Retention of finished history of rollouts no longer declared (retention.ts): pruned in small
+   * batches after each pass, within a bounded time. Default `off` (the CLI resolves the setting).
+   */
+  readonly retention?: Retention;
   /** Called each time another replica holds the lease and this one follows instead of a pass (the API serves as a follower). */
   readonly onFollow?: () => void;
   /** Called after every pass (progress display, metrics, notifications). */
@@ -133,6 +140,17 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
+  /** Between passes: one bounded round of pruning; a failure is logged and tried again next time. */
+  async function pruneAfterPass(declared: readonly string[], now: number): Promise<void> {
+    if (options.retention === undefined || options.retention === 'off') return;
+    try {
+      const pruned = await pruneRound(store, { retention: options.retention, declared, now });
+      if (pruned.jobs > 0 || pruned.events > 0) log.info({ jobs: pruned.jobs, events: pruned.events, caughtUp: pruned.caughtUp }, 'history pruned');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'pruning history failed');
+    }
+  }
+
   return {
     wake,
     isLeader: () => !store.acquireLease || clock.now() < leaseUntil,
@@ -189,6 +207,7 @@ export function createController(options: ControllerOptions): Controller {
               settled = isSettled(result);
               await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
+              await pruneAfterPass(declaredRollouts(status.good.state), now);
             failures = 0;
             }
           } catch (err) {

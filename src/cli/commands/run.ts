@@ -15,6 +15,7 @@ import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
 import { startRunNotifier } from '../../notify/run-notifier.js';
 import type { Store } from '../../store/store.js';
+import { parseRetention, resolveRetention } from '../../reconcile/retention.js';
 
 interface RunOptions {
   repo?: string;
@@ -32,6 +33,7 @@ interface RunOptions {
   listen?: string;
   apiTokenFile?: string;
   webhookSecretFile?: string;
+  retention?: string;
 }
 
 /** Registers the command. */
@@ -54,6 +56,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--listen <addr>', 'HTTP API, metrics, webhook and dashboard: HOST:PORT, PORT (loopback) or off (default: 127.0.0.1:8080; off with --once/--until-settled)')
     .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
     .option('--webhook-secret-file <file>', 'verify POST /hooks/git signatures with this secret (default: $PUSHFLEET_WEBHOOK_SECRET when set)')
+    .option('--retention <duration|off>', 'remove finished jobs and events of rollouts no longer declared once this old; kept in the store for later runs (default: the stored setting, else 90d)')
     .addHelpText(
       'after',
       `
@@ -66,11 +69,16 @@ HTTP (--listen): the dashboard at /, /healthz, /readyz, /metrics (Prometheus), t
 under /api/v1 and the git webhook POST /hooks/git; see docs/api.md. Binds to loopback unless
 you name another address; secrets come from files or the environment, never from flags.
 
+Retention: finished history of rollouts no longer declared is pruned between passes in small
+batches; rollout records and job summaries stay forever (docs/operations.md). Save it first
+with \`pushfleet history export\`.
+
 Exit codes: 0 clean stop, 1 fatal (bad flags, unreachable store, no valid revision with --once).
 
 Examples:
   $ pushfleet run --dir examples/quickstart --once
   $ pushfleet run --dir manifests --listen 0.0.0.0:8080 --api-token-file /run/secrets/api-token
+  $ pushfleet run --dir manifests --retention 180d
   $ pushfleet run --repo https://git.example.com/fleet.git --branch main --path manifests \\
       --store postgres://pushfleet@db/pushfleet`,
     )
@@ -81,7 +89,9 @@ Examples:
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
+      const retentionFlag = opts.retention === undefined ? undefined : parseRetention(opts.retention);
       const store = await openStore(opts.store);
+      const retention = await resolveRetention(store, retentionFlag);
       const clock = speed ? await demoClock(speed, store) : realClock();
       const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
       const stop = new AbortController();
@@ -120,6 +130,7 @@ Examples:
         untilSettled: opts.untilSettled,
         // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
         maxBatch: parseCount('--max-batch', opts.maxBatch, 0) || undefined,
+        retention,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
         onPass: async (result, status, timing) => {
