@@ -30,6 +30,15 @@ INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_creat
   FROM jobs GROUP BY rollout_id, state, coalesce(error_type, '');
 `;
 
+// SQLite: counts the job row `new` in its (rollout, state, error type) row.
+const SQLITE_COUNT_NEW = `  INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_created_at, last_finished_at)
+    VALUES (new.rollout_id, new.state, coalesce(new.error_type, ''), 1, new.created_at, new.finished_at)
+    ON CONFLICT (rollout_id, state, error_type) DO UPDATE SET
+      jobs = jobs + 1,
+      first_created_at = min(coalesce(first_created_at, excluded.first_created_at), excluded.first_created_at),
+      last_finished_at = coalesce(max(last_finished_at, excluded.last_finished_at), last_finished_at, excluded.last_finished_at);
+`;
+
 /** Adds rollout_job_counts with its triggers, and the indexes for paging and pruning. */
 export const history: Migration = {
   version: 3,
@@ -46,25 +55,13 @@ CREATE TABLE rollout_job_counts (
 );
 ${BACKFILL}
 CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
-  INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_created_at, last_finished_at)
-    VALUES (new.rollout_id, new.state, coalesce(new.error_type, ''), 1, new.created_at, new.finished_at)
-    ON CONFLICT (rollout_id, state, error_type) DO UPDATE SET
-      jobs = jobs + 1,
-      first_created_at = min(coalesce(first_created_at, excluded.first_created_at), excluded.first_created_at),
-      last_finished_at = coalesce(max(last_finished_at, excluded.last_finished_at), last_finished_at, excluded.last_finished_at);
-END;
+${SQLITE_COUNT_NEW}END;
 CREATE TRIGGER jobs_count_update AFTER UPDATE OF state, error_type, finished_at ON jobs
   WHEN old.state IS NOT new.state OR old.error_type IS NOT new.error_type OR old.finished_at IS NOT new.finished_at
 BEGIN
   UPDATE rollout_job_counts SET jobs = jobs - 1
     WHERE rollout_id = old.rollout_id AND state = old.state AND error_type = coalesce(old.error_type, '');
-  INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_created_at, last_finished_at)
-    VALUES (new.rollout_id, new.state, coalesce(new.error_type, ''), 1, new.created_at, new.finished_at)
-    ON CONFLICT (rollout_id, state, error_type) DO UPDATE SET
-      jobs = jobs + 1,
-      first_created_at = min(coalesce(first_created_at, excluded.first_created_at), excluded.first_created_at),
-      last_finished_at = coalesce(max(last_finished_at, excluded.last_finished_at), last_finished_at, excluded.last_finished_at);
-END;
+${SQLITE_COUNT_NEW}END;
 ${INDEXES}`,
   postgres: `
 CREATE TABLE rollout_job_counts (

@@ -84,6 +84,21 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('migration 3 counts the jobs stored before it into the summaries', async () => {
+    const path = join(root, `store-${++count}.db`);
+    const before = openSqliteStore({ path });
+    migrateSqlite(new Database(path), MIGRATIONS.slice(0, 2));
+    await before.insertJobs([
+      sampleJob('a', { tenant: 't1', state: 'failed', errorType: 'DeployError', finishedAt: 5 }),
+      sampleJob('b', { tenant: 't2', state: 'succeeded', finishedAt: 9 }),
+    ]);
+    await before.migrate();
+    expect(await before.rolloutSummaries()).toEqual([
+      { rolloutId: 'r1', counts: { failed: 1, succeeded: 1 }, failedByErrorType: { DeployError: 1 }, firstCreatedAt: sampleJob('a').createdAt, lastFinishedAt: 9 },
+    ]);
+    await before.close();
+  });
+
   it('enforces the invariant for a second connection to the same file', async () => {
     const first = await makeStore();
     await first.migrate();
