@@ -8,7 +8,11 @@
  * size are recorded. Target: flat, not growing with the number of releases.
  *
  *   soak/releases   passLastMs / passFirstMs: idle pass after the 50th release vs the 5th
- *                   (the median of five around each); sizeMb after release 10 and 50.
+ *                   (the median of five around each); the bytes the controller's tables use
+ *                   (SQLite dbstat, everything but `kv`) after release 10 and 50, and the file.
+ *
+ * `kv` holds the simulator's own platform state: it keeps every push request and job it was
+ * sent, as a real platform keeps its push history, so it grows with releases; it is shown apart.
  *
  * The whole series is printed to stderr, and written as JSON to $PUSHFLEET_BENCH_SOAK_SERIES
  * when set. `--scale` scales the tenants, not the number of releases.
@@ -16,6 +20,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createController } from '../src/reconcile/controller.js';
 import { isSettled } from '../src/reconcile/settled.js';
 import { openSource } from '../src/source/open-source.js';
@@ -41,19 +46,40 @@ interface ReleasePoint {
   readonly idlePassMs: number;
   readonly jobsInStore: number;
   readonly eventsInStore: number;
+  /** The SQLite file with its WAL. */
   readonly sizeMb: number;
+  /** Pages in use by the controller's tables and indexes (everything but `kv`, dbstat). */
+  readonly controllerMb: number;
+  /** Pages in use by `kv`: the simulator's own platform state (its push requests), and the status record. */
+  readonly kvMb: number;
 }
 
 const figures: readonly Figure[] = [
   { key: 'passFirstMs', label: 'idle pass, releases 3-7 (median)', unit: 'ms' },
   { key: 'passLastMs', label: 'idle pass, releases 46-50 (median)', unit: 'ms' },
   { key: 'passGrowth', label: 'idle pass growth (last / first)', unit: 'x', target: { op: '<', value: 1.5 } },
-  { key: 'size10Mb', label: 'store size after release 10', unit: 'MB' },
-  { key: 'size50Mb', label: 'store size after release 50', unit: 'MB' },
-  { key: 'sizeGrowth', label: 'store size growth (50 / 10)', unit: 'x', target: { op: '<', value: 1.2 } },
+  { key: 'controller10Mb', label: "controller's tables after release 10", unit: 'MB' },
+  { key: 'controller50Mb', label: "controller's tables after release 50", unit: 'MB' },
+  { key: 'controllerGrowth', label: "controller's tables growth (50 / 10)", unit: 'x', target: { op: '<', value: 1.2 } },
+  { key: 'size10Mb', label: 'SQLite file after release 10', unit: 'MB' },
+  { key: 'size50Mb', label: 'SQLite file after release 50', unit: 'MB' },
+  { key: 'kv50Mb', label: "  of which kv (simulator's push records) after 50", unit: 'MB' },
   { key: 'jobsLeft', label: 'jobs in the store after release 50', unit: '' },
   { key: 'totalS', label: 'whole soak', unit: 's' },
 ];
+
+/** Bytes in use per table and index (SQLite's dbstat), split into kv and the rest, in MB. */
+function usedMb(path: string): { controllerMb: number; kvMb: number } {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
+    const kv = rows.filter((r) => r.name === 'kv' || r.name === 'sqlite_autoindex_kv_1').reduce((n, r) => n + r.bytes, 0);
+    const all = rows.reduce((n, r) => n + r.bytes, 0);
+    return { controllerMb: (all - kv) / 2 ** 20, kvMb: kv / 2 ** 20 };
+  } finally {
+    db.close();
+  }
+}
 
 function fileMb(path: string): number {
   return ['', '-wal'].reduce((s, x) => s + (existsSync(path + x) ? statSync(path + x).size : 0), 0) / 2 ** 20;
@@ -102,13 +128,14 @@ const soak: BenchCase = {
         });
         await controller.run(stop.signal);
         const [jobs, events] = await Promise.all([store.listJobs({ limit: 10_000_000 }), store.listEvents({ limit: 100_000_000 })]);
-        const point: ReleasePoint = { release: k + 1, version: versions[k]!, created, idlePassMs: lastIdleMs, jobsInStore: jobs.length, eventsInStore: events.length, sizeMb: fileMb(dbFile) };
+        const point: ReleasePoint = { release: k + 1, version: versions[k]!, created, idlePassMs: lastIdleMs, jobsInStore: jobs.length, eventsInStore: events.length, sizeMb: fileMb(dbFile), ...usedMb(dbFile) };
         series.push(point);
-        process.stderr.write(`    release ${point.release} ${point.version}: ${point.created} jobs; idle pass ${point.idlePassMs.toFixed(0)} ms; store ${point.jobsInStore} jobs, ${point.eventsInStore} events, ${point.sizeMb.toFixed(1)} MB\n`);
+        process.stderr.write(`    release ${point.release} ${point.version}: ${point.created} jobs; idle pass ${point.idlePassMs.toFixed(0)} ms; store ${point.jobsInStore} jobs, ${point.eventsInStore} events; controller tables ${point.controllerMb.toFixed(2)} MB, kv ${point.kvMb.toFixed(1)} MB, file ${point.sizeMb.toFixed(1)} MB\n`);
       }
     } finally {
       await store.close();
-      rmSync(root, { recursive: true, force: true });
+      if (process.env.PUSHFLEET_BENCH_KEEP) process.stderr.write(`    kept ${root}\n`);
+      else rmSync(root, { recursive: true, force: true });
     }
     if (process.env.PUSHFLEET_BENCH_SOAK_SERIES) writeFileSync(process.env.PUSHFLEET_BENCH_SOAK_SERIES, JSON.stringify(series, null, 2) + '\n');
     const around = (from: number, to: number): number => median(series.slice(from - 1, to).map((p) => p.idlePassMs));
@@ -120,9 +147,12 @@ const soak: BenchCase = {
       passFirstMs: first,
       passLastMs: last,
       passGrowth: last / first,
+      controller10Mb: series[9]!.controllerMb,
+      controller50Mb: series[RELEASES - 1]!.controllerMb,
+      controllerGrowth: series[RELEASES - 1]!.controllerMb / series[9]!.controllerMb,
       size10Mb: size10,
       size50Mb: size50,
-      sizeGrowth: size50 / size10,
+      kv50Mb: series[RELEASES - 1]!.kvMb,
       jobsLeft: series[RELEASES - 1]!.jobsInStore,
       totalS: (performance.now() - started) / 1000,
     };
