@@ -32,7 +32,8 @@ export function declaredRollouts(desired: Pick<DesiredState, 'directives'>): rea
  * is derived on first use.
  */
 export async function readStoreView(store: Store, declared: readonly string[]): Promise<StoreView> {
-  const [ofDeclared, unfinished] = await Promise.all([store.listJobs({ rolloutIds: declared }), store.listJobs({ states: UNFINISHED })]);
+  // Unfinished jobs of the declared rollouts come with the first read: the second reads the rest.
+  const [ofDeclared, unfinished] = await Promise.all([store.listJobs({ rolloutIds: declared }), store.listJobs({ states: UNFINISHED, notRolloutIds: declared })]);
   const jobs = mergeJobs(ofDeclared, unfinished);
   const ids = [...new Set([...declared, ...unfinished.map((j) => j.rolloutId)])];
   const [rollouts, waves] = await Promise.all([store.listRollouts({ ids }), store.listWaves(ids)]);

@@ -17,6 +17,7 @@ export function jobQueryClauses(filter: JobFilter, dialect: JobQueryDialect): st
   const where: string[] = [];
   if (filter.states) where.push(dialect.inList('state', filter.states));
   if (filter.rolloutIds) where.push(dialect.inList('rollout_id', filter.rolloutIds));
+  if (filter.notRolloutIds?.length) where.push(`NOT (${dialect.inList('rollout_id', filter.notRolloutIds)})`);
   for (const [column, value] of [
     ['rollout_id', filter.rolloutId],
     ['request_ref', filter.requestRef],

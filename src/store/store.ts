@@ -158,6 +158,8 @@ export interface JobFilter {
   readonly tenant?: string;
   /** Jobs of any of these rollouts; an empty list matches none (a pass reads only declared rollouts). */
   readonly rolloutIds?: readonly string[];
+  /** Jobs of none of these rollouts. */
+  readonly notRolloutIds?: readonly string[];
   /** Jobs last updated at or after this epoch ms. */
   readonly updatedFrom?: number;
   /** Jobs last updated before this epoch ms. */

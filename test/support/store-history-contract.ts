@@ -43,6 +43,7 @@ export function describeStoreHistoryContract(name: string, makeStore: () => Prom
       const ids = async (filter: Parameters<Store['listJobs']>[0]): Promise<string[]> => (await store.listJobs(filter)).map((j) => j.id);
       expect(await ids({ rolloutIds: ['a/p@1', 'b/p@1'] })).toEqual(['a1', 'b1', 'a2']);
       expect(await ids({ rolloutIds: [] })).toEqual([]);
+      expect(await ids({ notRolloutIds: ['a/p@1', 'c/p@1'] })).toEqual(['b1']);
       expect(await ids({ order: 'newest', limit: 2 })).toEqual(['c1', 'a2']);
       expect(await ids({ order: 'updated', limit: 2 })).toEqual(['a1', 'b1']);
       expect(await ids({ order: 'updated', afterUpdate: { updatedAt: T0 + 2, id: 'b1' } })).toEqual(['a2', 'c1']);

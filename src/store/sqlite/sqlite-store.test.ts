@@ -86,15 +86,20 @@ describe('SQLite store', () => {
 
   it('migration 3 counts the jobs stored before it into the summaries', async () => {
     const path = join(root, `store-${++count}.db`);
+    const db = new Database(path);
+    migrateSqlite(db, MIGRATIONS.slice(0, 2));
+    const insert = db.prepare(
+      `INSERT INTO jobs (id, rollout_id, generation, tenant, package, version, state, attempts, idempotency_key, created_at, updated_at, finished_at, error_type, revision)
+       VALUES (?, 'r1', 'g1', ?, 'billing', '2.4.0', ?, 1, ?, ?, ?, ?, ?, 'rev1')`,
+    );
+    const createdAt = sampleJob('a').createdAt;
+    insert.run('a', 't1', 'failed', 'ka', createdAt, createdAt, 5, 'DeployError');
+    insert.run('b', 't2', 'succeeded', 'kb', createdAt, createdAt, 9, null);
+    db.close();
     const before = openSqliteStore({ path });
-    migrateSqlite(new Database(path), MIGRATIONS.slice(0, 2));
-    await before.insertJobs([
-      sampleJob('a', { tenant: 't1', state: 'failed', errorType: 'DeployError', finishedAt: 5 }),
-      sampleJob('b', { tenant: 't2', state: 'succeeded', finishedAt: 9 }),
-    ]);
     await before.migrate();
     expect(await before.rolloutSummaries()).toEqual([
-      { rolloutId: 'r1', counts: { failed: 1, succeeded: 1 }, failedByErrorType: { DeployError: 1 }, firstCreatedAt: sampleJob('a').createdAt, lastFinishedAt: 9 },
+      { rolloutId: 'r1', counts: { failed: 1, succeeded: 1 }, failedByErrorType: { DeployError: 1 }, firstCreatedAt: createdAt, lastFinishedAt: 9 },
     ]);
     await before.close();
   });

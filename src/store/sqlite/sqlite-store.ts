@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
 import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -70,6 +71,12 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
   ON CONFLICT (rollout_id, name) DO UPDATE SET
     started_at = coalesce(waves.started_at, excluded.started_at),
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
+const COUNT_JOBS = `INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_created_at, last_finished_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (rollout_id, state, error_type) DO UPDATE SET
+    jobs = jobs + excluded.jobs,
+    first_created_at = coalesce(min(first_created_at, excluded.first_created_at), first_created_at, excluded.first_created_at),
+    last_finished_at = coalesce(max(last_finished_at, excluded.last_finished_at), last_finished_at, excluded.last_finished_at)`;
+const COUNTED_JOB = 'SELECT rollout_id AS rolloutId, state, error_type AS errorType, created_at AS createdAt, finished_at AS finishedAt FROM jobs WHERE id = ?';
 const PUT_KV = `INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 const LEASE_NAME = 'controller';
 const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = ?`;
@@ -102,22 +109,42 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     for (const event of events) insert.run(bindValues(event, EVENT_INSERT_COLUMNS));
   }
 
+  // rollout_job_counts moves with every job write, in the same transaction (job-counts.ts).
+  function applyCounts(deltas: CountDeltas): void {
+    const count = stmt(COUNT_JOBS);
+    for (const d of deltas.list()) count.run(d.rolloutId, d.state, d.errorType, d.jobs, d.firstCreatedAt, d.lastFinishedAt);
+  }
+
   const insertJobs = db.transaction((jobs: readonly JobRecord[], events: readonly NewEvent[]) => {
     const insert = stmt(INSERT_JOB);
+    const deltas = new CountDeltas();
     for (const job of jobs) {
       try {
         insert.run(bindValues(job, JOB_COLUMNS));
       } catch (error) {
         throw conflictOf(error, job) ?? error;
       }
+      deltas.add(job, 1);
     }
+    applyCounts(deltas);
     insertEvents(events);
   });
 
   const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[], events: readonly NewEvent[]) => {
+    const deltas = new CountDeltas();
     for (const { id, patch } of updates) {
       const { columns, values } = jobPatchColumns(patch);
       if (columns.length === 0) continue;
+      // Read before each update: a job updated twice in one batch moves from where the first left it.
+      const before = patchCounts(patch) ? (stmt(COUNTED_JOB).get(id) as NullableCounted | undefined) : undefined;
+      if (before) {
+        const old = countedOf(before);
+        const next = afterPatch(old, patch);
+        if (!sameCount(old, next)) {
+          deltas.add(old, -1);
+          deltas.add(next, 1);
+        }
+      }
       const sql = `UPDATE jobs SET ${columns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`;
       try {
         stmt(sql).run([...values, id]);
@@ -126,6 +153,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         throw conflictOf(error, { id, tenant: job?.tenant, package: job?.package }) ?? error;
       }
     }
+    applyCounts(deltas);
     insertEvents(events);
   });
 
@@ -321,6 +349,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row === undefined ? undefined : leaseFromRow(row);
     },
   };
+}
+
+/** A counted job as read from `jobs` (NULL for an absent field). */
+type NullableCounted = { [K in keyof CountedJob]-?: Exclude<CountedJob[K], undefined> | null };
+
+function countedOf(row: NullableCounted): CountedJob {
+  return { rolloutId: row.rolloutId!, state: row.state!, errorType: row.errorType ?? undefined, createdAt: row.createdAt!, finishedAt: row.finishedAt ?? undefined };
 }
 
 /** `?, ?, ...`: `count` placeholders. */
