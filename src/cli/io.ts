@@ -6,6 +6,8 @@ export interface CliIo {
   readonly color: boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The terminal's size when stdout is one (for screens that must fit, like `status --watch`). */
+  readonly size?: () => { readonly columns: number; readonly rows: number } | undefined;
 }
 
 /** The process's own streams. */
@@ -22,5 +24,6 @@ export function processIo(): CliIo {
     color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env),
     cwd: process.cwd(),
     env: process.env,
+    size: () => (process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined),
   };
 }

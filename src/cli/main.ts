@@ -14,6 +14,7 @@ import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerHistory } from './commands/history.js';
+import { registerSalesforce } from './commands/salesforce.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandRuntime } from './runtime.js';
 import { InputError, ProblemsError, PushfleetError } from '../util/errors.js';
@@ -28,7 +29,7 @@ export function buildProgram(rt: CommandRuntime): Command {
       'GitOps rollouts of package versions to a fleet of tenants: release directives, waves,\nmaintenance windows and deadlines, reviewed in pull requests and reconciled by a controller.',
     )
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--output <format>', 'output format: text | json | markdown | yaml (per command)'))
+    .addOption(new Option('--output <format>', 'output format: text | json | markdown | yaml | csv (per command)'))
     .addOption(new Option('--log-level <level>', 'log level; debug also prints stack traces').choices(LOG_LEVELS).default('info'))
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) })
@@ -50,6 +51,7 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerStatus(program, rt);
   registerSimulate(program, rt);
   registerHistory(program, rt);
+  registerSalesforce(program, rt);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) });
   return program;
 }

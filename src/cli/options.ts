@@ -2,7 +2,7 @@
 import { InputError } from '../util/errors.js';
 import { parseTimestamp } from '../util/time.js';
 
-export type OutputFormat = 'text' | 'json' | 'markdown' | 'yaml';
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'yaml' | 'csv';
 
 /** Parses `--at`: an ISO timestamp with an offset; the current time when absent. */
 export function parseAt(value: string | undefined, now: () => number): number {

@@ -3,11 +3,12 @@
  * they declare, and the observed fleet (from `--observed FILE|URL` or from the providers, which
  * are then also asked for the versions of packages without a catalog in git).
  */
+import { jobDurations } from '../providers/job-durations.js';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import { loadRepository, type LoadedRepository } from '../manifest/load.js';
 import { validateRepository, type ValidationReport } from '../manifest/validate.js';
-import type { CatalogVersion, DesiredState } from '../manifest/types.js';
+import type { CatalogVersion, DesiredState, PackageManifest } from '../manifest/types.js';
 import type { Problem } from '../manifest/problem.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { parseSnapshot } from '../manifest/snapshot-file.js';
@@ -86,6 +87,8 @@ export interface ProviderView {
   readonly catalogs: ReadonlyMap<string, readonly CatalogVersion[]>;
   /** One warning per package whose provider could not list its versions. */
   readonly warnings: readonly Problem[];
+  /** Typical job durations the providers declare, per package (the forecast's input); absent with --observed. */
+  readonly jobDurations?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -107,7 +110,30 @@ export async function observeWithCatalogs(
   const packages = packagesWithoutCatalog(state, ...(options.also ? [options.also] : []));
   const { catalogs, failures } = await loadCatalogs(packages, (pkg) => byName.get(pkg.spec.provider), signal);
   const manifests = new Map(packages.map((p) => [p.metadata.name, p]));
-  return { observed, catalogs, warnings: failures.map((f) => catalogWarning(f, manifests.get(f.package))) };
+  const durations = jobDurations(state, (pkg) => byName.get(state.packages.get(pkg)?.spec.provider ?? ''));
+  return { observed, catalogs, warnings: failures.map((f) => catalogWarning(f, manifests.get(f.package))), jobDurations: durations };
+}
+
+/**
+ * The provider of one Package, which must be of `type`: the Package named (`packageName`), or
+ * the only Package whose provider is of that type.
+ */
+export function providerOfPackage(
+  state: DesiredState,
+  packageName: string | undefined,
+  type: string,
+  io: CliIo,
+  now: number,
+): { provider: Provider; pkg: PackageManifest } {
+  const candidates = [...state.packages.values()].filter((p) => state.providers.get(p.spec.provider)?.spec.type === type);
+  const pkg = packageName === undefined ? candidates[0] : state.packages.get(packageName);
+  if (packageName !== undefined && !pkg) throw new InputError('bad-flag', `--package "${packageName}": no such Package manifest`);
+  if (packageName === undefined && candidates.length !== 1)
+    throw new InputError('bad-flag', candidates.length === 0 ? `no Package whose Provider is of type ${type}` : `several ${type} Packages (${candidates.map((p) => p.metadata.name).join(', ')}): name one with --package`);
+  const manifest = state.providers.get(pkg!.spec.provider);
+  if (manifest?.spec.type !== type) throw new InputError('bad-flag', `Package "${pkg!.metadata.name}": its Provider "${pkg!.spec.provider}" is not of type ${type}`);
+  const only: DesiredState = { ...state, providers: new Map([[manifest.metadata.name, manifest]]) };
+  return { provider: providersOf(only, io, now, {})[0]!, pkg: pkg! };
 }
 
 /** One provider per Provider manifest of the state, for one command. */

@@ -7,7 +7,13 @@ import type { TenantType } from './types.js';
 /** An installed package: a version string, or a version with patch (and why it may not be pushed). */
 export type InstalledPackage =
   | string
-  | { readonly version: string; readonly patch?: number; readonly ineligible?: string };
+  | {
+      readonly version: string;
+      readonly patch?: number;
+      readonly ineligible?: string;
+      /** The platform's directive for this tenant was changed outside git (why); a succeeded job then no longer counts. */
+      readonly drift?: string;
+    };
 
 /** One tenant as the platform reports it. */
 export interface ObservedTenant {
@@ -51,7 +57,7 @@ export interface FleetSnapshot {
 export function installedOf(
   tenant: ObservedTenant,
   pkg: string,
-): { version: string; patch?: number; ineligible?: string } | undefined {
+): { version: string; patch?: number; ineligible?: string; drift?: string } | undefined {
   const entry = tenant.packages?.[pkg];
   if (entry === undefined) return undefined;
   return typeof entry === 'string' ? { version: entry } : entry;

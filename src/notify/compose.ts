@@ -12,8 +12,16 @@ import type { EventRecord, Store } from '../store/store.js';
 import { DEFAULT_FROM, NOTIFIABLE_EVENTS, TENANT_NOTICE_EVENT, type Delivery } from './deliveries.js';
 import { teamEmail, tenantNotice, webhookBody, type MessageFacts } from './messages.js';
 
-/** The deliveries for one event; reads the rollout and jobs it needs from the store. */
-export async function composeDeliveries(event: EventRecord, desired: DesiredState, store: Store): Promise<Delivery[]> {
+/**
+ * The deliveries for one event; reads the rollout and jobs it needs from the store. `observedNames`
+ * (tenant id -> the platform's display name) names a tenant whose manifest gives no displayName.
+ */
+export async function composeDeliveries(
+  event: EventRecord,
+  desired: DesiredState,
+  store: Store,
+  observedNames: ReadonlyMap<string, string> = new Map(),
+): Promise<Delivery[]> {
   const notifications = [...desired.notifications.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   const subscribed = NOTIFIABLE_EVENTS.has(event.type) ? notifications.filter((n) => n.spec.events.includes(event.type as never)) : [];
   const noticeBy = event.type === TENANT_NOTICE_EVENT && event.tenant ? notifications.find((n) => n.spec.notifyTenants && n.spec.email) : undefined;
@@ -23,7 +31,7 @@ export async function composeDeliveries(event: EventRecord, desired: DesiredStat
   const out: Delivery[] = [];
   for (const n of subscribed) out.push(...forSubscriber(n, event, facts));
   if (noticeBy) {
-    const notice = await tenantDelivery(noticeBy, event, desired, store);
+    const notice = await tenantDelivery(noticeBy, event, desired, store, observedNames);
     if (notice) out.push(notice);
   }
   return out;
@@ -45,12 +53,19 @@ function forSubscriber(n: NotificationManifest, event: EventRecord, facts: Messa
   return out;
 }
 
-async function tenantDelivery(n: NotificationManifest, event: EventRecord, desired: DesiredState, store: Store): Promise<Delivery | undefined> {
+async function tenantDelivery(
+  n: NotificationManifest,
+  event: EventRecord,
+  desired: DesiredState,
+  store: Store,
+  observedNames: ReadonlyMap<string, string>,
+): Promise<Delivery | undefined> {
   const tenant = desired.tenants.get(event.tenant!);
   const email = n.spec.email!;
   if (!tenant?.contact) return undefined;
   const job = event.jobId ? await store.getJob(event.jobId) : undefined;
-  const message = tenantNotice(event, job, tenant.displayName ?? event.tenant!);
+  // The release team's name for the tenant first, then the platform's; the id only when neither exists.
+  const message = tenantNotice(event, job, tenant.displayName ?? observedNames.get(event.tenant!) ?? event.tenant!);
   return {
     id: `${event.seq}.tenant.${event.tenant}`,
     notification: n.metadata.name,

@@ -8,6 +8,7 @@
  */
 import type { EventRecord, JobRecord, RolloutRecord } from '../store/store.js';
 import { iso } from '../util/time.js';
+import { formatVersion } from '../plan/versions.js';
 
 /** What composing a message may know besides the event. */
 export interface MessageFacts {
@@ -53,13 +54,15 @@ export function teamEmail(event: EventRecord, facts: MessageFacts): MessageText 
   if (event.type === 'rollout.completed') return completionSummary(event, facts);
   const what = target(facts.rollout);
   const lines = [event.message, '', ...factLines(event, facts.rollout)];
-  return { subject: `[pushfleet] ${event.type}${what ? `: ${what}` : ''}: ${event.message}`, text: lines.join('\n') + '\n' };
+  // Job events already name the package and version (reconcile/job-wording.ts): say it once.
+  const prefix = what && !event.message.includes(what) ? `: ${what}` : '';
+  return { subject: `[pushfleet] ${event.type}${prefix}: ${event.message}`, text: lines.join('\n') + '\n' };
 }
 
 /** The notice to a tenant's contact that its upgrade succeeded. */
 export function tenantNotice(event: EventRecord, job: JobRecord | undefined, tenantName: string): MessageText {
   const pkg = job?.package ?? 'a package';
-  const version = job ? versionText(job.version, job.patch) : 'a new version';
+  const version = job ? formatVersion(job) : 'a new version';
   const when = iso(job?.finishedAt ?? event.at);
   return {
     subject: `${pkg} was upgraded to ${version} on ${tenantName}`,
@@ -110,11 +113,7 @@ function factLines(event: EventRecord, rollout: RolloutRecord | undefined): stri
 }
 
 function target(rollout: RolloutRecord | undefined): string | undefined {
-  return rollout ? `${rollout.package} ${versionText(rollout.version, rollout.patch)}` : undefined;
-}
-
-function versionText(version: string, patch: number | undefined): string {
-  return patch === undefined ? version : `${version}.${patch}`;
+  return rollout ? `${rollout.package} ${formatVersion(rollout)}` : undefined;
 }
 
 function count(value: unknown): number {

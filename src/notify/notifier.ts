@@ -52,6 +52,12 @@ export interface NotifierOptions {
   readonly store: Store;
   /** The desired state of the revision the controller acts on; undefined until one is valid. */
   readonly desiredState: () => DesiredState | undefined;
+  /**
+   * Display names the platform reported at the last observe (Salesforce's OrgName), by tenant
+   * id: tenant notices greet a tenant by name even when its Tenant manifest gives none. Default:
+   * none (manifest names, else the id).
+   */
+  readonly tenantNames?: () => ReadonlyMap<string, string>;
   readonly log: Logger;
   /** Stamps `notification.failed` events. */
   readonly clock: Clock;
@@ -181,7 +187,7 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     const events = await store.listEvents({ afterSeq: state.cursor, limit: batchSize });
     if (events.length === 0) return false;
     const pending: Delivery[] = [];
-    for (const e of events) pending.push(...(await composeDeliveries(e, desired, store)));
+    for (const e of events) pending.push(...(await composeDeliveries(e, desired, store, options.tenantNames?.())));
     state = { cursor: events.at(-1)!.seq, pending };
     await save();
     if (pending.length > 0) log.debug({ cursor: state.cursor, deliveries: pending.length }, 'notifications composed');

@@ -5,17 +5,21 @@
  * the lease holder's sends (`active`). Three lines in run.ts:
  *
  *   const notifications = await startRunNotifier({ store, log, clock, env: io.env, active: () => controller.isLeader() });
- *   onPass: (result, status) => { notifications.observe(status); ... }
+ *   onPass: (result, status) => { notifications.observe(status, result.snapshot); ... }
  *   finally { await notifications.stop({ flush: finite }); await store.close(); }
  */
 import type { RevisionStatus } from '../reconcile/revisions.js';
 import type { DesiredState } from '../manifest/types.js';
+import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { startNotifier, type NotifierOptions } from './notifier.js';
 
 /** The notifier of a controller process. */
 export interface RunNotifier {
-  /** Call after every pass: takes the pass's desired state and looks at the event log now. */
-  observe(status: RevisionStatus): void;
+  /**
+   * Call after every pass: takes the pass's desired state and the display names of its observed
+   * snapshot (for tenant notices), and looks at the event log now.
+   */
+  observe(status: RevisionStatus, snapshot?: FleetSnapshot): void;
   /**
    * Stops the loop; with `flush`, first waits (up to `flushTimeoutMs`, default 30 s) until every
    * event so far is handled, unless this replica is not the leader (whose notifications they are).
@@ -24,13 +28,15 @@ export interface RunNotifier {
 }
 
 /** Starts the notifier for `pushfleet run`; `options` as startNotifier's, without the state getter and signal. */
-export async function startRunNotifier(options: Omit<NotifierOptions, 'desiredState' | 'signal'>): Promise<RunNotifier> {
+export async function startRunNotifier(options: Omit<NotifierOptions, 'desiredState' | 'tenantNames' | 'signal'>): Promise<RunNotifier> {
   let desired: DesiredState | undefined;
+  let names: ReadonlyMap<string, string> = new Map();
   const abort = new AbortController();
-  const notifier = await startNotifier({ ...options, desiredState: () => desired, signal: abort.signal });
+  const notifier = await startNotifier({ ...options, desiredState: () => desired, tenantNames: () => names, signal: abort.signal });
   return {
-    observe(status) {
+    observe(status, snapshot) {
       if (status.good) desired = status.good.state;
+      if (snapshot) names = new Map(snapshot.tenants.flatMap((t): [string, string][] => (t.displayName ? [[t.id, t.displayName]] : [])));
       notifier.wake();
     },
     async stop(stopOptions = {}) {

@@ -37,6 +37,11 @@ export interface CompiledDirective {
   readonly afterMs?: number;
   readonly deadlineMs?: number;
   readonly inWindow: boolean;
+  /**
+   * True when the window is the consumer's own, invisible to pushfleet (a Snowflake package with
+   * `upgradeInMaintenanceWindow`): the directive change is due now and Snowflake picks the time.
+   */
+  readonly consumerWindows: boolean;
   readonly suspended: boolean;
   readonly approvals: ReadonlySet<string>;
   readonly strategy?: CompiledStrategy;
@@ -148,6 +153,12 @@ export function compileState(
   };
 }
 
+/** The type of the provider behind a package, when both are declared. */
+function providerTypeOf(desired: DesiredState, pkg: string): string | undefined {
+  const provider = desired.packages.get(pkg)?.spec.provider;
+  return provider === undefined ? undefined : desired.providers.get(provider)?.spec.type;
+}
+
 function compileDirective(
   d: ReleaseDirectiveManifest,
   desired: DesiredState,
@@ -173,6 +184,7 @@ function compileDirective(
     afterMs: effective.upgradeAfter !== undefined ? parseTimestamp(effective.upgradeAfter) : undefined,
     deadlineMs: effective.upgradeDeadline !== undefined ? parseTimestamp(effective.upgradeDeadline) : undefined,
     inWindow: effective.upgradeInMaintenanceWindow === true,
+    consumerWindows: effective.upgradeInMaintenanceWindow === true && providerTypeOf(desired, d.spec.package) === 'snowflake',
     suspended: d.spec.suspend === true,
     approvals: new Set(d.spec.approvals ?? []),
     strategy: effective.strategy !== undefined ? strategies.get(effective.strategy) : undefined,

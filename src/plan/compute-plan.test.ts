@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computePlan } from './compute-plan.js';
-import { BASE, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
+import { BASE, DEPENDENT_PACKAGES, PROVIDER, desiredFrom, directiveDoc as directive, fleet, planAt, planItem as item, type TenantSketch } from '../../test/support/desired.js';
 import type { JobProgress, Plan, PlanItem, Progress } from './types.js';
 import { validatorFor } from '../manifest/schema-registry.js';
 import { rolloutId } from './rollout-id.js';
@@ -254,6 +254,21 @@ spec:
     ]);
   });
 
+  it("counts each wave's tenants already in sync (no job of this rollout) and its blocked tenants by reason", () => {
+    const p = plan(staged(), tenants);
+    const sandboxes = p.rollouts[0]!.waves.find((w) => w.name === 'sandboxes')!;
+    // sb2 was at 2.4.0 before the rollout: it needs no job; sb1 waits behind the internal wave.
+    expect(sandboxes).toMatchObject({ tenants: 2, pending: 1, inSync: 1, blocked: { 'waiting-wave': 1 } });
+    expect(p.rollouts[0]!.waves.find((w) => w.name === 'internal')).toMatchObject({ inSync: 0, blocked: {} });
+    // In sync because this rollout pushed it: that is progress, not "already in sync".
+    const pushed = plan(staged(), tenants.map((t) => (t.id === 'p1' ? { ...t, packages: { billing: '2.4.0' } } : t)), {
+      rollouts: [],
+      jobs: [job('p1', 'succeeded')],
+    });
+    const p1Wave = pushed.rollouts[0]!.waves.find((w) => w.name === item(pushed, 'p1')!.wave)!;
+    expect(p1Wave.inSync).toBe(0);
+  });
+
   it('takes a stable percent sample: same members whatever the snapshot order or statuses', () => {
     const a = plan(staged(), tenants);
     const shuffled = [...tenants].reverse().map((t) => (t.id === 'p1' ? { ...t, packages: { billing: '2.4.0' } } : t));
@@ -321,18 +336,7 @@ spec: { waves: [ { name: gold, selector: { matchLabels: { tier: gold } } } ] }
 
 describe('dependencies', () => {
   const m = `${PROVIDER}---
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: core }
-spec: { provider: fleet, versions: [ { version: "1.7.0" }, { version: "1.8.0" } ] }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec:
-  provider: fleet
-  versions: [ { version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } } ]
-${directive('billing-default', 'package: billing\nversion: "2.4.0"')}`;
+${DEPENDENT_PACKAGES}${directive('billing-default', 'package: billing\nversion: "2.4.0"')}`;
 
   it('blocks until the required package is installed; waits when its upgrade is planned', () => {
     const tenants = [

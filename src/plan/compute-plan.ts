@@ -11,7 +11,8 @@ import type { Draft, TenantView } from './draft.js';
 import { draftItem, type InstalledRefs, type ProgressIndex } from './resolve-directive.js';
 import { assignWaves, gateWaves, isCandidate } from './waves.js';
 import { policyChooser, timingCalculator } from './timing.js';
-import { STATUSES, type JobProgress, type Plan, type PlanItem, type PlanRollout, type Progress, EMPTY_PROGRESS } from './types.js';
+import { STATUSES, type JobProgress, type Plan, type PlanItem, type PlanRollout, type Progress, type RolloutForecast, EMPTY_PROGRESS } from './types.js';
+import { DEFAULT_JOB_MS, forecastRollout, type RolloutWork, type WaveFinishes } from './forecast.js';
 import { iso } from '../util/time.js';
 
 /** Everything the planner reads. */
@@ -25,6 +26,11 @@ export interface PlanInput {
   readonly catalogs?: ReadonlyMap<string, readonly CatalogVersion[]>;
   /** Validation warnings to carry into the plan's `problems`. */
   readonly problems?: readonly Problem[];
+  /**
+   * Typical job duration in ms per package, as its provider declares it (`Provider.typicalJobMs`);
+   * packages not listed take DEFAULT_JOB_MS. Only the forecast reads it.
+   */
+  readonly jobDurations?: ReadonlyMap<string, number>;
 }
 
 /** Computes the plan. */
@@ -64,7 +70,7 @@ export function computePlan(input: PlanInput): Plan {
   }
 
   const timing = timingCalculator(now);
-  const rollouts: PlanRollout[] = [];
+  const works: RolloutWork[] = [];
   for (const directive of state.directives) {
     const members = byDirective.get(directive) ?? [];
     const { groups, unplaced } = assignWaves(directive, members);
@@ -85,12 +91,14 @@ export function computePlan(input: PlanInput): Plan {
         const t = timing(directive, policy);
         d.reason = t.reason;
         d.startAt = t.startAt;
+        if (t.detail) d.detail = t.detail;
         if (d.startAt !== null && (first === undefined || d.startAt < first)) first = d.startAt;
       }
       if (first !== undefined) waves[i] = { ...waves[i]!, firstStartAt: iso(first) };
     });
-    rollouts.push(rolloutOf(directive, waves, index));
+    works.push({ directive, groups, unplaced, waves, halted: index.halted(directive) });
   }
+  const rollouts = forecastAll(state, works, now, input.jobDurations).map(({ work, forecast }) => rolloutOf(work, forecast));
 
   const isoOf = isoCache();
   const items = drafts.map((d) => toItem(d, isoOf));
@@ -109,7 +117,24 @@ export function computePlan(input: PlanInput): Plan {
   };
 }
 
-function rolloutOf(directive: CompiledDirective, waves: PlanRollout['waves'], index: ReturnType<typeof indexProgress>): PlanRollout {
+/**
+ * Forecasts every rollout, required packages first (a tenant waiting for a dependency starts
+ * after the dependency's wave finishes), and returns them in directive order.
+ */
+function forecastAll(state: CompiledState, works: readonly RolloutWork[], now: number, durations: ReadonlyMap<string, number> | undefined) {
+  const rank = new Map(state.packagesInDependencyOrder.map((p, i) => [p.name, i]));
+  const order = works.map((_, i) => i).sort((a, b) => rank.get(works[a]!.directive.packageName)! - rank.get(works[b]!.directive.packageName)! || a - b);
+  const finishes: WaveFinishes = new Map();
+  const forecasts: RolloutForecast[] = new Array(works.length);
+  for (const i of order) {
+    const work = works[i]!;
+    forecasts[i] = forecastRollout(work, now, durations?.get(work.directive.packageName) ?? DEFAULT_JOB_MS, finishes);
+  }
+  return works.map((work, i) => ({ work, forecast: forecasts[i]! }));
+}
+
+function rolloutOf(work: RolloutWork, forecast: RolloutForecast): PlanRollout {
+  const { directive, waves, halted } = work;
   return {
     id: directive.rolloutId,
     directive: directive.name,
@@ -119,9 +144,10 @@ function rolloutOf(directive: CompiledDirective, waves: PlanRollout['waves'], in
     generation: directive.generation,
     strategy: directive.strategy?.name ?? null,
     suspended: directive.suspended,
-    halted: index.halted(directive),
+    halted,
     deadline: directive.deadlineMs !== undefined ? iso(directive.deadlineMs) : null,
     waves,
+    forecast,
   };
 }
 

@@ -31,4 +31,6 @@ export interface Draft {
   detail: string | null;
   startAt: number | null;
   wave: string | null;
+  /** For `blocked/dependency` on a planned upgrade: the tenant's draft of the required package (the forecast waits for it). */
+  dependsOn?: Draft;
 }

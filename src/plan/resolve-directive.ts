@@ -120,7 +120,10 @@ export function draftItem(
   const recorded = progress.job(tenant.id, pkg.name, directive.target);
   // A reviewed change to the directive (new generation) retries tenants that failed before it.
   const job = recorded?.state === 'failed' && recorded.generation !== undefined && recorded.generation !== directive.generation ? undefined : recorded;
-  const effectiveInstalled = job?.state === 'succeeded' ? directive.target : installed;
+  // A succeeded job stands for the target while observation lags, unless the platform reports the
+  // directive was changed outside git since (drift): then git's version is pushed again.
+  const drift = packageDrift(tenant, pkg.name);
+  const effectiveInstalled = job?.state === 'succeeded' && drift === undefined ? directive.target : installed;
   const draft = newDraft(tenant, pkg, installed, directive, 'upgrade', null) as { -readonly [K in keyof Draft]: Draft[K] };
   draft.job = job;
   draft.effectiveInstalled = effectiveInstalled;
@@ -149,8 +152,13 @@ export function draftItem(
     draft.status = 'blocked';
     draft.reason = block.reason;
     draft.detail = block.detail;
-  }
+  } else if (drift !== undefined) draft.detail = drift;
   return draft;
+}
+
+function packageDrift(tenant: TenantView, pkg: string): string | undefined {
+  const entry = tenant.observed.packages?.[pkg];
+  return entry === undefined || typeof entry === 'string' ? undefined : entry.drift;
 }
 
 function packageIneligible(tenant: TenantView, pkg: string): string | undefined {
@@ -180,14 +188,17 @@ function firstBlock(
   if (directive.inWindow && 'conflict' in policy)
     return { reason: 'conflict', detail: `matches ${policy.conflict.length} maintenance policies: ${policy.conflict.join(', ')}` };
   const dependency = unmetDependency(draft, directive, earlier);
-  if (dependency) return { reason: 'dependency', detail: dependency };
+  if (dependency) {
+    if (dependency.on) draft.dependsOn = dependency.on;
+    return { reason: 'dependency', detail: dependency.detail };
+  }
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };
   if (progress.halted(directive)) return { reason: 'halted', detail: `rollout ${directive.rolloutId} is halted by its failure budget` };
   return undefined;
 }
 
-/** A description of the first unmet `requires` of the target, or undefined when all are met. */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): string | undefined {
+/** The first unmet `requires` of the target (with the planned draft it waits for, if any), or undefined when all are met. */
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; on?: Draft } | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
@@ -197,8 +208,8 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
       (other.status === 'upgrade' || other.status === 'in-progress' || other.status === 'blocked') &&
       satisfies(other.directive.target, req.range, req.pkg.compare);
     return planned
-      ? `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`
-      : `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned`;
+      ? { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`, on: other }
+      : { detail: `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned` };
   }
   return undefined;
 }

@@ -13,6 +13,8 @@ import { firstStartInWindow } from './schedule/windows.js';
 export interface Timing {
   readonly startAt: number;
   readonly reason: UpgradeReason;
+  /** Why, when the reason alone would mislead (a window pushfleet cannot see). */
+  readonly detail?: string;
 }
 
 /** The tenant's maintenance policy, or a conflict between several `appliesTo` matches. */
@@ -93,6 +95,7 @@ export function timingCalculator(now: number): (directive: CompiledDirective, po
     }
     const deadline = directive.deadlineMs;
     if (deadline !== undefined && deadline <= now) return { startAt: now, reason: 'deadline' };
+    if (directive.consumerWindows) return consumerWindowTiming(now, deadline);
     if (!policy) return { startAt: now, reason: 'due' };
     let byDeadline = cache.get(policy);
     if (!byDeadline) cache.set(policy, (byDeadline = new Map()));
@@ -102,6 +105,20 @@ export function timingCalculator(now: number): (directive: CompiledDirective, po
       byDeadline.set(deadline, hit);
     }
     return hit;
+  };
+}
+
+/**
+ * Snowflake: the window is the consumer's own maintenance policy, which pushfleet cannot see. The
+ * directive change (the push) is due now; Snowflake upgrades in the consumer's next window or at
+ * the deadline, whichever comes first. No start time is invented from a pushfleet policy.
+ */
+function consumerWindowTiming(now: number, deadline: number | undefined): Timing {
+  const by = deadline === undefined ? '' : `, at the latest at the deadline ${new Date(deadline).toISOString()}`;
+  return {
+    startAt: now,
+    reason: 'maintenance-window',
+    detail: `the directive change is sent now; Snowflake upgrades in the consumer's own maintenance window (a Snowflake maintenance policy pushfleet cannot see)${by}`,
   };
 }
 

@@ -70,6 +70,10 @@ export interface PlanWave {
   readonly bakeUntil: string | null;
   /** Earliest startAt of this wave's items, when known. */
   readonly firstStartAt: string | null;
+  /** Tenants already at the target (or ahead) without a push of this rollout: they need no job. Absent in records older than the field. */
+  readonly inSync?: number;
+  /** Blocked tenants of this wave by reason (dependency, waiting-wave, ...). Absent in records older than the field. */
+  readonly blocked?: Readonly<Partial<Record<BlockReason, number>>>;
 }
 
 /** Extension: one rollout (directive, package, target) of the plan, with its waves. */
@@ -85,6 +89,40 @@ export interface PlanRollout {
   readonly halted: boolean;
   readonly deadline: string | null;
   readonly waves: readonly PlanWave[];
+  /** When the rollout is expected to finish, assuming every job succeeds (see forecast.ts). */
+  readonly forecast: RolloutForecast;
+}
+
+/** One wave of a rollout forecast. */
+export interface WaveForecast {
+  readonly name: string;
+  /** First forecast start of a push in this wave; null when the wave started before `at` or starts nothing. */
+  readonly startAt: string | null;
+  /** When its last push is expected to finish (or when it completed); null when nothing can finish it. */
+  readonly finishAt: string | null;
+}
+
+/**
+ * The rollout forecast (manifests.md section 3): every started job succeeds after the provider's
+ * typical job duration, every approval is given when its gate is reached. Counts, as the
+ * contract shows them; the extension fields name a few example tenants.
+ */
+export interface RolloutForecast {
+  /** When the last push finishes; null when nothing can finish the rollout (see `waitsFor`). */
+  readonly finishAt: string | null;
+  readonly waves: readonly WaveForecast[];
+  /** Tenants that start only because the deadline forces them (no usable window before it). */
+  readonly forcedAtDeadline: number;
+  /** Tenants that waiting cannot move: permanent blocks, no wave, unmet dependencies. */
+  readonly stuck: number;
+  /** Extension: up to five tenants forced at the deadline, in tenant order. */
+  readonly forcedExamples: readonly string[];
+  /** Extension: up to five stuck tenants, in tenant order. */
+  readonly stuckExamples: readonly string[];
+  /** Extension: why `finishAt` is null: a suspended or halted rollout, or tenants that keep a wave open for ever; null otherwise. */
+  readonly waitsFor: 'suspended' | 'halted' | 'stuck-tenants' | 'no-window' | null;
+  /** Extension: the job duration the forecast assumed, in seconds. */
+  readonly jobSeconds: number;
 }
 
 /** The whole plan; `computePlan` returns it and `plan --output json` prints it. */
@@ -116,6 +154,8 @@ export interface JobProgress {
   readonly errorMessage?: string;
   /** Epoch ms when the job reached a final state. */
   readonly finishedAt?: number;
+  /** Epoch ms when the job started running (or was submitted); the forecast ends it one job duration later. */
+  readonly startedAt?: number;
 }
 
 /** What the store knows about one rollout. */

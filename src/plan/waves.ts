@@ -148,6 +148,7 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
     const open = gate === undefined;
     let pending = 0;
     let hadJobs = false;
+    const tally: WaveTally = { inSync: 0, blocked: {} };
     for (const d of members) {
       d.wave = wave.name;
       if (!open && isCandidate(d)) {
@@ -157,6 +158,7 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
       }
       if (!isSettled(d)) pending++;
       if (!hadJobs && history.jobsByTenant.has(d.tenant.id)) hadJobs = true;
+      countMember(tally, d, history.jobsByTenant.get(d.tenant.id));
     }
     const complete = pending === 0;
     let completedAt: number | undefined;
@@ -190,9 +192,25 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
       completedAt: completedAt !== undefined ? iso(completedAt) : null,
       bakeUntil: bakeUntil !== undefined ? iso(bakeUntil) : null,
       firstStartAt: null,
+      inSync: tally.inSync,
+      blocked: tally.blocked,
     });
   }
   return out;
+}
+
+/**
+ * Counts for the operator's view of a wave: members already at the target without a push of
+ * this rollout (so progress can count only tenants that need one), and blocked members by reason.
+ */
+interface WaveTally {
+  inSync: number;
+  readonly blocked: Partial<Record<BlockReason, number>>;
+}
+
+function countMember(tally: WaveTally, d: Draft, job: JobProgress | undefined): void {
+  if ((d.status === 'in-sync' || d.status === 'ahead') && job?.state !== 'succeeded') tally.inSync++;
+  else if (d.status === 'blocked') tally.blocked[d.reason as BlockReason] = (tally.blocked[d.reason as BlockReason] ?? 0) + 1;
 }
 
 function lastFinish(members: readonly Draft[], history: WaveHistory): number | undefined {

@@ -6,6 +6,7 @@ import type { CatalogVersion, PackageManifest, ProviderManifest } from '../manif
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Clock } from '../util/time.js';
 import type { CancelResult, JobUpdate, PushRequest, SubmitResult } from './push-types.js';
+import type { PushRequestAdmin } from './push-request-admin.js';
 
 /** What a provider factory receives. */
 export interface ProviderContext {
@@ -67,6 +68,12 @@ export interface Provider {
    */
   readonly maxRequestTenants?: number;
   /**
+   * How long one push job typically takes on this platform, in ms. The plan's forecast assumes
+   * it for every job of the provider's packages (default: 5 minutes, `DEFAULT_JOB_MS` in
+   * src/plan/forecast.ts). A declaration, not a measurement: no call is made to learn it.
+   */
+  readonly typicalJobMs?: number;
+  /**
    * Submits one push request. Partial success is normal: rejected tenants come back as
    * per-tenant failures. Throws ProviderError only when the request as a whole failed.
    */
@@ -77,6 +84,8 @@ export interface Provider {
   cancel?(requestRef: string, signal: AbortSignal): Promise<CancelResult>;
   /** After a crash: the request submitted under this idempotency key, if any. */
   find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
+  /** The platform's own push requests of a package, whoever made them (Salesforce: `0DV…`). */
+  readonly pushRequests?: PushRequestAdmin;
 }
 
 /** Push request size for providers that do not state one (`maxRequestTenants`). */

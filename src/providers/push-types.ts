@@ -43,6 +43,23 @@ export interface PushRequest {
   /** Install where the package is missing (a directive with `install: true`). */
   readonly install?: boolean;
   readonly tenants: readonly { readonly tenant: string; readonly idempotencyKey: string }[];
+  /** Extension: the git directive behind the request, for platforms whose push is a directive change (Snowflake). */
+  readonly directive?: PushDirective;
+}
+
+/**
+ * Extension: what a directive-based platform (Snowflake) needs to know about the git directive a
+ * request serves: its name, whether it is the package's default directive, and its timing.
+ */
+export interface PushDirective {
+  readonly name: string;
+  /** The package's default directive (no `targets`). */
+  readonly isDefault: boolean;
+  /** Its rollout is one wave holding every target (no strategy, or one wave without criteria). */
+  readonly singleWave: boolean;
+  readonly upgradeInMaintenanceWindow?: boolean;
+  /** Epoch ms. */
+  readonly upgradeDeadline?: number;
 }
 
 /** Provider-side job states (Salesforce's, with both spellings normalized). */

@@ -6,6 +6,7 @@ import type { ProviderContext, Provider, ProviderFactory } from './provider.js';
 import { createSimulatorProvider } from './simulator/simulator-provider.js';
 import { createHttpProvider } from './http/http-provider.js';
 import { createSalesforceProvider } from './salesforce/salesforce-provider.js';
+import { createSnowflakeProvider } from './snowflake/snowflake-provider.js';
 import { InputError } from '../util/errors.js';
 
 /** Factories by `Provider.spec.type`. Types without an implementation yet are absent. */
@@ -17,6 +18,7 @@ export const PROVIDER_FACTORIES: Readonly<Record<string, ProviderFactory>> = {
         ctx.onCallFailure?.({ operation: `${f.method} ${f.path}`, code: f.error.code, message: f.error.message, retrying: f.retryInMs !== undefined }),
     }),
   salesforce: (ctx) => createSalesforceProvider(ctx),
+  snowflake: (ctx) => createSnowflakeProvider(ctx),
 };
 
 /** Creates the provider a Provider manifest asks for; an unimplemented type is a user error. */

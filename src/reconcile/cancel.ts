@@ -10,6 +10,7 @@ import type { DesiredState } from '../manifest/types.js';
 import type { Plan, PlanItem } from '../plan/types.js';
 import { directiveOfRollout, rolloutId } from '../plan/rollout-id.js';
 import type { PassContext } from './pass-context.js';
+import { jobEventMessage } from './job-wording.js';
 
 /** Why a job is no longer wanted, or undefined when it still is. */
 export function unwantedReason(job: JobRecord, desired: DesiredState, item: PlanItem | undefined): string | undefined {
@@ -57,7 +58,7 @@ export async function cancelUnwanted(ctx: PassContext, plan: Plan, jobs: readonl
   const events: Omit<EventRecord, 'seq'>[] = [];
   const cancel = (job: JobRecord, reason: string): void => {
     updates.push({ id: job.id, patch: { state: 'canceled', finishedAt: ctx.now, updatedAt: ctx.now } });
-    events.push({ at: ctx.now, type: 'job.canceled', rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: ctx.revision.revision.id, message: `${job.tenant}: canceled: ${reason}` });
+    events.push({ at: ctx.now, type: 'job.canceled', rolloutId: job.rolloutId, tenant: job.tenant, jobId: job.id, revision: ctx.revision.revision.id, message: jobEventMessage(job, { kind: 'canceled', reason }) });
   };
   for (const { job, reason } of local) cancel(job, reason);
   for (const [requestRef, list] of remote) {

@@ -15,7 +15,7 @@ import { isSettled } from './settled.js';
 import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InputError } from '../util/errors.js';
+import { InputError, LeaseLostError } from '../util/errors.js';
 import { pruneRound, type Retention } from './retention.js';
 import { declaredRollouts } from './progress.js';
 
@@ -54,6 +54,12 @@ export interface ControllerOptions {
    * batches after each pass, within a bounded time. Default `off` (the CLI resolves the setting).
    */
   readonly retention?: Retention;
+  /**
+   * How often a follower looks at the lease: it takes over this long at most after the leader's
+   * session ended (PostgreSQL) or its process exited (SQLite), or after the lease expired when the
+   * leader hangs. Default 1s (capped by a third of the lease).
+   */
+  readonly followerCheckMs?: number;
   /** Called each time another replica holds the lease and this one follows instead of a pass (the API serves as a follower). */
   readonly onFollow?: () => void;
   /** Called after every pass (progress display, metrics, notifications). */
@@ -71,8 +77,8 @@ export const STATUS_KEY = 'controller/status';
 /** A running controller. */
 export interface Controller {
   /**
-   * Runs until `stop` aborts (or, with `once`, until quiet). Resolves false when no valid revision
-   * was ever found. A finite run (`once`, `untilSettled`) rejects with the error of a failed pass:
+   * Runs until `stop` aborts (or, with `once`, until quiet). Resolves false when, leading, it never
+   * found a valid revision (a replica that only followed resolves true). A finite run (`once`, `untilSettled`) rejects with the error of a failed pass:
    * at once for an InputError, after three failed passes in a row for anything else.
    */
   run(stop: AbortSignal): Promise<boolean>;
@@ -83,6 +89,12 @@ export interface Controller {
    * since, on this controller's clock). Always true on a store without a lease.
    */
   isLeader(): boolean;
+  /**
+   * Gives the lease up at once after a clean stop (call it when nothing more is sent, e.g. after
+   * the last notifications), so a follower takes over within its check interval instead of
+   * waiting for the lease to expire. No-op when this replica does not lead.
+   */
+  resign(): Promise<void>;
 }
 
 /** Creates the controller. */
@@ -93,6 +105,7 @@ export function createController(options: ControllerOptions): Controller {
   const lookaheadMs = options.lookaheadMs ?? 15 * 60_000;
   const holder = options.leaseHolder ?? `${hostname()}:${process.pid}`;
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const followerCheckMs = Math.min(options.followerCheckMs ?? 1_000, leaseTtlMs / 3);
   // Until when the lease is ours, on the clock the store compares it with.
   let leaseUntil = -Infinity;
   let wakeNow: AbortController | undefined;
@@ -154,6 +167,16 @@ export function createController(options: ControllerOptions): Controller {
   return {
     wake,
     isLeader: () => !store.acquireLease || clock.now() < leaseUntil,
+    async resign() {
+      if (!store.releaseLease || clock.now() >= leaseUntil) return;
+      leaseUntil = -Infinity;
+      try {
+        await store.releaseLease(holder);
+      } catch (err) {
+        // The lease then expires on its own; a follower takes over a lease TTL later.
+        log.warn({ err: (err as Error).message }, 'could not release the leader lease');
+      }
+    },
     async run(stop) {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
@@ -163,6 +186,9 @@ export function createController(options: ControllerOptions): Controller {
       // Every way out closes the source: a folder watch left open keeps the process alive.
       try {
         let everGood = false;
+        // Whether this replica ever led and judged a revision: one that only followed has nothing
+        // to report when it stops, and exits cleanly.
+        let judged = false;
         let following = false;
         let failures = 0;
         while (!stop.aborted) {
@@ -172,17 +198,18 @@ export function createController(options: ControllerOptions): Controller {
           let settled = false;
           try {
             if (store.acquireLease && !(await store.acquireLease(holder, leaseTtlMs, now))) {
-              // Another replica leads; look again before its lease could expire.
-              if (!following) log.info({ holder }, 'another replica holds the lease; following');
+              // Another replica leads; look again soon, to take over quickly once it is gone.
+              if (!following) log.info({ replica: holder, leader: (await store.readLease?.())?.holder }, 'another replica holds the lease; following');
               following = true;
               options.onFollow?.();
-              await sleepUntil(now + Math.min(idleIntervalMs, leaseTtlMs / 3), stop);
+              await sleepUntil(now + Math.min(idleIntervalMs, followerCheckMs), stop);
               continue;
             }
             leaseUntil = now + leaseTtlMs;
             if (following) log.info({ holder }, 'lease acquired; leading');
             following = false;
             const started = performance.now();
+            judged = true;
             const status = await tracker.current(passSignal);
             if (!status.good) {
               log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
@@ -211,6 +238,13 @@ export function createController(options: ControllerOptions): Controller {
             failures = 0;
             }
           } catch (err) {
+            if (err instanceof LeaseLostError) {
+              // Another replica took over while this one was paused: its writes were refused, and
+              // the next turn of the loop finds the lease held and follows.
+              log.warn({ replica: holder, err: err.message }, 'lost the leader lease; following');
+              leaseUntil = -Infinity;
+              continue;
+            }
             failures++;
             // A mistake the user must fix (a Provider that cannot be set up, a missing secret) is
             // one line; anything else keeps its stack for whoever debugs it.
@@ -224,7 +258,7 @@ export function createController(options: ControllerOptions): Controller {
           if ((options.once && quiet) || (options.untilSettled && settled)) break;
           await sleepLeading(at, stop);
         }
-        return everGood;
+        return everGood || !judged;
       } finally {
         await source.close();
       }
@@ -243,5 +277,18 @@ function statusRecord(result: PassResult, status: RevisionStatus, now: number, n
     summary: result.plan.summary,
     rollouts: result.plan.rollouts,
     tenants: result.snapshot.tenants.length,
+    tenantNames: failedTenantNames(result),
   };
+}
+
+/**
+ * Display names of the tenants whose jobs failed, for `status --failures` and the API, which read
+ * the store and never see the fleet. Bounded by the failure budgets, not by the fleet's size.
+ */
+function failedTenantNames(result: PassResult): Record<string, string> {
+  const failed = new Set(result.jobs.filter((j) => j.state === 'failed').map((j) => j.tenant));
+  const names: Record<string, string> = {};
+  if (failed.size === 0) return names;
+  for (const t of result.snapshot.tenants) if (t.displayName && failed.has(t.id)) names[t.id] = t.displayName;
+  return names;
 }

@@ -2,6 +2,7 @@
 import type { JobPatch, JobRecord } from '../store/store.js';
 import type { PushError } from '../providers/push-types.js';
 import { retryDelay, type ExecutionSettings } from './settings.js';
+import { jobEventMessage } from './job-wording.js';
 
 /** A terminal failure with the PackagePushError fields. */
 export function failurePatch(error: PushError, now: number): JobPatch {
@@ -31,13 +32,12 @@ export interface JobChange {
  * `context` prefixes the event message (e.g. `rejected at submit`).
  */
 export function failedAttempt(
-  job: Pick<JobRecord, 'id' | 'tenant' | 'attempts'>,
+  job: Pick<JobRecord, 'id' | 'tenant' | 'package' | 'version' | 'patch' | 'attempts'>,
   error: PushError,
   settings: ExecutionSettings,
   now: number,
   context?: string,
 ): JobChange {
-  const what = context ? `${job.tenant}: ${context}: ${error.type}` : `${job.tenant}: ${error.type}`;
   if (error.retryable && job.attempts <= settings.retryAttempts) {
     const notBefore = now + retryDelay(settings, job.attempts);
     return {
@@ -57,11 +57,11 @@ export function failedAttempt(
         errorDetails: error.details,
         updatedAt: now,
       },
-      event: { type: 'job.retry', message: `${what}, retry ${job.attempts} of ${settings.retryAttempts}`, data: { errorType: error.type, notBefore } },
+      event: { type: 'job.retry', message: jobEventMessage(job, { kind: 'retry', errorType: error.type, attempt: job.attempts, of: settings.retryAttempts, context }), data: { errorType: error.type, notBefore } },
     };
   }
   return {
     patch: failurePatch(error, now),
-    event: { type: 'job.failed', message: `${what}: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },
+    event: { type: 'job.failed', message: jobEventMessage(job, { kind: 'failed', errorType: error.type, message: error.message, context }), data: { errorType: error.type, errorTitle: error.title } },
   };
 }

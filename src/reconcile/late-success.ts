@@ -9,6 +9,7 @@ import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { installedOf } from '../manifest/snapshot.js';
 import type { JobRecord, NewEvent } from '../store/store.js';
 import type { PassContext } from './pass-context.js';
+import { jobEventMessage } from './job-wording.js';
 
 /** The error `transition` records on a job that outlived jobTimeout (a platform's own Timeout has another title). */
 export const JOB_TIMEOUT = { type: 'Timeout', title: 'jobTimeout exceeded' } as const;
@@ -33,7 +34,7 @@ export async function recordLateSuccesses(ctx: PassContext, jobs: readonly JobRe
       tenant: job.tenant,
       jobId: job.id,
       revision: job.revision,
-      message: `${job.tenant}: upgraded to ${job.version} (reported after its jobTimeout)`,
+      message: jobEventMessage(job, { kind: 'succeeded', late: true }),
       data: { late: true, errorType: JOB_TIMEOUT.type },
     });
   }

@@ -10,6 +10,7 @@ import type { Plan } from '../plan/types.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
 import { observeFleet } from '../providers/observe-fleet.js';
+import { jobDurations } from '../providers/job-durations.js';
 import { loadCatalogs, packagesWithoutCatalog, type ProviderCatalogs } from '../providers/package-catalogs.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { PassContext } from './pass-context.js';
@@ -53,7 +54,8 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const declared = declaredRollouts(ctx.revision.state);
   let view = await readStoreView(ctx.store, declared);
   if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store, declared);
-  const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, catalogs, problems: ctx.revision.problems });
+  const jobMs = jobDurations(ctx.revision.state, ctx.providers.providerOf);
+  const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, catalogs, problems: ctx.revision.problems, jobDurations: jobMs });
 
   ctx.log.debug({ summary: plan.summary }, 'pass: act');
   const halted = await enforceBudgets(ctx, plan, view.jobs, settingsOf);

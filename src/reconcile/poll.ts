@@ -8,6 +8,7 @@ import type { JobUpdate } from '../providers/push-types.js';
 import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch, type JobChange } from './job-outcome.js';
 import { JOB_TIMEOUT } from './late-success.js';
+import { jobEventMessage } from './job-wording.js';
 import type { ExecutionSettings } from './settings.js';
 
 const POLL_CHUNK = 100;
@@ -62,7 +63,7 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
     if (now - since > settings.jobTimeoutMs) {
       const message = `no result after ${Math.round(settings.jobTimeoutMs / 60_000)}m (jobTimeout)`;
       const patch = failurePatch({ ...JOB_TIMEOUT, message, retryable: false }, now);
-      return { patch, event: { type: 'job.failed', message: `${job.tenant}: timed out`, data: { errorType: JOB_TIMEOUT.type } } };
+      return { patch, event: { type: 'job.failed', message: jobEventMessage(job, { kind: 'timed-out' }), data: { errorType: JOB_TIMEOUT.type } } };
     }
     if (update?.status === 'running' && job.state !== 'running') return { patch: { state: 'running', startedAt: startedAt ?? now, updatedAt: now } };
     return undefined;
@@ -70,9 +71,9 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
   if (update.status === 'succeeded')
     return {
       patch: { state: 'succeeded', startedAt, finishedAt: update.endedAt ?? now, updatedAt: now },
-      event: { type: 'job.succeeded', message: `${job.tenant}: upgraded to ${job.version}` },
+      event: { type: 'job.succeeded', message: jobEventMessage(job, { kind: 'succeeded' }) },
     };
-  if (update.status === 'canceled') return { patch: { state: 'canceled', finishedAt: now, updatedAt: now }, event: { type: 'job.canceled', message: `${job.tenant}: canceled by the provider` } };
+  if (update.status === 'canceled') return { patch: { state: 'canceled', finishedAt: now, updatedAt: now }, event: { type: 'job.canceled', message: jobEventMessage(job, { kind: 'canceled', reason: 'the provider canceled it' }) } };
   const error = update.error ?? { type: 'UnclassifiedError', message: 'failed without an error record', retryable: true };
   const change = failedAttempt(job, error, settings, now);
   // A final failure keeps when the job started; a retry starts afresh (failedAttempt clears it).

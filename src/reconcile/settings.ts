@@ -4,6 +4,7 @@
  */
 import type { DesiredState, ReleaseDirectiveManifest, RolloutStrategySpec } from '../manifest/types.js';
 import { parseDuration } from '../util/duration.js';
+import { DEFAULT_MAX_IN_FLIGHT } from '../plan/forecast.js';
 
 /** Resolved settings of one rollout. */
 export interface ExecutionSettings {
@@ -19,7 +20,7 @@ export interface ExecutionSettings {
 
 /** Defaults for a rollout without a strategy or with fields left out. */
 export const DEFAULT_SETTINGS: ExecutionSettings = {
-  maxInFlight: 100,
+  maxInFlight: DEFAULT_MAX_IN_FLIGHT,
   retryAttempts: 3,
   retryBackoffMs: 10 * 60_000,
   retryFactor: 2,

@@ -18,8 +18,10 @@ import type { ReleaseDirectiveManifest } from '../manifest/types.js';
 import { ProviderError } from '../util/errors.js';
 import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch } from './job-outcome.js';
+import { jobEventMessage } from './job-wording.js';
 import { directiveSettings, type ExecutionSettings } from './settings.js';
 import { directiveOfRollout } from '../plan/rollout-id.js';
+import { pushDirective } from './push-directive.js';
 
 /**
  * Submits one batch (jobs sharing a batchKey, package and target). Finds the request first when
@@ -50,6 +52,7 @@ export async function submitBatch(ctx: PassContext, batch: readonly JobRecord[],
         scheduledStart: first.scheduledStart,
         install: directive?.spec.install ?? ctx.revision.state.packages.get(first.package)?.spec.defaults?.install,
         tenants: batch.map((j) => ({ tenant: j.tenant, idempotencyKey: j.idempotencyKey })),
+        directive: pushDirective(ctx.revision.state, directive),
       },
       ctx.signal,
     );
@@ -87,7 +90,7 @@ async function cancelUnsent(ctx: PassContext, batch: readonly JobRecord[], why: 
         tenant: j.tenant,
         jobId: j.id,
         revision: j.revision,
-        message: `${j.tenant}: not sent: ${why}`,
+        message: jobEventMessage(j, { kind: 'canceled', reason: `not sent: ${why}` }),
       }),
     ),
   );
@@ -144,7 +147,7 @@ async function recordRequestFailure(ctx: PassContext, batch: readonly JobRecord[
       tenant: j.tenant,
       jobId: j.id,
       revision: j.revision,
-      message: `${j.tenant}: push request refused: ${error.type}: ${message}`,
+      message: jobEventMessage(j, { kind: 'failed', context: 'push request refused', errorType: error.type, message }),
       data: { errorType: error.type, errorTitle: error.title },
     }),
   );

@@ -30,6 +30,8 @@ export interface DiffPlansInput {
   readonly headRef: RevisionRef;
   /** The manifest folder as the user named it; default `.`. */
   readonly path?: string;
+  /** Tenant display names from the observed fleet (both plans read the same one), for `tenantName`. */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /** Compares two plans. */
@@ -57,7 +59,9 @@ export function diffPlans(input: DiffPlansInput): PlanDiff {
         summary.tenants += 1;
         lastTenant = any.tenant;
       }
-      changes.push(itemChange(any, c.change, c.fields, b ?? null, h ?? null));
+      const change = itemChange(any, c.change, c.fields, b ?? null, h ?? null);
+      const name = input.names?.get(any.tenant);
+      changes.push(name === undefined ? change : { ...change, tenantName: name });
     });
   }
   const rollouts = headValid ? ledger.result() : [];

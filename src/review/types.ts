@@ -35,6 +35,8 @@ export type ChangeCounts = Readonly<Record<ChangeKind, number>>;
 /** The change of one (tenant, package). `base`/`head` are null where that plan has no item. */
 export interface ItemChange {
   readonly tenant: string;
+  /** Extension: the tenant's display name, when the observed fleet reports one. */
+  readonly tenantName?: string;
   readonly package: string;
   /** Installed version: the same on both sides, since both plans read the same fleet. */
   readonly installed: string | null;

@@ -19,6 +19,8 @@ export interface ControllerStatus {
   readonly summary: Readonly<Partial<Record<ItemStatus, number>>>;
   readonly rollouts: readonly PlanRollout[];
   readonly tenants: number;
+  /** Display names of tenants with failed jobs (absent in records of older versions). */
+  readonly tenantNames?: Readonly<Record<string, string>>;
 }
 
 /** The status report; `controller` is null before the first pass. */

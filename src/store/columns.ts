@@ -137,6 +137,8 @@ export const LEASE_COLUMNS: readonly Column[] = [
   column('expiresAt', 'epoch', true),
   column('host', 'text'),
   column('pid', 'integer'),
+  column('token', 'epoch', true),
+  column('lockHeld', 'boolean', true),
 ];
 
 /** Comma-separated column names, for SQL text. */

@@ -275,8 +275,14 @@ export interface Store {
 
   /** Appends events atomically, assigning increasing sequence numbers. */
   appendEvents(events: readonly NewEvent[]): Promise<void>;
-  /** Events after a sequence number (oldest first), at most `limit` (default 100). */
-  listEvents(options?: { readonly afterSeq?: number; readonly limit?: number; readonly rolloutId?: string; readonly newestFirst?: boolean }): Promise<readonly EventRecord[]>;
+  /** Events after a sequence number (oldest first), at most `limit` (default 100); `types` keeps only events of those types. */
+  listEvents(options?: {
+    readonly afterSeq?: number;
+    readonly limit?: number;
+    readonly rolloutId?: string;
+    readonly newestFirst?: boolean;
+    readonly types?: readonly string[];
+  }): Promise<readonly EventRecord[]>;
 
   /** Provider state (the simulator's fleet), JSON values by key. */
   kvGet(key: string): Promise<unknown>;
@@ -293,6 +299,11 @@ export interface Store {
    * only one process can use, always the leader.
    */
   acquireLease?(holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /**
+   * Gives the lease up at once if `holder` holds it (a clean stop), so another replica need not
+   * wait for it to expire. Writes of this store are no longer fenced afterwards.
+   */
+  releaseLease?(holder: string): Promise<void>;
   /** The lease as last taken (it may have expired since); undefined when none was ever taken. */
   readLease?(): Promise<LeaseRecord | undefined>;
 }
@@ -305,4 +316,13 @@ export interface LeaseRecord {
   /** Host (with its pid namespace) and process id of the holder; absent for a lease taken before migration 002. */
   readonly host?: string;
   readonly pid?: number;
+  /**
+   * The fencing token: grows by one each time the lease changes hands (0 before migration 005).
+   * Once a store has taken the lease, each of its writes checks, in the write's own transaction,
+   * that the token is still the one it took; otherwise the write is refused with LeaseLostError,
+   * so a leader paused past its expiry cannot write after another replica took over.
+   */
+  readonly token: number;
+  /** Whether the holder also holds the leader's session lock (PostgreSQL; always false on SQLite). */
+  readonly lockHeld: boolean;
 }

@@ -53,3 +53,14 @@ export class StoreConflictError extends PushfleetError {
     super('store-conflict', message);
   }
 }
+
+/**
+ * A write refused because this process no longer holds the leader lease: another replica took
+ * it over (the lease's fencing token moved on). Nothing of the write was applied; the controller
+ * stops acting and follows.
+ */
+export class LeaseLostError extends PushfleetError {
+  constructor(message: string) {
+    super('lease-lost', message);
+  }
+}

@@ -5,19 +5,17 @@
  * window openings and events, filters the tenant table as you type, and follows the controller
  * live. Saves test-artifacts/dashboard.png. Skipped, saying so, when Chromium is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, type Browser } from '../support/chromium.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { SCENARIO_START, billingDirectives, reportsDirective, scenarioFiles } from '../support/server-scenario.js';
 import { createApiServer, type ApiServer } from '../../src/server/server.js';
 import { packageRoot } from '../../src/util/package-root.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const TOKEN = 'dashboard-token-51c2';
 const STAGED = 'billing-default/billing@2.4.0';
 
@@ -29,10 +27,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
   let h: Harness;
   let server: ApiServer;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const record = { onPass: (r: Parameters<ApiServer['recordPass']>[0], s: Parameters<ApiServer['recordPass']>[1]) => server.recordPass(r, s, 0.01) };
 
   beforeAll(async () => {
@@ -43,36 +40,29 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     h.write('reports.yaml', reportsDirective());
     await h.runPasses(1, { ...record, lookaheadMs: 0 });
 
-    profile = mkdtempSync(join(tmpdir(), 'pushfleet-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-      colorScheme: 'light',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      // The first requests, before the token is entered, are refused on purpose.
-      if (msg.type() === 'error' && !msg.text().includes('status of 401')) pageErrors.push(`console: ${msg.text()}`);
-    });
+    browser = await launchChromium({ width: 1400, height: 1000 });
+    ({ page, errors: pageErrors } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('asks for the API token, then loads', async () => {
     await page.goto(`${base}/`);
     await expect.poll(() => page.locator('#auth').isVisible()).toBe(true);
+    // Signed out: the page says so and shows nothing that depends on data it could not read.
+    expect(await page.locator('#signed-out').isVisible()).toBe(true);
+    expect(await page.locator('#main').isVisible()).toBe(false);
+    expect(await page.textContent('#meta')).toContain('Signed out');
+    expect(await page.locator('body').innerText()).not.toMatch(/No rollouts|Nothing scheduled|No events/);
     await page.fill('#token', TOKEN);
     await page.click('#auth button[type=submit]');
     await page.waitForSelector(`article.rollout[data-rollout="${STAGED}"]`);
     expect(await page.locator('#auth').isVisible()).toBe(false);
+    expect(await page.locator('#signed-out').isVisible()).toBe(false);
     expect(await page.title()).toBe('pushfleet');
     expect(await page.textContent('#meta')).toContain('24 tenants');
   });
@@ -95,10 +85,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     expect(await page.textContent('#summary')).toMatch(/1\s*halted rollouts/);
   });
 
-  it('lists window openings and events', async () => {
+  it('lists the awaited approval first, then window openings, and events', async () => {
     const upcoming = page.locator('#upcoming tbody tr');
-    expect(await upcoming.count()).toBeGreaterThanOrEqual(3);
-    expect(await upcoming.first().textContent()).toContain('window opens: reports-default');
+    expect(await upcoming.count()).toBeGreaterThanOrEqual(4);
+    // The canary waits for an approval: nothing behind it moves until someone commits one.
+    expect(await upcoming.first().getAttribute('data-kind')).toBe('approval');
+    expect(await upcoming.first().textContent()).toMatch(/on approval\s*14\s*approval of wave canary awaited: add "canary" to approvals of billing-default/);
+    expect(await upcoming.nth(1).textContent()).toContain('window opens: reports-default');
     await expect.poll(() => page.locator('#events li').count()).toBeGreaterThan(10);
     expect(await page.textContent('#events')).toContain('rollout.halted');
   });
@@ -113,6 +106,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${HAVE_CHROMIUM ?
     await page.fill('#q', '');
     await page.selectOption('#status', 'failed');
     await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes('failed'))).toBe(true);
+    // The failure's reason is in the Reason column, not only in a hover.
+    for (const reason of await page.locator('#tenants tbody td.reason').allInnerTexts()) expect(reason).toMatch(/^DeployError: simulated DeployError installing billing/);
     expect(await page.textContent('#tenant-count')).toMatch(/^[1-9]\d* matching rows?\.$/);
     await page.selectOption('#status', '');
     await page.fill('#q', 'zzz-no-such-tenant');

@@ -63,7 +63,7 @@ describe('lifecycle', () => {
     await fake.advance(HOUR - 1);
     expect(fake.pushRequest(rid)?.status).toBe('Pending');
     await fake.advance(1);
-    expect(fake.pushRequest(rid)).toMatchObject({ status: 'InProgress', wireStatus: 'InProgress', startTime: startAt });
+    expect(fake.pushRequest(rid)).toMatchObject({ status: 'InProgress', wireStatus: 'In Progress', startTime: startAt });
     expect(fake.pushJobs({ requestId: rid }).every((j) => j.status === 'InProgress' && j.startTime === startAt)).toBe(true);
     expect(fake.installedVersion(fakeOrgKey(1), SAMPLE_PACKAGE_ID)).toBe(V.v1_1_0);
 
@@ -263,7 +263,7 @@ describe('cancel rules and refused transitions', () => {
     const res = await setStatus(fake, rid, 'Canceled');
     expect(res.status).toBe(400);
     expect(res.json).toEqual([
-      { errorCode: 'INVALID_OPERATION', message: "You can abort a package push request only if its status is Created or Pending. This request's status is InProgress.", fields: ['Status'] },
+      { errorCode: 'INVALID_OPERATION', message: "You can abort a package push request only if its status is Created or Pending. This request's status is In Progress.", fields: ['Status'] },
     ]);
     await expect(connect(fake).sobject('PackagePushRequest').update({ Id: rid, Status: 'Canceled' })).rejects.toMatchObject({ errorCode: 'INVALID_OPERATION' });
     await fake.advance(HOUR);
@@ -309,7 +309,7 @@ describe('cancel rules and refused transitions', () => {
     await start(1);
     const rid = await pushTo([fakeOrgKey(1)]);
     const all = (await call(fake, 'GET', `sobjects/PackagePushRequest/${rid}`)).json as Record<string, unknown>;
-    expect(all).toMatchObject({ attributes: { type: 'PackagePushRequest' }, Id: rid, Status: 'InProgress', PackageVersionId: V.v2_0_0 });
+    expect(all).toMatchObject({ attributes: { type: 'PackagePushRequest' }, Id: rid, Status: 'In Progress', PackageVersionId: V.v2_0_0 });
     const some = (await call(fake, 'GET', `sobjects/PackagePushRequest/${rid}?fields=Status`)).json as Record<string, unknown>;
     expect(Object.keys(some)).toEqual(['attributes', 'Status']);
   });

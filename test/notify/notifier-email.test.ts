@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../src/manifest/types.js';
 import { startNotifier } from '../../src/notify/notifier.js';
+import { startRunNotifier } from '../../src/notify/run-notifier.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
 import { baseManifests, directive, fleetFile, tenants } from '../reconcile/fixtures.js';
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './receivers.js';
@@ -109,6 +110,27 @@ describe('email notifications', () => {
     expect(notice.header('message-id')).toMatch(/^<\d+\.tenant\.t004@pushfleet>$/);
   });
 
+  it("a tenant notice names the tenant by the platform's display name when its manifest gives none", async () => {
+    smtp = await startSmtpReceiver();
+    const files = manifests(
+      notification(`  events: [rollout.started]
+  email: { to: [release@vendor.example], smtp: { env: SMTP_URL } }
+  notifyTenants: true`),
+    );
+    // t003 has a contact but no displayName in its Tenant manifest; the platform calls it Globex Ltd.
+    files['tenants.yaml'] = `apiVersion: pushfleet.dev/v1\nkind: TenantList\nmetadata: { name: customers }\nspec:\n  tenants:\n    - { name: t003, contact: ops-t003@customer.example }\n`;
+    files['fleet.yaml'] = files['fleet.yaml']!.replace('{ id: t003,', '{ id: t003, displayName: "Globex Ltd",');
+    h = await controllerHarness(files, '2026-11-21T12:00:00Z');
+    const notifications = await startRunNotifier({ store: h.store, log, clock: h.clock, env: { SMTP_URL: smtp.url }, pollIntervalMs: 20 });
+    await h.runUntilSettled({ onPass: (result, status) => notifications.observe(status, result.snapshot) });
+    await notifications.stop({ flush: true });
+
+    const notices = smtp.mails.filter((m) => m.to[0] === 'ops-t003@customer.example');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.subject).toBe('billing was upgraded to 2.4.0 on Globex Ltd');
+    expect(notices[0]!.text).toContain('billing on Globex Ltd (t003) was upgraded to version 2.4.0');
+  });
+
   it('webhook and email side by side for every event kind, through an authenticated SMTP URL', async () => {
     smtp = await startSmtpReceiver({ user: 'mailer', pass: 's3cret/+' });
     hook = await startWebhookReceiver();
@@ -133,7 +155,7 @@ describe('email notifications', () => {
     expect(hook.calls.every((c) => c.headers['x-pushfleet-signature-256'] === undefined)).toBe(true);
     expect(smtp.mails.map((m) => m.header('x-pushfleet-event')).sort()).toEqual([...types].sort());
     const halted = smtp.mails.find((m) => m.header('x-pushfleet-event') === 'job.failed')!;
-    expect(halted.subject).toMatch(/^\[pushfleet\] job\.failed: billing 2\.4\.0: t00[0-2]: DeployError/);
+    expect(halted.subject).toMatch(/^\[pushfleet\] job\.failed: t00[0-2]: billing 2\.4\.0: DeployError/);
   });
 
   it('a refused SMTP login is a permanent failure, recorded once', async () => {

@@ -131,7 +131,7 @@ describe('leader lease on SQLite, controllers', () => {
       // Another controller (on its own connection, alive: this very process) leads for an hour.
       const leaseEnd = Date.parse(start) + 3_600_000;
       expect(await other.acquireLease!('replica-a', 3_600_000, h.clock.now())).toBe(true);
-      await h.runUntilSettled({ leaseHolder: 'replica-b', leaseTtlMs: 30_000 });
+      await h.runUntilSettled({ leaseHolder: 'replica-b', leaseTtlMs: 30_000, followerCheckMs: 10_000 });
 
       // replica-b followed (acting on nothing) until the lease ran out, then led and reconciled.
       const jobs = await h.jobs();

@@ -63,7 +63,7 @@ describe('submit errors (simulator)', () => {
     expect(jobs.find((j) => j.tenant === 't001')).toMatchObject({ state: 'succeeded', attempts: 1 });
     const retries = (await eventsOf(h, 'job.retry')).filter((e) => e.tenant === 't000');
     expect(retries.map((e) => (e.data!.notBefore as number) - e.at)).toEqual([10 * minute, 30 * minute]);
-    expect(retries[0]!.message).toBe('t000: rejected at submit: UnclassifiedError, retry 1 of 2');
+    expect(retries[0]!.message).toBe('t000: billing 2.4.0 rejected at submit: UnclassifiedError, retry 1 of 2');
     expect((await eventsOf(h, 'job.failed')).map((e) => e.tenant)).toEqual(['t000']);
   });
 

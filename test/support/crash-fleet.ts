@@ -215,9 +215,12 @@ export async function checkExactlyOnce(fleet: CrashFleet, context: string): Prom
   const fail = (what: string): never => {
     throw new Error(`${context}: ${what}`);
   };
-  const point = inspectCrashPoint(fleet.dbPath);
-  if (!point) fail('the store file has no schema');
-  if (point!.violations.length > 0) fail(point!.violations.join('\n'));
+  // The cheap look into the file is SQLite's; a PostgreSQL store gets the checks below only.
+  if (fleet.storeUrl.startsWith('sqlite:')) {
+    const point = inspectCrashPoint(fleet.dbPath);
+    if (!point) fail('the store file has no schema');
+    if (point!.violations.length > 0) fail(point!.violations.join('\n'));
+  }
 
   const store = await openStore(fleet.storeUrl);
   try {

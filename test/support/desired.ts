@@ -64,6 +64,23 @@ spec:
   versions: [ { version: "2.3.0" }, { version: "2.4.0" }, { version: "2.5.0", deprecated: true } ]
 `;
 
+/**
+ * `core` and `billing` packages (no Provider), where billing 2.4.0 requires core >= 1.8.0: the
+ * fixture of the dependency tests.
+ */
+export const DEPENDENT_PACKAGES = `apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: core }
+spec: { provider: fleet, versions: [ { version: "1.7.0" }, { version: "1.8.0" } ] }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: billing }
+spec:
+  provider: fleet
+  versions: [ { version: "2.3.0" }, { version: "2.4.0", requires: { core: ">=1.8.0" } } ]
+`;
+
 /** The plan of `manifests` (one file) for `tenants` at `now`, with optional store progress. */
 export function planAt(manifests: string, tenants: readonly TenantSketch[], now: number, progress?: Progress): Plan {
   return computePlan({ desired: desiredFrom({ 'm.yaml': manifests }, now), observed: fleet(tenants), progress, now });

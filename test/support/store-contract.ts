@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord, JobRecord, RevisionRecord, RolloutRecord, Store } from '../../src/store/store.js';
-import { StoreConflictError } from '../../src/util/errors.js';
+import { LeaseLostError, StoreConflictError } from '../../src/util/errors.js';
 import { thisProcess } from '../../src/store/lease-process.js';
 
 /** Optional abilities of an implementation that the suite tests when given. */
@@ -361,6 +361,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listEvents({ limit: 0 })).toEqual([]);
       });
 
+      it('keeps only the given event types, newest first or after a sequence number', async () => {
+        await store.appendEvents(['job.succeeded', 'job.failed', 'job.succeeded', 'rollout.halted', 'job.succeeded'].map((t) => event(t)));
+        const all = await store.listEvents();
+        const types = (list: readonly EventRecord[]): string[] => list.map((e) => e.type);
+        expect(types(await store.listEvents({ types: ['job.failed', 'rollout.halted'], newestFirst: true, limit: 10 }))).toEqual(['rollout.halted', 'job.failed']);
+        expect(types(await store.listEvents({ types: ['job.failed', 'rollout.halted'], afterSeq: all[1]!.seq }))).toEqual(['rollout.halted']);
+        expect(await store.listEvents({ types: [] })).toEqual([]);
+      });
+
       it('returns at most 100 events by default', async () => {
         await store.appendEvents(Array.from({ length: 130 }, (_, i) => event(`e${i}`)));
         const page = await store.listEvents();
@@ -441,7 +450,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('reads back the holder, its expiry and the process that took it', async () => {
         expect(await store.readLease!()).toBeUndefined();
         await store.acquireLease!('me', 10_000, T0);
-        expect(await store.readLease!()).toStrictEqual({ holder: 'me', expiresAt: T0 + 10_000, host: thisProcess().host, pid: process.pid });
+        expect(await store.readLease!()).toMatchObject({ holder: 'me', expiresAt: T0 + 10_000, host: thisProcess().host, pid: process.pid, token: 1 });
         await store.acquireLease!('me', 10_000, T0 + 4_000);
         expect((await store.readLease!())?.expiresAt).toBe(T0 + 14_000);
       });
@@ -467,6 +476,62 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expect(await other.acquireLease!('b', 10_000, 19_000)).toBe(true);
           expect(await store.acquireLease!('a', 10_000, 19_500)).toBe(false);
           expect(await other.acquireLease!('b', 10_000, 20_000)).toBe(true);
+          expect((await store.readLease!())?.holder).toBe('b');
+        });
+
+        it('moves the fencing token on each change of hands, not on renewal', async () => {
+          await store.acquireLease!('a', 10_000, 1_000);
+          await store.acquireLease!('a', 10_000, 5_000);
+          expect((await store.readLease!())?.token).toBe(1);
+          await other.acquireLease!('b', 10_000, 15_000);
+          expect((await other.readLease!())?.token).toBe(2);
+          await store.acquireLease!('a', 10_000, 25_000);
+          expect((await store.readLease!())?.token).toBe(3);
+        });
+
+        it('fences off every write of a leader that lost the lease, and writes nothing of it', async () => {
+          await store.recordRevision(revision('rev1'));
+          await store.upsertRollout(rollout('r1'));
+          await store.insertJobs([sampleJob('j1', { tenant: 't1' })]);
+          expect(await store.acquireLease!('a', 10_000, 1_000)).toBe(true);
+          await store.insertJobs([sampleJob('j2', { tenant: 't2' })]); // still the leader: written
+          // 'a' was paused past its expiry; 'b' took over.
+          expect(await other.acquireLease!('b', 10_000, 11_000)).toBe(true);
+          const refused: [string, () => Promise<unknown>][] = [
+            ['insertJobs', () => store.insertJobs([sampleJob('j3', { tenant: 't3' })])],
+            ['updateJobs', () => store.updateJobs([{ id: 'j1', patch: { state: 'submitted', updatedAt: T0 + 1 } }])],
+            ['appendEvents', () => store.appendEvents([event('job.submitted')])],
+            ['updateRollout', () => store.updateRollout('r1', { haltReason: 'x', haltedGeneration: 'g1', haltedAt: T0 })],
+            ['markWave', () => store.markWave('r1', 'canary', { startedAt: T0 })],
+            ['upsertRollout', () => store.upsertRollout(rollout('r2'))],
+            ['recordRevision', () => store.recordRevision(revision('rev2'))],
+            ['kvPutMany', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }])],
+          ];
+          for (const [name, write] of refused) await expect(write(), name).rejects.toBeInstanceOf(LeaseLostError);
+          expect((await other.listJobs()).map((j) => [j.id, j.state])).toEqual([
+            ['j1', 'created'],
+            ['j2', 'created'],
+          ]);
+          expect(await other.listEvents()).toEqual([]);
+          expect((await other.getRollout('r1'))?.haltReason).toBeUndefined();
+          expect(await other.listWaves()).toEqual([]);
+          expect(await other.getRollout('r2')).toBeUndefined();
+          expect((await other.latestRevision())?.id).toBe('rev1');
+          expect(await other.kvGet('sim/t1')).toBeUndefined();
+          // The new leader writes as usual, and the old one cannot renew its way back in.
+          await other.insertJobs([sampleJob('j3', { tenant: 't3' })]);
+          expect(await store.acquireLease!('a', 10_000, 12_000)).toBe(false);
+          await expect(store.insertJobs([sampleJob('j4', { tenant: 't4' })])).rejects.toBeInstanceOf(LeaseLostError);
+        });
+
+        it('hands the lease over at once when its holder releases it', async () => {
+          expect(await store.acquireLease!('a', 30_000, 1_000)).toBe(true);
+          expect(await other.acquireLease!('b', 30_000, 2_000)).toBe(false);
+          await store.releaseLease!('a');
+          expect(await other.acquireLease!('b', 30_000, 2_001)).toBe(true);
+          // Releasing a lease one no longer holds changes nothing.
+          await store.releaseLease!('a');
+          expect(await store.acquireLease!('a', 30_000, 2_002)).toBe(false);
           expect((await store.readLease!())?.holder).toBe('b');
         });
 

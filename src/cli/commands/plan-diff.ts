@@ -21,6 +21,8 @@ import { observeWithCatalogs, readObserved, type ProviderView } from '../workspa
 import { rolloutStats } from '../render/rollout-stats.js';
 import { renderDiffMarkdown } from '../render/diff-markdown.js';
 import { renderDiffText } from '../render/diff-text.js';
+import { renderStatementsMarkdown, renderStatementsText } from '../render/provider-statements.js';
+import { planStatements, type PlanStatements } from '../plan-statements.js';
 import { locateManifests, readRevision, readWorkingTree, type ReviewRevision } from './plan-diff-revisions.js';
 
 /** What to review. */
@@ -40,6 +42,8 @@ export interface Review {
   readonly diff: PlanDiff;
   readonly base: Plan;
   readonly head: Plan;
+  /** What the head's due pushes would send, for providers that preview statements (Snowflake). */
+  readonly statements: readonly PlanStatements[];
 }
 
 /** Loads, validates, observes, plans and diffs. Throws InputError for a bad ref or folder. */
@@ -55,8 +59,10 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
   const baseReport = validateRepository(parseRepositoryFiles(baseRev.files), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
   const headReport = validateRepository(parseRepositoryFiles(headRev.files), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
 
+  let names: Map<string, string> | undefined;
   let base = unplanned(req.now, baseRev, baseReport.problems);
   let head = unplanned(req.now, headRev, headReport.problems);
+  let statements: PlanStatements[] = [];
   // An invalid head is never acted on, so there is nothing to plan or observe: only its problems.
   if (headReport.state) {
     // --observed asks no provider, so there is no catalog to ask for either: plan as given.
@@ -65,12 +71,14 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
       : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal);
     // Both sides plan against the same catalogs, as against the same fleet: a catalog describes
     // the platform, not a revision. A provider's failure shows on both, so it is not "introduced".
-    const { observed, catalogs, warnings } = view;
-    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, problems: [...headReport.problems, ...warnings] });
-    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, problems: [...baseReport.problems, ...warnings] });
+    const { observed, catalogs, warnings, jobDurations } = view;
+    names = new Map(observed.tenants.filter((t) => t.displayName).map((t) => [t.id, t.displayName!]));
+    head = computePlan({ desired: headReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...headReport.problems, ...warnings] });
+    if (baseReport.state) base = computePlan({ desired: baseReport.state, observed, now: req.now, catalogs, jobDurations, problems: [...baseReport.problems, ...warnings] });
+    statements = planStatements(headReport.state, head, observed, req.now);
   }
-  const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display });
-  return { diff, base, head };
+  const diff = diffPlans({ base, head, baseRef: baseRev, headRef: headRev, path: loc.display, names });
+  return { diff, base, head, statements };
 }
 
 /**
@@ -121,9 +129,10 @@ export async function runPlanDiff(dir: string, flags: PlanDiffFlags, view: DiffV
   const review = await reviewChange({ dir, base: flags.base, head: flags.head, observed: flags.observed, now }, rt.io, rt.signal);
   const { diff } = review;
   const stats = { base: rolloutStats(review.base), head: rolloutStats(review.head) };
-  if (output === 'json') rt.io.out(JSON.stringify(diff, null, 2) + '\n');
-  else if (output === 'markdown') rt.io.out(renderDiffMarkdown(diff, stats, { limit, command: reproduce(dir, flags, diff.at) }));
-  else rt.io.out(renderDiffText(diff, stats, { limit }));
+  const statements = review.statements;
+  if (output === 'json') rt.io.out(JSON.stringify(statements.length > 0 ? { ...diff, providerStatements: statements } : diff, null, 2) + '\n');
+  else if (output === 'markdown') rt.io.out(renderDiffMarkdown(diff, stats, { limit, command: reproduce(dir, flags, diff.at) }) + renderStatementsMarkdown(statements));
+  else rt.io.out(renderDiffText(diff, stats, { limit }) + renderStatementsText(statements));
   if (!diff.head.valid) throw new ProblemsError(diff.problems.filter((p) => p.severity === 'error'), 'the head revision has errors; nothing was planned');
   rt.exit(flags.detailedExitcode && diff.changed ? 2 : 0);
 }

@@ -1,4 +1,5 @@
 /** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
+import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import type { Command } from 'commander';
 import { openWorkspace, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
 import { parseAt, parseCount, parseOutput } from '../options.js';
@@ -8,6 +9,8 @@ import { hasPending } from '../../plan/pending.js';
 import type { Plan } from '../../plan/types.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderStatementsMarkdown, renderStatementsText } from '../render/provider-statements.js';
+import { planStatements } from '../plan-statements.js';
 import { InputError, ProblemsError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
 import { runPlanDiff } from './plan-diff.js';
@@ -44,6 +47,11 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
 Statuses: upgrade (with reason due | upgrade-after | maintenance-window | deadline), in-progress,
 failed, blocked (with the reason), in-sync, ahead, not-installed, unmanaged.
 
+Forecast: every rollout says when it should finish against its deadline, how many tenants
+start only because the deadline forces them, and how many are stuck (JSON: rollouts[].forecast),
+assuming every job succeeds after the provider's typical duration (5 minutes when it declares
+none) and every approval is given at its gate. See docs/planning.md section 11.
+
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
 With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
 1 error, including a head revision that does not validate (its problems are printed).
@@ -51,6 +59,7 @@ With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the roll
 Examples:
   $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
   $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq .summary
+  $ pushfleet plan manifests/ --observed fleet-snapshot.json --output json | jq '.rollouts[] | {directive, forecast}'
   $ pushfleet plan manifests/ --observed https://controller.internal:8080/api/v1/snapshot --output markdown
   $ pushfleet plan examples/quickstart --store sqlite:.pushfleet/quickstart.db   # after npm start
   $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
@@ -73,6 +82,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
       }
       const store = opts.store !== undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
       let plan: Plan;
+      let observed: FleetSnapshot;
       try {
         const progress = store ? (await readStoreView(store, declaredRollouts(state))).progress : undefined;
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
@@ -80,13 +90,15 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
           : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
         const problems = [...ws.report.problems, ...view.warnings];
-        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems });
+        plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems, jobDurations: view.jobDurations });
+        observed = view.observed;
       } finally {
         await store?.close();
       }
-      if (output === 'json') io.out(JSON.stringify(plan, null, 2) + '\n');
-      else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit));
-      else io.out(renderPlanText(plan, { limit }));
+      const statements = planStatements(state, plan, observed, now);
+      if (output === 'json') io.out(JSON.stringify(statements.length > 0 ? { ...plan, providerStatements: statements } : plan, null, 2) + '\n');
+      else if (output === 'markdown') io.out(renderPlanMarkdown(plan, limit) + renderStatementsMarkdown(statements));
+      else io.out(renderPlanText(plan, { limit }) + renderStatementsText(statements));
       rt.exit(opts.detailedExitcode && hasPending(plan) ? 2 : 0);
     });
 }

@@ -34,6 +34,7 @@ interface RunOptions {
   apiTokenFile?: string;
   webhookSecretFile?: string;
   retention?: string;
+  leaseTtl: string;
 }
 
 /** Registers the command. */
@@ -55,6 +56,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
     .option('--listen <addr>', 'HTTP API, metrics, webhook and dashboard: HOST:PORT, PORT (loopback) or off (default: 127.0.0.1:8080; off with --once/--until-settled)')
     .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
+    .option('--lease-ttl <duration>', 'replicas on one store: how long the leader lease lasts without renewal; a hung leader is replaced this long (+1s) after its last renewal', '30s')
     .option('--webhook-secret-file <file>', 'verify POST /hooks/git signatures with this secret (default: $PUSHFLEET_WEBHOOK_SECRET when set)')
     .option('--retention <duration|off>', 'remove finished jobs and events of rollouts no longer declared once this old; kept in the store for later runs (default: the stored setting, else 90d)')
     .addHelpText(
@@ -86,6 +88,8 @@ Examples:
       const io = rt.io;
       const pollIntervalMs = duration('--poll-interval', opts.pollInterval);
       const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
+      const leaseTtlMs = duration('--lease-ttl', opts.leaseTtl);
+      if (leaseTtlMs < 3_000) throw new InputError('bad-flag', `--lease-ttl "${opts.leaseTtl}" must be at least 3s: a leader renews it every half lease`);
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
@@ -123,9 +127,10 @@ Examples:
         // With --clock-speed, intervals are real time: one second of waiting is `speed` seconds of the demo's clock.
         pollIntervalMs: speed ? pollIntervalMs * speed : pollIntervalMs,
         idleIntervalMs: speed ? 1_000 * speed : undefined,
-        // The lease runs on the demo's clock too: 30 real seconds, or the leader would wake to
-        // renew it every 15 demo seconds (a fraction of a real millisecond).
-        leaseTtlMs: speed ? 30_000 * speed : undefined,
+        // The lease runs on the demo's clock too: --lease-ttl real seconds, or the leader would
+        // wake to renew it every 15 demo seconds (a fraction of a real millisecond).
+        leaseTtlMs: speed ? leaseTtlMs * speed : leaseTtlMs,
+        followerCheckMs: speed ? 1_000 * speed : undefined,
         once: opts.once,
         untilSettled: opts.untilSettled,
         // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
@@ -135,7 +140,7 @@ Examples:
         onFollow: () => http?.server.recordFollow(),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
-          notifications.observe(status);
+          notifications.observe(status, result.snapshot);
           await drawBoard?.(result);
         },
       });
@@ -167,6 +172,7 @@ Examples:
         process.off('SIGINT', onSignal);
         // A finite run exits only after its notifications went out (the next start sends any left).
         await notifications.stop({ flush: Boolean(opts.once || opts.untilSettled) });
+        await controller.resign();
         await http?.server.close();
         await store.close();
       }

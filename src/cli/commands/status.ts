@@ -7,16 +7,34 @@ import { InputError } from '../../util/errors.js';
 import { parseOutput } from '../options.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
+import { renderStatusScreen } from '../render/status-screen.js';
+import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
+import { failuresCsv, failuresText, readFailures } from './status-failures.js';
 
 /** Registers the command. */
 export function registerStatus(program: Command, rt: CommandRuntime): void {
+  /** `status --failures`: the failed jobs from the store, as text, CSV or JSON. */
+  async function exportFailures(opts: { store: string; server?: string; watch?: boolean; rollout?: string }, cmd: Command): Promise<void> {
+    if (opts.server !== undefined || opts.watch) throw new InputError('bad-flag', '--failures reads the store: it goes with --store, not --server or --watch');
+    const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'csv'], 'text');
+    const store = await openStore(opts.store, { mustExist: true });
+    try {
+      const rows = await readFailures(store, opts.rollout);
+      rt.io.out(output === 'csv' ? failuresCsv(rows) : output === 'json' ? JSON.stringify(rows, null, 2) + '\n' : failuresText(rows));
+    } finally {
+      await store.close();
+    }
+  }
+
   program
     .command('status')
     .description('show rollouts, waves, job counts, halts and the next pass, as the controller last recorded them')
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
-    .option('--watch', 'refresh every 2 seconds until interrupted')
+    .option('--watch', 'refresh every 2 seconds until interrupted; on a terminal, a compact screen that fits its size')
+    .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
+    .option('--rollout <id>', 'with --failures: only this rollout')
     .addHelpText(
       'after',
       `
@@ -24,10 +42,13 @@ Output: text (progress bars in a terminal) or --output json.
 
 Examples:
   $ pushfleet status
-  $ pushfleet status --server http://127.0.0.1:8080 --watch
-  $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'`,
+  $ pushfleet status --server http://127.0.0.1:8080 --watch     # fits an 80x24 terminal
+  $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
+  $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
-    .action(async (opts: { store: string; server?: string; watch?: boolean }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string }, cmd: Command) => {
+      if (opts.failures) return exportFailures(opts, cmd);
+      if (opts.rollout !== undefined) throw new InputError('bad-flag', '--rollout goes with --failures');
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
       const server = opts.server;
@@ -36,7 +57,7 @@ Examples:
         for (;;) {
           const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
-          else rt.io.out((opts.watch && rt.io.color ? '\x1b[2J\x1b[H' : '') + renderStatus(report, { bars: rt.io.color }));
+          else rt.io.out(opts.watch ? watchScreen(report, rt) : renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
           await realClock().sleep(2_000, rt.signal).catch(() => undefined);
           if (rt.signal.aborted) break;
@@ -69,6 +90,16 @@ async function fetchStatus(base: string, env: Readonly<Record<string, string | u
   return (await res.json()) as StatusReport;
 }
 
+/**
+ * One `--watch` frame. On a terminal: cleared, then a screen that fits its size (the header
+ * stays on top); piped: the full text, as `status` prints it, once per refresh.
+ */
+function watchScreen(report: StatusReport, rt: CommandRuntime): string {
+  const size = rt.io.size?.();
+  if (!size) return renderStatus(report, { bars: rt.io.color });
+  return '\x1b[H\x1b[2J' + renderStatusScreen(report, { ...size, bars: rt.io.color });
+}
+
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
 export function renderStatus(report: StatusReport, options: BoardOptions = {}): string {
   const c = report.controller;
@@ -79,5 +110,6 @@ export function renderStatus(report: StatusReport, options: BoardOptions = {}): 
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);
-  return `${head.join('\n')}\n\n${board}\nrecent events:\n${events.join('\n')}\n`;
+  const forecast = forecastLines(c.rollouts, c.at);
+  return `${head.join('\n')}\n\n${board}${forecast ? `\n${forecast}` : ''}\nrecent events:\n${events.join('\n')}\n`;
 }

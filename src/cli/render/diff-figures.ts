@@ -61,21 +61,8 @@ export function rolloutHeadline(r: RolloutDiff, lookup: StatsLookup): string {
   const label = r.change === 'added' ? 'New' : 'Changed';
   const s = lookup('head', r);
   if (!s || s.moving === 0) return `${label}: **${r.directive}** has nothing to push for ${r.package} ${formatVersion(r.head)}`;
-  return `${label}: ${sentence(withHeldBlocked(s))}`;
+  return `${label}: ${sentence(s)}`;
 }
-
-/**
- * The stats with `blocked` counting only tenants held for a reason waiting cannot clear: in a
- * review, "12 blocked" must not include the tenants merely queued behind an earlier wave.
- */
-function withHeldBlocked(s: RolloutStats): RolloutStats {
-  let queued = 0;
-  for (const [reason, n] of s.blockedByReason) if (QUEUED.has(reason)) queued += n;
-  return { ...s, blocked: s.blocked - queued };
-}
-
-/** Block reasons that only queue an item (plan/pending.ts counts them as pending). */
-const QUEUED: ReadonlySet<string> = new Set(['waiting-wave', 'waiting-approval', 'dependency']);
 
 /** "version 2.3.0 → 2.4.0; deadline 2026-12-15 → 2026-12-20; 1,204 retargeted". */
 export function changeClause(r: RolloutDiff, arrow: string): string {
@@ -120,7 +107,7 @@ export const CHANGE_HEADER = ['TENANT', 'PACKAGE', 'CHANGE', 'INSTALLED', 'FROM'
 /** The cells of one item change: FROM/TO are the base and head targets; a changed wave or start shows both sides. */
 export function changeCells(c: ItemChange, arrow: string): string[] {
   return [
-    c.tenant,
+    c.tenantName ? `${c.tenant} (${c.tenantName})` : c.tenant,
     c.package,
     c.change,
     formatVersion(c.installed ? { version: c.installed, patch: c.installedPatch } : null),

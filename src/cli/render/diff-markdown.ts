@@ -21,6 +21,7 @@ import {
   type ReviewStats,
 } from './diff-figures.js';
 import { count, markdownTable, shortTime } from './table.js';
+import { rolloutNotes } from './diff-notes.js';
 
 /** The first line of every review comment; CI searches for it to update its earlier comment. */
 export const PLAN_DIFF_MARKER = '<!-- pushfleet:plan-diff -->';
@@ -77,7 +78,10 @@ function changeSections(diff: PlanDiff, stats: ReviewStats): string[] {
   const lookup = statsLookup(stats);
   const changed = changedRollouts(diff);
   if (changed.length === 0) out.push('No tenant moves differently and no rollout changes.', '');
-  for (const r of changed.slice(0, MAX_ROLLOUTS)) out.push(`- ${escapeHtml(rolloutHeadline(r, lookup))}`, `  - ${escapeHtml(changeClause(r, ARROW))}`);
+  for (const r of changed.slice(0, MAX_ROLLOUTS)) {
+    out.push(`- ${escapeHtml(rolloutHeadline(r, lookup))}`, `  - ${escapeHtml(changeClause(r, ARROW))}`);
+    for (const note of rolloutNotes(r, lookup, diff.at, ARROW)) out.push(`  - ${escapeHtml(note)}`);
+  }
   if (changed.length > MAX_ROLLOUTS) out.push(`- … and ${count(changed.length - MAX_ROLLOUTS)} more changed rollouts (see \`--output json\`)`);
   const unchanged = diff.rollouts.length - changed.length;
   if (unchanged > 0 && changed.length > 0) out.push(`- ${count(unchanged)} other rollout${unchanged === 1 ? '' : 's'} unchanged`);

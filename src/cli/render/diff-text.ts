@@ -3,6 +3,7 @@ import { formatProblem } from '../../manifest/problem.js';
 import type { PlanDiff } from '../../review/types.js';
 import { CHANGE_HEADER, changeCells, changeClause, changedRollouts, countsPhrase, revisionLabel, rolloutHeadline, statsLookup, type ReviewStats } from './diff-figures.js';
 import { count, shortTime, textTable } from './table.js';
+import { rolloutNotes } from './diff-notes.js';
 
 /** Options of the text rendering. */
 export interface DiffTextOptions {
@@ -28,7 +29,10 @@ export function renderDiffText(diff: PlanDiff, stats: ReviewStats, options: Diff
   const lookup = statsLookup(stats);
   const changed = changedRollouts(diff);
   if (changed.length > 0) parts.push('\n');
-  for (const r of changed) parts.push(`${plain(rolloutHeadline(r, lookup))}\n    ${changeClause(r, '->')}\n`);
+  for (const r of changed) {
+    parts.push(`${plain(rolloutHeadline(r, lookup))}\n    ${changeClause(r, '->')}\n`);
+    for (const note of rolloutNotes(r, lookup, diff.at, '->')) parts.push(`    ${note}\n`);
+  }
 
   const shown = limit === 0 ? diff.changes : diff.changes.slice(0, limit);
   if (shown.length > 0) {

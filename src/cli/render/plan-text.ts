@@ -5,7 +5,8 @@ import { formatVersion } from '../../plan/versions.js';
 import { formatProblem } from '../../manifest/problem.js';
 import { ITEM_HEADER, itemCells } from './item-cells.js';
 import { count, shortTime, textTable } from './table.js';
-import { describeFrom, rolloutStats } from './rollout-stats.js';
+import { blockedCount, describeFrom, rolloutStats } from './rollout-stats.js';
+import { forecastSentence } from './forecast-text.js';
 
 /** Options of the text rendering. */
 export interface TextOptions {
@@ -26,13 +27,14 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     for (const s of stats) {
       const r = s.rollout;
       const flags = [r.suspended ? 'SUSPENDED' : '', r.halted ? 'HALTED' : ''].filter(Boolean).join(' ');
-      rows.push([r.directive, s.moving > 0 ? `${r.package} ${describeFrom(s, count)} -> ${formatVersion(r)}` : `${r.package} -> ${formatVersion(r)} (nothing left to move)`, count(s.moving), count(s.blocked), shortTime(s.firstStartAt), shortTime(r.deadline), flags]);
+      rows.push([r.directive, s.moving > 0 ? `${r.package} ${describeFrom(s, count)} -> ${formatVersion(r)}` : `${r.package} -> ${formatVersion(r)} (nothing left to move)`, count(s.moving), count(blockedCount(s)), shortTime(s.firstStartAt), shortTime(r.deadline), flags]);
       for (const w of r.waves) {
         const gate = w.approval ? (w.approved ? ' (approved)' : ' (needs approval)') : '';
         rows.push([`  ${w.name}`, `${w.state}${gate}`, count(w.pending), '', shortTime(w.firstStartAt), w.bakeUntil ? `bakes until ${shortTime(w.bakeUntil)}` : '', '']);
       }
     }
     parts.push(textTable(['ROLLOUT / WAVE', 'MOVES', 'PENDING', 'BLOCKED', 'FIRST START', 'DEADLINE', ''], rows), '\n');
+    parts.push(...stats.map((s) => `Forecast ${s.rollout.directive}: ${forecastSentence(s.rollout, plan.at)}\n`), '\n');
   }
 
   const shown = options.limit === 0 ? plan.items : plan.items.slice(0, options.limit);

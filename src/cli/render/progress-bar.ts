@@ -1,7 +1,7 @@
 /** Text progress bars for terminals, and the plain percentage where bars are off (a pipe, NO_COLOR). */
 
 function ratioOf(done: number, total: number): number {
-  return total === 0 ? 1 : Math.min(1, done / total);
+  return total === 0 ? 1 : Math.max(0, Math.min(1, done / total));
 }
 
 /** `  45%`: the same figure as `progressBar` without the bar (`width` is ignored). */

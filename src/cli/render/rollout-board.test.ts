@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderRolloutBoard } from './rollout-board.js';
-import type { PlanRollout, PlanWave } from '../../plan/types.js';
+import type { PlanRollout } from '../../plan/types.js';
+import { planWave } from '../../../test/support/plan-wave.js';
 
-const wave = (name: string, tenants: number, pending: number, extra: Partial<PlanWave> = {}): PlanWave => ({
-  name,
-  tenants,
-  pending,
-  state: 'active',
-  approval: false,
-  approved: false,
-  bake: null,
-  completedAt: null,
-  bakeUntil: null,
-  firstStartAt: null,
-  ...extra,
-});
+const wave = planWave;
 
 const rollout: PlanRollout = {
   id: 'billing-gold/billing@2.5.0',
@@ -27,6 +16,7 @@ const rollout: PlanRollout = {
   halted: true,
   deadline: null,
   waves: [wave('canary', 1, 0, { state: 'waiting-approval', approval: true }), wave('everyone', 10, 9, { state: 'waiting' })],
+  forecast: { finishAt: null, waves: [], forcedAtDeadline: 0, stuck: 0, forcedExamples: [], stuckExamples: [], waitsFor: 'halted', jobSeconds: 300 },
 };
 
 describe('renderRolloutBoard', () => {

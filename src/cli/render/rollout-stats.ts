@@ -11,6 +11,8 @@ export interface RolloutStats {
   /** Items that still need a push: upgrade, in-progress, or blocked for a reason waiting can clear. */
   readonly moving: number;
   readonly inSync: number;
+  /** Of `inSync`: tenants on a newer version than the target (never downgraded). */
+  readonly ahead: number;
   readonly failed: number;
   readonly blocked: number;
   readonly blockedByReason: ReadonlyMap<string, number>;
@@ -36,10 +38,11 @@ export function rolloutStats(plan: Plan): RolloutStats[] {
     const items = byDirective.get(rollout.directive) ?? [];
     const from = new Map<string, number>();
     const blockedByReason = new Map<string, number>();
-    let moving = 0, inSync = 0, failed = 0, blocked = 0, windowed = 0, forced = 0;
+    let moving = 0, inSync = 0, ahead = 0, failed = 0, blocked = 0, windowed = 0, forced = 0;
     let first: string | null = null;
     for (const i of items) {
       if (i.status === 'in-sync' || i.status === 'ahead') inSync++;
+      if (i.status === 'ahead') ahead++;
       if (i.status === 'failed') failed++;
       if (i.status === 'blocked') {
         blocked++;
@@ -60,6 +63,7 @@ export function rolloutStats(plan: Plan): RolloutStats[] {
       rollout,
       moving,
       inSync,
+      ahead,
       failed,
       blocked,
       blockedByReason,
@@ -78,4 +82,18 @@ export function describeFrom(stats: RolloutStats, fmt: (n: number) => string): s
   const shown = stats.fromVersions.slice(0, 3).map(([v, n]) => `${v} (${fmt(n)})`);
   const more = stats.fromVersions.length - 3;
   return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/** Block reasons that only queue an item (plan/pending.ts counts them as pending): not "blocked" in a summary. */
+export const QUEUED_REASONS: ReadonlySet<string> = new Set(['waiting-wave', 'waiting-approval', 'dependency']);
+
+/**
+ * Blocked tenants as every summary counts them (`plan` text and markdown, the pull-request
+ * preview): held for a reason waiting alone does not clear. Tenants merely queued behind an
+ * earlier wave, an approval or a planned dependency are not "blocked" in a summary.
+ */
+export function blockedCount(s: RolloutStats): number {
+  let queued = 0;
+  for (const [reason, n] of s.blockedByReason) if (QUEUED_REASONS.has(reason)) queued += n;
+  return s.blocked - queued;
 }

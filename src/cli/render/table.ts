@@ -25,3 +25,9 @@ export function shortTime(isoText: string | null): string {
   if (!isoText) return '-';
   return `${isoText.slice(0, 10)} ${isoText.slice(11, 16)} UTC`;
 }
+
+/** `text` on one line, cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}

@@ -9,22 +9,14 @@
  * was lost correct: the platform returns the request it already created.
  */
 import { ProviderError } from '../../util/errors.js';
-import { exhausted, protocolError, statusError, transportError, type CallSite } from './classify-error.js';
+import { protocolError, statusError, transportError, type CallSite } from '../classify-http-error.js';
 import type { HttpProviderClient } from './http-client.js';
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
+import { callWithRetries, type AttemptFailure } from '../retrying-call.js';
 import { decodeCancelResult, decodePushRequest, decodePushRequestList, decodeTenantPage, decodeVersionList, errorMessage, WireShapeError } from './wire-decode.js';
 import { sleepReal } from '../../util/clock.js';
 
-/** One failed attempt, reported before the retry (for logs and metrics). */
-export interface AttemptFailure {
-  readonly method: string;
-  readonly path: string;
-  /** 1 for the first attempt. */
-  readonly attempt: number;
-  readonly error: ProviderError;
-  /** The wait before the next attempt; undefined when the call gives up. */
-  readonly retryInMs: number | undefined;
-}
+export type { AttemptFailure };
 
 /** Settings of the fetch client, resolved and frozen by the provider factory. */
 export interface FetchClientOptions {
@@ -59,28 +51,8 @@ export function createFetchClient(options: FetchClientOptions): HttpProviderClie
 
   async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal, decode: (value: unknown) => T): Promise<T> {
     const site: CallSite = { provider: options.provider, method, path: path.replace(/\?.*$/, '') };
-    const { attempts, maxRetryAfterMs } = options.retry;
-    for (let attempt = 1; ; attempt++) {
-      signal.throwIfAborted();
-      let failure: ProviderError;
-      try {
-        return await attemptOnce(site, method, path, body, signal, decode);
-      } catch (err) {
-        if (signal.aborted) throw signal.reason;
-        if (!(err instanceof ProviderError)) throw err;
-        failure = err;
-      }
-      const last = attempt >= attempts;
-      let wait: number | undefined;
-      if (failure.retryable && !last) {
-        wait = failure.retryAfterMs ?? backoffDelay(options.retry, attempt - 1, random);
-        // A Retry-After beyond what one call waits: give the wait back to the controller.
-        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) wait = undefined;
-      }
-      options.onAttemptFailure?.({ method, path: site.path, attempt, error: failure, retryInMs: wait });
-      if (wait === undefined) throw failure.retryable ? exhausted(failure, attempt) : failure;
-      await sleep(wait, signal);
-    }
+    const loop = { retry: options.retry, sleep, random, ...(options.onAttemptFailure ? { onAttemptFailure: options.onAttemptFailure } : {}) };
+    return callWithRetries(loop, site, () => attemptOnce(site, method, path, body, signal, decode), signal);
   }
 
   async function attemptOnce<T>(site: CallSite, method: string, path: string, body: unknown, signal: AbortSignal, decode: (value: unknown) => T): Promise<T> {

@@ -18,7 +18,7 @@ import { iso } from '../../util/time.js';
 import { createFetchClient, type AttemptFailure } from './fetch-client.js';
 import type { HttpProviderClient } from './http-client.js';
 import { httpProviderConfig } from './http-config.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy.js';
 import { cancelResult, catalogVersions, jobUpdates, observedTenant, pushRequestBody, submitResult } from './wire-map.js';
 
 /** Requests polled at once. */

@@ -1,18 +1,9 @@
 /**
  * The small CSV dialect of Bulk API 2.0 (RFC 4180, comma, LF line endings): writing the upload
- * and reading `successfulResults` / `failedResults`. Values are quoted when they hold a quote,
- * comma or line break; quotes are doubled.
+ * (util/csv.ts) and reading `successfulResults` / `failedResults`.
  */
 
-/** One CSV document from a header and rows. */
-export function writeCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (values: readonly string[]): string => values.map(quoteCsv).join(',');
-  return [line(columns), ...rows.map(line)].join('\n') + '\n';
-}
-
-function quoteCsv(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+export { writeCsv } from '../../util/csv.js';
 
 /** Parses CSV with a header row into records keyed by column name. */
 export function parseCsv(text: string): Record<string, string>[] {

@@ -37,6 +37,7 @@ import { salesforceSettings } from './settings.js';
 import { dateTimeLiteral, forEachPage, id15, idList, isSalesforceId } from './soql.js';
 import { startPush, resumePush, type PushContext } from './submit-push.js';
 import { SubscriberIndex, subscriberFields, toSubscriberRow } from './subscriber-index.js';
+import { salesforcePushRequests } from './push-request-admin.js';
 
 /** Test and tuning knobs; production uses the defaults. */
 export interface SalesforceProviderOptions {
@@ -273,6 +274,7 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       return observe(signal);
     },
     maxRequestTenants: MAX_REQUEST_ORGS,
+    pushRequests: salesforcePushRequests(base),
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[]> {
       signal.throwIfAborted();
       const packageId = pkg.spec.externalId ?? '';

@@ -82,6 +82,8 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
   return {
     type: 'simulator',
     name,
+    // The middle of installSeconds: what the forecast assumes for a simulated job.
+    typicalJobMs: Math.round(((installSeconds[0] + installSeconds[1]) / 2) * 1000),
     observe(signal) {
       return operate(signal, (loaded, now) => observed(loaded.snapshot, state, name, now));
     },

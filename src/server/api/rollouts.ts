@@ -4,7 +4,7 @@
  * bake and next start) and job counts. Rollouts the current revision no longer plans (an older
  * target) are listed after the planned ones, with `planned: false`.
  */
-import type { PlanRollout, PlanWave } from '../../plan/types.js';
+import type { PlanRollout, PlanWave, RolloutForecast } from '../../plan/types.js';
 import type { JobState, RolloutRecord, Store, WaveRecord } from '../../store/store.js';
 import { isHalted, readControllerStatus } from '../read-status.js';
 import { RequestError, queryInt, queryList } from '../http-io.js';
@@ -31,6 +31,10 @@ export interface WaveView {
   readonly firstStartAt: string | null;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
+  /** Tenants already at the target without a push of this rollout (they need no job); 0 when the plan did not count them. */
+  readonly inSync: number;
+  /** Blocked tenants by reason (dependency, waiting-wave, ...). */
+  readonly blocked: Readonly<Record<string, number>>;
 }
 
 /** One rollout. */
@@ -55,8 +59,14 @@ export interface RolloutView {
   readonly done: number;
   readonly pending: number;
   readonly progress: number;
+  /** Sum of the waves' `inSync`: tenants that need no job. */
+  readonly inSync: number;
+  /** Sum of the waves' `blocked`, by reason. */
+  readonly blocked: Readonly<Record<string, number>>;
   readonly jobCounts: JobCounts;
   readonly waves: readonly WaveView[];
+  /** The last plan's forecast of this rollout (Plan JSON shape); null when the current revision no longer plans it. */
+  readonly forecast: RolloutForecast | null;
 }
 
 /** One rollout with its jobs and errors. */
@@ -191,8 +201,11 @@ function rolloutView(planned: PlanRollout | undefined, record: RolloutRecord | u
     done: tenants - pending,
     pending,
     progress: ratio(tenants - pending, tenants),
+    inSync: sum(waves, (w) => w.inSync),
+    blocked: sumCounts(waves.map((w) => w.blocked)),
     jobCounts: Object.fromEntries(JOB_STATES.map((s): [JobState, number] => [s, jobCounts[s] ?? 0])),
     waves,
+    forecast: planned?.forecast ?? null,
   };
 }
 
@@ -221,7 +234,15 @@ function waveView(wave: PlanWave | undefined, record: WaveRecord | undefined): W
     firstStartAt: wave?.firstStartAt ?? null,
     startedAt: isoOrNull(record?.startedAt),
     completedAt: wave?.completedAt ?? isoOrNull(record?.completedAt),
+    inSync: wave?.inSync ?? 0,
+    blocked: wave?.blocked ?? {},
   };
+}
+
+function sumCounts(counts: readonly Readonly<Record<string, number | undefined>>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c)) total[k] = (total[k] ?? 0) + (n ?? 0);
+  return total;
 }
 
 function groupWaves(waves: readonly WaveRecord[]): Map<string, WaveRecord[]> {

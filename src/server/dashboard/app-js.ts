@@ -3,116 +3,18 @@
  * every 2 seconds (skipping while the tab is hidden or paused), renders with textContent only
  * (tenant names come from the platform and are never parsed as HTML), asks for a bearer token
  * when the API answers 401, and shows times in UTC, relative to the controller's own clock.
- * Written without template literals so it can live inside this TypeScript string.
+ * Written without template literals so it can live inside this TypeScript string. The script is
+ * one closure assembled from fragments: js-base.ts (state, helpers), this file (header, summary,
+ * data and wiring), js-overview.ts (rollouts, next, events, tenants), js-rollout-page.ts.
  */
+import { BASE_JS } from './js-base.js';
+import { OVERVIEW_JS } from './js-overview.js';
+import { ROLLOUT_PAGE_JS } from './js-rollout-page.js';
 
 /** The JavaScript of `/assets/app.js`. */
 export const APP_JS = `'use strict';
 (function () {
-  var POLL_MS = 2000;
-  var TOKEN_KEY = 'pushfleet.apiToken';
-  var ROW_LIMIT = 200;
-  var EVENT_LIMIT = 150;
-  var REASON_LABELS = { 'maintenance-window': 'window opens', 'upgrade-after': 'upgradeAfter', deadline: 'deadline', due: 'due' };
-  var PROBLEM_EVENTS = { 'job.failed': 1, 'rollout.halted': 1, 'provider.error': 1, 'revision.invalid': 1 };
-  var state = {
-    token: sessionStorage.getItem(TOKEN_KEY) || '',
-    paused: false,
-    busy: false,
-    lastSeq: null,
-    events: [],
-    now: null,
-    timer: null,
-    tableSeq: 0,
-    // Holder of the lease when this replica follows: the plan table is the leader's to serve.
-    leader: null
-  };
-
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (k) {
-        var v = attrs[k];
-        if (v === undefined || v === null || v === false) return;
-        if (k === 'text') node.textContent = String(v);
-        else if (k === 'className') node.className = v;
-        else node.setAttribute(k, String(v));
-      });
-    }
-    (children || []).forEach(function (c) {
-      if (c === null || c === undefined || c === false) return;
-      node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    });
-    return node;
-  }
-
-  function fmtCount(n) { return Number(n || 0).toLocaleString('en-US'); }
-
-  function pad(n) { return n < 10 ? '0' + n : String(n); }
-
-  function fmtTime(iso) {
-    if (!iso) return '-';
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return '-';
-    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ' UTC';
-  }
-
-  function fmtRelative(iso) {
-    if (!iso || !state.now) return '';
-    var ms = Date.parse(iso) - Date.parse(state.now);
-    if (isNaN(ms)) return '';
-    var future = ms >= 0;
-    var m = Math.round(Math.abs(ms) / 60000);
-    var text;
-    if (m < 1) text = 'now';
-    else if (m < 60) text = m + 'm';
-    else if (m < 48 * 60) text = Math.floor(m / 60) + 'h ' + pad(m % 60) + 'm';
-    else text = Math.round(m / 1440) + 'd';
-    if (text === 'now') return text;
-    return future ? 'in ' + text : text + ' ago';
-  }
-
-  function timeEl(iso) {
-    var rel = fmtRelative(iso);
-    return el('time', { datetime: iso, title: iso, text: fmtTime(iso) + (rel ? ' (' + rel + ')' : '') });
-  }
-
-  function badge(text, kind) {
-    return el('span', { className: 'badge s-' + String(kind || text).replace(/[^a-z0-9-]/gi, ''), text: text });
-  }
-
-  function bar(done, total, label, kind) {
-    var pct = total > 0 ? Math.round((done / total) * 1000) / 10 : 100;
-    var fill = el('span');
-    fill.style.width = pct + '%';
-    return el('div', {
-      className: 'bar' + (kind ? ' ' + kind : ''),
-      role: 'progressbar',
-      'aria-label': label,
-      'aria-valuemin': 0,
-      'aria-valuemax': 100,
-      'aria-valuenow': pct,
-      'aria-valuetext': fmtCount(done) + ' of ' + fmtCount(total) + ' tenants (' + pct + '%)'
-    }, [fill]);
-  }
-
-  function AuthError() {}
-
-  function api(path) {
-    var headers = { accept: 'application/json' };
-    if (state.token) headers.authorization = 'Bearer ' + state.token;
-    return fetch(path, { headers: headers, cache: 'no-store' }).then(function (res) {
-      if (res.status === 401) throw new AuthError();
-      if (res.status === 503) return null;
-      return res.json().then(function (body) {
-        if (!res.ok) throw new Error((body && body.error && body.error.message) || ('HTTP ' + res.status));
-        return body;
-      });
-    });
-  }
-
+${BASE_JS}
   // ---- rendering -------------------------------------------------------
 
   function renderMeta(status) {
@@ -174,123 +76,8 @@ export const APP_JS = `'use strict';
     $('summary').replaceChildren(planGroup, jobGroup, note);
   }
 
-  function waveWhen(w) {
-    if (w.state === 'baking' && w.bakeUntil) return 'baking until ' + fmtTime(w.bakeUntil) + ' (' + fmtRelative(w.bakeUntil) + ')';
-    if (w.state === 'waiting-approval') return 'needs approval (add it to the directive\\'s approvals)';
-    if (w.approval && w.approved && w.state !== 'complete') return 'approved';
-    if ((w.state === 'active' || w.state === 'waiting') && w.firstStartAt) return 'next start ' + fmtTime(w.firstStartAt) + ' (' + fmtRelative(w.firstStartAt) + ')';
-    if (w.completedAt) return 'completed ' + fmtTime(w.completedAt);
-    return '';
-  }
-
-  function renderRollouts(rollouts) {
-    var box = $('rollouts');
-    var shown = rollouts.filter(function (r) { return r.planned || r.state !== 'superseded'; });
-    if (shown.length === 0) {
-      box.replaceChildren(el('p', { className: 'empty', text: 'No rollouts: the manifests direct no upgrades.' }));
-      return;
-    }
-    box.replaceChildren.apply(box, shown.map(function (r) {
-      var id = 'r-' + r.id.replace(/[^a-zA-Z0-9_-]/g, '_');
-      var j = r.jobCounts || {};
-      var inFlight = (j.created || 0) + (j.submitted || 0) + (j.running || 0);
-      var kind = r.state === 'halted' ? 'halted' : r.state === 'completed' || (r.tenants > 0 && r.done === r.tenants) ? 'complete' : '';
-      var version = r.version + (r.patch !== undefined ? ' patch ' + r.patch : '');
-      var waves = el('table', { className: 'waves', 'aria-label': 'Waves of ' + r.directive }, [
-        el('tbody', null, r.waves.map(function (w) {
-          var wk = w.state === 'complete' ? 'complete' : r.state === 'halted' ? 'halted' : '';
-          return el('tr', null, [
-            el('th', { scope: 'row', text: w.name }),
-            el('td', { className: 'barcell' }, [bar(w.done, w.tenants, 'Wave ' + w.name + ' of ' + r.directive, wk)]),
-            el('td', { className: 'num', text: fmtCount(w.done) + ' / ' + fmtCount(w.tenants) }),
-            el('td', null, [w.state ? badge(w.state) : null]),
-            el('td', { className: 'when', text: waveWhen(w) })
-          ]);
-        }))
-      ]);
-      var counts = [
-        fmtCount(r.done) + ' of ' + fmtCount(r.tenants) + ' tenants done',
-        fmtCount(j.succeeded) + ' succeeded',
-        fmtCount(j.failed) + ' failed',
-        fmtCount(inFlight) + ' in flight'
-      ];
-      if (r.deadline) counts.push('deadline ' + fmtTime(r.deadline));
-      return el('article', { className: 'rollout', id: id, 'aria-labelledby': id + '-h', 'data-rollout': r.id }, [
-        el('header', null, [
-          el('h3', { id: id + '-h' }, [r.directive + ' ', el('span', { className: 'target', text: r.package + ' → ' + version })]),
-          badge(r.state)
-        ]),
-        bar(r.done, r.tenants, 'Progress of ' + r.directive, 'big ' + kind),
-        el('p', { className: 'counts', text: counts.join(' · ') }),
-        r.halt ? el('p', { className: 'halt' }, [el('strong', { text: 'Halted: ' }), r.halt.reason + (r.halt.at ? ' (' + fmtTime(r.halt.at) + ')' : '') + '. A change to the directive resumes it.']) : null,
-        waves
-      ]);
-    }));
-  }
-
-  function renderUpcoming(upcoming) {
-    var body = $('upcoming').tBodies[0];
-    if (!upcoming || upcoming.length === 0) {
-      body.replaceChildren(el('tr', null, [el('td', { colspan: 3, className: 'empty', text: 'Nothing scheduled.' })]));
-      return;
-    }
-    body.replaceChildren.apply(body, upcoming.map(function (u) {
-      var why = Object.keys(u.reasons).map(function (k) { return (REASON_LABELS[k] || k) + (Object.keys(u.reasons).length > 1 ? ' ' + fmtCount(u.reasons[k]) : ''); }).join(', ');
-      return el('tr', null, [
-        el('td', null, [
-          el('time', { datetime: u.at, title: u.at, text: fmtTime(u.at) }),
-          el('span', { className: 'rel', text: fmtRelative(u.at) })
-        ]),
-        el('td', { className: 'num', text: fmtCount(u.tenants) }),
-        el('td', { className: 'why', text: why + (u.directives.length ? ': ' + u.directives.join(', ') : '') })
-      ]);
-    }));
-  }
-
-  function renderEvents() {
-    var list = $('events');
-    if (state.events.length === 0) {
-      list.replaceChildren(el('li', { className: 'empty', text: 'No events yet.' }));
-      return;
-    }
-    list.replaceChildren.apply(list, state.events.map(function (e) {
-      return el('li', { className: PROBLEM_EVENTS[e.type] ? 'problem' : '' }, [
-        el('time', { datetime: e.at, title: e.at, text: fmtTime(e.at) }),
-        badge(e.type, e.type.split('.').pop()),
-        el('span', { className: 'msg', text: e.message })
-      ]);
-    }));
-  }
-
-  function renderTenants(page) {
-    var body = $('tenants').tBodies[0];
-    if (!page) {
-      var empty = state.leader ? 'This replica follows ' + state.leader + '; the leader serves the tenant table.' : 'Waiting for the first reconcile pass…';
-      body.replaceChildren(el('tr', null, [el('td', { colspan: 7, className: 'empty', text: empty })]));
-      $('tenant-count').textContent = '';
-      return;
-    }
-    var rows = page.items.map(function (i) {
-      var installed = i.installed === null ? '-' : i.installed + (i.installedPatch !== undefined ? '.' + i.installedPatch : '');
-      var target = i.target === null ? '-' : i.target + (i.targetPatch !== undefined ? '.' + i.targetPatch : '');
-      return el('tr', { title: i.detail || null }, [
-        el('td', { className: 'tenant' }, [el('code', { text: i.tenant }), i.tenantName ? el('span', { className: 'name', text: i.tenantName }) : null]),
-        el('td', { text: i.package }),
-        el('td', { text: installed }),
-        el('td', { text: target }),
-        el('td', null, [badge(i.status)]),
-        el('td', { text: i.reason || '' }),
-        el('td', null, [i.startAt ? timeEl(i.startAt) : '-'])
-      ]);
-    });
-    if (rows.length === 0) rows = [el('tr', null, [el('td', { colspan: 7, className: 'empty', text: 'No tenant matches.' })])];
-    body.replaceChildren.apply(body, rows);
-    var shown = page.items.length;
-    $('tenant-count').textContent = shown < page.total
-      ? 'Showing ' + fmtCount(shown) + ' of ' + fmtCount(page.total) + ' matching rows; refine the search to see others.'
-      : fmtCount(page.total) + (page.total === 1 ? ' matching row.' : ' matching rows.');
-  }
-
+${OVERVIEW_JS}
+${ROLLOUT_PAGE_JS}
   // ---- data --------------------------------------------------------------
 
   function planQuery() {
@@ -311,11 +98,25 @@ export const APP_JS = `'use strict';
   }
 
   function loadEvents() {
+    var types = eventTypes();
+    // '' for every event; 'none' when the two filters exclude each other.
+    var key = types ? types.join(',') || 'none' : '';
+    if (key !== state.eventFilter) {
+      // A new filter starts over from the newest matching events.
+      state.eventFilter = key;
+      state.lastSeq = null;
+      state.events = [];
+    }
+    if (types && types.length === 0) {
+      renderEvents();
+      return Promise.resolve();
+    }
+    var filter = types ? '&type=' + encodeURIComponent(key) : '';
     var path = state.lastSeq === null
-      ? 'api/v1/events?order=desc&limit=' + EVENT_LIMIT
-      : 'api/v1/events?after=' + state.lastSeq + '&limit=1000';
+      ? 'api/v1/events?order=desc&limit=' + EVENT_LIMIT + filter
+      : 'api/v1/events?after=' + state.lastSeq + '&limit=1000' + filter;
     return api(path).then(function (page) {
-      if (!page) return;
+      if (!page || key !== state.eventFilter) return;
       var fresh = state.lastSeq === null ? page.events : page.events.slice().reverse();
       state.events = fresh.concat(state.events).slice(0, EVENT_LIMIT);
       state.lastSeq = Math.max(state.lastSeq || 0, page.last);
@@ -329,21 +130,62 @@ export const APP_JS = `'use strict';
     live.className = stale ? 'stale' : '';
   }
 
+  // '#rollout/<id>' shows one rollout's page; anything else the overview.
+  function routedRollout() {
+    var prefix = '#rollout/';
+    if (location.hash.indexOf(prefix) !== 0 || location.hash.length === prefix.length) return null;
+    try { return decodeURIComponent(location.hash.slice(prefix.length)); } catch (e) { return null; }
+  }
+
+  function showSignedIn(signedIn) {
+    state.signedIn = signedIn;
+    $('signed-out').hidden = signedIn;
+    $('main').hidden = !signedIn;
+  }
+
+  function loadRolloutPage(id) {
+    return api('api/v1/rollouts/' + encodeURIComponent(id) + '?state=failed&limit=20').then(function (detail) {
+      if (routedRollout() !== id) return;
+      if (detail) renderRolloutPage(detail);
+    }).catch(function (err) {
+      if (err instanceof AuthError) throw err;
+      $('rollout-page-title').textContent = id;
+      $('rollout-page-body').replaceChildren(el('p', { className: 'empty', text: 'This rollout cannot be shown: ' + (err && err.message ? err.message : err) }));
+    });
+  }
+
   function refresh() {
-    if (state.busy) return Promise.resolve();
+    if (state.busy) {
+      // A navigation or filter during a refresh: refresh once more when this one ends.
+      state.again = true;
+      return Promise.resolve();
+    }
     state.busy = true;
+    state.again = false;
+    var routed = routedRollout();
+    if (routed !== state.shownRollout) {
+      // Another rollout: never show the previous one's figures under the new address.
+      state.shownRollout = routed;
+      $('rollout-page-title').textContent = 'Loading…';
+      $('rollout-page-body').replaceChildren();
+    }
+    $('overview').hidden = routed !== null;
+    $('rollout-page').hidden = routed === null;
     return Promise.all([api('api/v1/status'), api('api/v1/rollouts')])
       .then(function (res) {
         var status = res[0];
         var rollouts = (res[1] && res[1].rollouts) || [];
+        state.rollouts = rollouts;
         $('auth').hidden = true;
+        showSignedIn(true);
         if (status) {
           state.now = status.controller ? status.controller.at : null;
           state.leader = status.role === 'follower' ? (status.lease ? status.lease.holder : 'another replica') : null;
           renderMeta(status);
           renderSummary(status, rollouts);
-          renderUpcoming(status.upcoming);
+          renderNext(status.upcoming, rollouts);
         }
+        if (routed !== null) return loadRolloutPage(routed);
         renderRollouts(rollouts);
         return Promise.all([loadEvents(), loadTenants()]);
       })
@@ -352,14 +194,20 @@ export const APP_JS = `'use strict';
       })
       .catch(function (err) {
         if (err instanceof AuthError) {
+          // Signed out: say so, and show no data-dependent text ("No rollouts yet") that would lie.
+          showSignedIn(false);
           $('auth').hidden = false;
+          $('meta').textContent = 'Signed out: this controller needs an API token.';
           setLive('API token needed', true);
           $('token').focus();
         } else {
           setLive('Connection problem: ' + (err && err.message ? err.message : err) + '; retrying', true);
         }
       })
-      .then(function () { state.busy = false; });
+      .then(function () {
+        state.busy = false;
+        if (state.again) return refresh();
+      });
   }
 
   function schedule() {
@@ -385,6 +233,10 @@ export const APP_JS = `'use strict';
     $('q').addEventListener('input', search);
     $('status').addEventListener('change', search);
     $('filters').addEventListener('submit', function (e) { e.preventDefault(); search(); });
+    function refilterEvents() { loadEvents().catch(function () {}); }
+    $('event-kind').addEventListener('change', refilterEvents);
+    $('event-severity').addEventListener('change', refilterEvents);
+    $('event-filters').addEventListener('submit', function (e) { e.preventDefault(); refilterEvents(); });
     $('pause').addEventListener('click', function () {
       state.paused = !state.paused;
       this.setAttribute('aria-pressed', String(state.paused));
@@ -398,6 +250,9 @@ export const APP_JS = `'use strict';
       sessionStorage.setItem(TOKEN_KEY, state.token);
       $('token').value = '';
       refresh();
+    });
+    window.addEventListener('hashchange', function () {
+      if (state.signedIn) refresh().then(function () { var h = routedRollout() ? $('rollout-page-heading') : $('h-rollouts'); if (h) h.focus(); });
     });
     document.addEventListener('visibilitychange', function () {
       if (!document.hidden && !state.paused) refresh();

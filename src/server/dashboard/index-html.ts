@@ -32,28 +32,52 @@ export const INDEX_HTML = `<!doctype html>
   <button type="submit">Use token</button>
   <span class="hint">Kept in this browser tab only (session storage).</span>
 </form>
+<section id="signed-out" class="signed-out" aria-labelledby="h-signed-out" hidden>
+  <h2 id="h-signed-out">Signed out</h2>
+  <p>Enter the controller's API token above to see its rollouts, events and tenants. Nothing is shown until then: the page has not read any data.</p>
+</section>
 <main id="main">
+  <section id="rollout-page" class="rollout-page" aria-labelledby="rollout-page-heading" hidden>
+    <p><a href="#" class="back">← All rollouts</a></p>
+    <h2 id="rollout-page-heading" tabindex="-1"><span class="kicker">Rollout</span> <span id="rollout-page-title">Loading…</span></h2>
+    <div id="rollout-page-body"></div>
+  </section>
+  <div id="overview" class="overview">
   <section class="summary" aria-labelledby="h-summary">
     <h2 id="h-summary">Fleet</h2>
     <div id="summary" class="tiles"></div>
   </section>
   <div class="columns">
     <section aria-labelledby="h-rollouts" class="rollouts-section">
-      <h2 id="h-rollouts">Rollouts</h2>
-      <div id="rollouts"><p class="empty">No rollouts yet.</p></div>
+      <h2 id="h-rollouts" tabindex="-1">Rollouts</h2>
+      <div id="rollouts"><p class="empty">Loading rollouts…</p></div>
     </section>
     <div class="side">
       <section aria-labelledby="h-upcoming">
-        <h2 id="h-upcoming">Next starts</h2>
-        <p class="note">Upcoming window openings, upgradeAfter times and deadlines.</p>
+        <h2 id="h-upcoming">Next</h2>
+        <p class="note">Approvals the controller waits for, bake ends, window openings, upgradeAfter times and deadlines.</p>
         <table id="upcoming" class="compact">
           <thead><tr><th scope="col">When</th><th scope="col" class="num">Tenants</th><th scope="col">Why</th></tr></thead>
-          <tbody><tr><td colspan="3" class="empty">Nothing scheduled.</td></tr></tbody>
+          <tbody><tr><td colspan="3" class="empty">Loading…</td></tr></tbody>
         </table>
       </section>
       <section aria-labelledby="h-events">
         <h2 id="h-events">Events</h2>
-        <ol id="events" class="events"></ol>
+        <form id="event-filters" class="filters" aria-label="Filter events">
+          <label for="event-severity">Severity</label>
+          <select id="event-severity" name="severity">
+            <option value="">all</option><option value="warning">warnings and problems</option><option value="problem">problems only</option>
+          </select>
+          <label for="event-kind">Kind</label>
+          <select id="event-kind" name="kind">
+            <option value="">all kinds</option>
+            <option>job.failed</option><option>rollout.halted</option><option>provider.error</option><option>revision.invalid</option>
+            <option>notification.failed</option><option>job.retry</option><option>job.canceled</option><option>provider.retry</option>
+            <option>job.succeeded</option><option>job.created</option><option>request.submitted</option><option>rollout.started</option>
+            <option>wave.completed</option><option>rollout.completed</option><option>revision.loaded</option>
+          </select>
+        </form>
+        <ol id="events" class="events" aria-live="off"></ol>
       </section>
     </div>
   </div>
@@ -80,6 +104,7 @@ export const INDEX_HTML = `<!doctype html>
       </table>
     </div>
   </section>
+  </div>
 </main>
 </body>
 </html>

@@ -95,5 +95,42 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 .events .badge { justify-self: start; }
 .events .msg { grid-column: 1 / -1; overflow-wrap: anywhere; }
 .events li.problem .msg { color: var(--bad); }
+.overview { display: grid; gap: 1.2rem; }
+.signed-out { margin: .8rem 1.2rem 0; }
+.signed-out p { margin: 0; color: var(--muted); }
+.rollout h3 a { color: inherit; }
+.rollout .forecast-line, .rollout-page .forecast-line { margin: .25rem 0 0; font-size: .88rem; }
+.waves td.num .insync, .insync { display: block; color: var(--muted); font-size: .78rem; }
+#tenants td.reason { white-space: normal; min-width: 12rem; max-width: 32rem; }
+#tenants td.reason .detail { display: block; color: var(--muted); font-size: .82rem; overflow-wrap: anywhere; }
+#tenants tbody tr:has(.s-failed) td.reason .detail { color: var(--bad); }
+.events li.warning .msg { color: var(--warn); }
+#event-filters { font-size: .86rem; }
+.rollout-page { display: grid; gap: .6rem; }
+.rollout-page .kicker { color: var(--muted); font-weight: 400; font-size: .85rem; text-transform: uppercase; letter-spacing: .05em; }
+.rollout-page .target { color: var(--muted); font-weight: 400; }
+#rollout-page-body { min-width: 0; }
+.rollout-page .part { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; margin-top: .8rem; }
+.rollout-page .part h3 { margin-bottom: .4rem; }
+.rollout-page .back { font-size: .9rem; }
+.timeline { list-style: none; margin: .6rem 0 0; padding: 0; display: grid; gap: .35rem; }
+.timeline li { display: grid; grid-template-columns: 8rem minmax(8rem, 1fr) auto; gap: .6rem; align-items: center; font-size: .86rem; }
+.timeline .wname { font-weight: 500; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.timeline .span { color: var(--muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.timeline .track { position: relative; height: .9rem; background: var(--track); border-radius: 4px; }
+.timeline .seg { position: absolute; top: 0; bottom: 0; background: var(--accent); border-radius: 4px; }
+.timeline .seg.late { background: var(--bad); }
+.marker { position: absolute; top: -.2rem; bottom: -.2rem; width: 2px; margin-left: -1px; }
+.marker.deadline, .key.deadline { background: var(--bad); }
+.marker.now, .key.now { background: var(--text); }
+.legend { margin: .5rem 0 0; color: var(--muted); font-size: .8rem; }
+.legend .key { display: inline-block; width: 2px; height: .8rem; margin: 0 .3rem 0 .6rem; vertical-align: middle; }
+@media (max-width: 700px) {
+  .timeline li { grid-template-columns: 1fr; gap: .15rem; }
+  .waves tr { display: grid; grid-template-columns: 5.5rem minmax(3rem, 1fr) auto auto; gap: 0 .4rem; align-items: center; padding: .2rem 0; }
+  .waves th, .waves td.barcell { width: auto; }
+  .waves td.when { grid-column: 1 / -1; padding-top: 0; }
+  .rollouts-section { overflow-x: auto; }
+}
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88em; }
 `;

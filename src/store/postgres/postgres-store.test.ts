@@ -55,6 +55,44 @@ describe.skipIf(!url)('PostgreSQL', () => {
       await Promise.all(replicas.map((s) => s.close()));
     });
 
+    it("takes the lease over before its expiry once the holder's database session has ended", async () => {
+      const schema = `pushfleet_test_${runId}_${++count}`;
+      const [a, b, c] = [openInSchema(schema), openInSchema(schema), openInSchema(schema)];
+      await a.migrate();
+      expect(await a.acquireLease!('a', 30_000, 1_000)).toBe(true);
+      expect(await a.readLease!()).toMatchObject({ holder: 'a', token: 1, lockHeld: true });
+      // While a's session lives, nobody takes over before the expiry.
+      expect(await b.acquireLease!('b', 30_000, 2_000)).toBe(false);
+      // a's process dies: the server ends its sessions (closing the store does the same).
+      const admin = new pg.Client({ connectionString: url! });
+      await admin.connect();
+      // Only the session holding this schema's leader lock: other test runs share the database.
+      const ended = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)`,
+        [0x70666c64, schema],
+      );
+      expect(ended.rowCount).toBe(1);
+      await admin.end();
+      // Exactly one of the survivors takes it, long before the expiry, with a new token.
+      const won = await Promise.all([b.acquireLease!('b', 30_000, 3_000), c.acquireLease!('c', 30_000, 3_000)]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await b.readLease!()).toMatchObject({ token: 2, lockHeld: true });
+      // The old holder, if it were only cut off, finds itself fenced off.
+      await expect(a.insertJobs([sampleJob('late', { tenant: 'late' })])).rejects.toThrow(/lost the leader lease/);
+      await Promise.all([a, b, c].map((s) => s.close()));
+    });
+
+    it('keeps leader locks of stores in different schemas apart', async () => {
+      const [x, y] = [await makeStore(), await makeStore()];
+      await Promise.all([x.migrate(), y.migrate()]);
+      expect(await x.acquireLease!('x', 30_000, 1_000)).toBe(true);
+      expect(await y.acquireLease!('y', 30_000, 1_000)).toBe(true);
+      expect(await x.readLease!()).toMatchObject({ lockHeld: true });
+      expect(await y.readLease!()).toMatchObject({ lockHeld: true });
+      await Promise.all([x.close(), y.close()]);
+    });
+
     it('migration 2 keeps a lease taken before it; one without a process waits for its expiry', async () => {
       const schema = `pushfleet_test_${runId}_${++count}`;
       const pool = createPgPool({ connectionString: url!, schema });
@@ -63,7 +101,7 @@ describe.skipIf(!url)('PostgreSQL', () => {
       await pool.end();
       const store = openInSchema(schema);
       await store.migrate();
-      expect(await store.readLease!()).toStrictEqual({ holder: 'old', expiresAt: 10_000 });
+      expect(await store.readLease!()).toStrictEqual({ holder: 'old', expiresAt: 10_000, token: 0, lockHeld: false });
       expect(await store.acquireLease!('new', 10_000, 9_999)).toBe(false);
       expect(await store.acquireLease!('new', 10_000, 10_000)).toBe(true);
       await store.close();

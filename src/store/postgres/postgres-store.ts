@@ -8,9 +8,15 @@
  * become visible in order: a reader paging with `afterSeq` never skips an event that commits
  * late (which a plain sequence allows, as sequence values are taken before commit).
  *
- * The leader lease is one row, taken or renewed atomically by an upsert that only succeeds when
- * the row is free, expired, or already the caller's. It records the taking process (host, pid)
- * for inspection only: replicas run on different hosts, so takeover waits for expiry.
+ * The leader lease is one row, read FOR UPDATE and taken or renewed in one transaction when it
+ * is free, expired, or already the caller's. Its holder also takes a session-level advisory lock
+ * on a connection of its own: PostgreSQL frees it the moment the holder's session ends (its
+ * process died, its host vanished), so a replica that can take that lock while the row says its
+ * holder had it takes the lease over at once instead of after the expiry. A holder that hangs
+ * keeps its session and its lock; it loses the lease when it expires. Each change of hands bumps
+ * the lease's fencing token, and once this store has led, every write checks the token FOR SHARE
+ * in its own transaction, so a paused old leader cannot write after a takeover
+ * (docs/decisions/0015-fast-failover-and-fencing.md).
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
@@ -38,6 +44,8 @@ import type { Column } from '../columns.js';
 import { prefixUpperBound } from '../key-range.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { createPgPool, inTransaction } from './pg-pool.js';
+import { createLeaderLock } from './leader-lock.js';
+import { lostLease } from '../lease-fence.js';
 import type { PgPoolOptions } from './pg-pool.js';
 import { LOCK_NAMESPACE, migratePostgres } from './postgres-migrate.js';
 import { thisProcess } from '../lease-process.js';
@@ -95,10 +103,6 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
 const PUT_KV = `INSERT INTO kv (key, value) SELECT u.key, u.value::jsonb FROM unnest($1::text[], $2::text[]) AS u(key, value)
   ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
-const ACQUIRE_LEASE = `INSERT INTO leases (name, holder, expires_at, host, pid) VALUES ($1, $2, $3, $5, $6)
-  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, host = excluded.host, pid = excluded.pid
-  WHERE leases.holder = excluded.holder OR leases.expires_at <= $4
-  RETURNING holder`;
 // Pruning walks the rollouts not kept and, per rollout, its oldest rows through an index range
 // (LATERAL), so a batch never scans the history of kept rollouts or newer rows.
 const PRUNE_JOBS = `DELETE FROM jobs WHERE id IN (
@@ -110,13 +114,31 @@ const PRUNE_ROLLOUT_EVENTS = `DELETE FROM events WHERE seq IN (
     SELECT seq FROM events WHERE rollout_id = r.id AND at < $2 ORDER BY at LIMIT $3
   ) e WHERE NOT (r.id = ANY($1::text[])) LIMIT $3)`;
 const PRUNE_UNSCOPED_EVENTS = `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IS NULL AND at < $1 ORDER BY at LIMIT $2)`;
+const LOCK_LEASE = 'SELECT holder, expires_at, token, lock_held FROM leases WHERE name = $1 FOR UPDATE';
+const INSERT_LEASE = `INSERT INTO leases (name, holder, expires_at, host, pid, token, lock_held) VALUES ($1, $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (name) DO NOTHING`;
+const UPDATE_LEASE = 'UPDATE leases SET holder = $2, expires_at = $3, host = $4, pid = $5, token = $6, lock_held = $7 WHERE name = $1';
+const READ_TOKEN = 'SELECT token FROM leases WHERE name = $1 FOR SHARE';
+const RELEASE_LEASE = 'UPDATE leases SET expires_at = 0, lock_held = FALSE WHERE name = $1 AND holder = $2 AND token = $3';
 const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = $1`;
 
 /** Creates a PostgreSQL store (connecting lazily); call migrate() before use. */
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = createPgPool(options);
   const self = thisProcess();
+  const leaderLock = createLeaderLock(options);
+  // The fencing token of the lease this store took; undefined while it never led (unfenced).
+  let fence: number | undefined;
+  // Who took the lease through this store last (the session lock is held on its behalf).
+  let leaderHolder: string | undefined;
   let closed = false;
+
+  /** Throws LeaseLostError, inside the caller's transaction, when the lease changed hands since this store took it. */
+  async function checkFence(client: PoolClient): Promise<void> {
+    if (fence === undefined) return;
+    const row = (await client.query(READ_TOKEN, [LEASE_NAME])).rows[0] as { token: number } | undefined;
+    if (row?.token !== fence) throw lostLease(fence, row?.token);
+  }
 
   async function rows(sql: string, params: readonly unknown[] = []): Promise<readonly unknown[]> {
     return (await pool.query(sql, params as unknown[])).rows;
@@ -131,10 +153,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * events commit together); without events, `work` runs on the pool as before.
    */
   async function withEvents(events: readonly NewEvent[] | undefined, work: (db: Pool | PoolClient) => Promise<unknown>): Promise<void> {
-    if (!events || events.length === 0) return void (await work(pool));
+    if ((!events || events.length === 0) && fence === undefined) return void (await work(pool));
     await inTransaction(pool, async (client) => {
+      await checkFence(client);
       await work(client);
-      await insertEvents(client, events);
+      await insertEvents(client, events ?? []);
     });
   }
 
@@ -145,6 +168,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async close() {
       if (closed) return;
       closed = true;
+      await leaderLock.close();
       await pool.end();
     },
 
@@ -161,7 +185,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async upsertRollout(rollout) {
-      await pool.query(UPSERT_ROLLOUT, bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
+      await withEvents(undefined, (db) => db.query(UPSERT_ROLLOUT, bindValues(rollout, ROLLOUT_INSERT_COLUMNS)));
     },
     async updateRollout(id, patch, events) {
       const fields = patch as Readonly<Record<string, unknown>>;
@@ -207,11 +231,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async updateJobs(updates, events) {
       const groups = consecutiveGroups(updates);
       // A single statement is atomic on its own: skip the BEGIN/COMMIT round trips.
-      if (groups.length <= 1 && !events?.length) {
+      if (groups.length <= 1 && !events?.length && fence === undefined) {
         if (groups[0]) await updateGroup(pool, groups[0]);
         return;
       }
       await inTransaction(pool, async (client) => {
+        await checkFence(client);
         for (const group of groups) await updateGroup(client, group);
         await insertEvents(client, events ?? []);
       });
@@ -250,6 +275,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const limit = Math.max(0, Math.floor(options.limit));
       // One transaction per batch: all of it or none (summaries are untouched by deletes).
       return inTransaction(pool, async (client) => {
+        await checkFence(client);
         const jobs = await client.query(PRUNE_JOBS, [options.keepRolloutIds, options.before, FINISHED_STATES, limit]);
         const scoped = await client.query(PRUNE_ROLLOUT_EVENTS, [options.keepRolloutIds, options.before, limit]);
         const unscoped = await client.query(PRUNE_UNSCOPED_EVENTS, [options.before, Math.max(0, limit - (scoped.rowCount ?? 0))]);
@@ -259,7 +285,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async appendEvents(events) {
       if (events.length === 0) return;
-      await inTransaction(pool, (client) => insertEvents(client, events));
+      await inTransaction(pool, async (client) => {
+        await checkFence(client);
+        await insertEvents(client, events);
+      });
     },
     async listEvents(options = {}): Promise<readonly EventRecord[]> {
       const where: string[] = [];
@@ -271,6 +300,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (options.rolloutId !== undefined) {
         params.push(options.rolloutId);
         where.push(`rollout_id = $${params.length}`);
+      }
+      if (options.types !== undefined) {
+        params.push([...options.types]);
+        where.push(`type = ANY($${params.length}::text[])`);
       }
       params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
       const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $${params.length}`;
@@ -295,12 +328,52 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       // One upsert may not touch a row twice: keep each key's last value, as sequential puts would.
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
-      await pool.query(PUT_KV, [[...last.keys()], [...last.values()]]);
+      await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]));
     },
 
     async acquireLease(holder, ttlMs, now) {
-      const result = await pool.query(ACQUIRE_LEASE, [LEASE_NAME, holder, Math.floor(now + ttlMs), Math.floor(now), self.host, self.pid]);
-      return result.rowCount === 1;
+      const granted = await inTransaction(pool, async (client) => {
+        const held = (await client.query(LOCK_LEASE, [LEASE_NAME])).rows[0] as
+          | { holder: string; expires_at: number; token: number; lock_held: boolean }
+          | undefined;
+        const renewal = held !== undefined && held.holder === holder && (fence === undefined || held.token === fence);
+        // Early takeover: the row says its holder held the session lock, and now it is free, so
+        // the holder's session has ended. Tried only then: a stray lock would mislead the next one.
+        // A lock this store holds already is no sign: the holder is another caller of this process.
+        const early = held !== undefined && held.lock_held && !leaderLock.held() && (await leaderLock.tryTake());
+        const free = held === undefined || renewal || held.expires_at <= now || early;
+        if (!free) return undefined;
+        // A leader without the session lock (it was taken over from a hung holder) keeps trying.
+        const lockHeld = leaderLock.held() || (await leaderLock.tryTake());
+        const token = renewal ? held.token : (held?.token ?? 0) + 1;
+        const values = [LEASE_NAME, holder, Math.floor(now + ttlMs), self.host, self.pid, token, lockHeld];
+        if (held === undefined) {
+          // Of two replicas inserting the first lease row, the one whose insert lands wins.
+          if ((await client.query(INSERT_LEASE, values)).rowCount !== 1) return undefined;
+        } else {
+          await client.query(UPDATE_LEASE, values);
+        }
+        return token;
+      });
+      if (granted === undefined) {
+        // Lost it: free the session lock so the new leader can take it. (Another caller of this
+        // store that holds the lease keeps it: tests run two holders in one process.)
+        if (leaderHolder === holder) {
+          leaderHolder = undefined;
+          await leaderLock.release();
+        }
+        return false;
+      }
+      leaderHolder = holder;
+      fence = granted;
+      return true;
+    },
+    async releaseLease(holder) {
+      if (fence === undefined) return;
+      await pool.query(RELEASE_LEASE, [LEASE_NAME, holder, fence]);
+      fence = undefined;
+      leaderHolder = undefined;
+      await leaderLock.release();
     },
     async readLease(): Promise<LeaseRecord | undefined> {
       const row = await first(READ_LEASE, [LEASE_NAME]);

@@ -78,7 +78,7 @@ describe('SQLite store', () => {
     db.close();
     const store = openSqliteStore({ path });
     await store.migrate();
-    expect(await store.readLease!()).toStrictEqual({ holder: 'old', expiresAt: 10_000 });
+    expect(await store.readLease!()).toStrictEqual({ holder: 'old', expiresAt: 10_000, token: 0, lockHeld: false });
     expect(await store.acquireLease!('new', 10_000, 9_999)).toBe(false);
     expect(await store.acquireLease!('new', 10_000, 10_000)).toBe(true);
     await store.close();

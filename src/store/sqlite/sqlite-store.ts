@@ -15,7 +15,9 @@
  * restart while the old process lingers), so the lease row decides who acts, as on PostgreSQL.
  * It is read and written in one IMMEDIATE transaction: SQLite's write lock admits one process at
  * a time, so two cannot both see the lease free and both take it. A lease whose process has
- * exited on this host is free at once (lease-process.ts).
+ * exited on this host is free at once (lease-process.ts). Once this store has taken the lease,
+ * every write runs in an IMMEDIATE transaction that first checks the lease's fencing token, so a
+ * leader paused past its expiry cannot write after another process took over (migration 005).
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
@@ -46,6 +48,7 @@ import { prefixUpperBound } from '../key-range.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { leaseProcessGone, thisProcess } from '../lease-process.js';
+import { lostLease } from '../lease-fence.js';
 
 /** How to open a SQLite store. */
 export interface SqliteStoreOptions {
@@ -80,8 +83,11 @@ const COUNTED_JOB = 'SELECT rollout_id AS rolloutId, state, error_type AS errorT
 const PUT_KV = `INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 const LEASE_NAME = 'controller';
 const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = ?`;
-const PUT_LEASE = `INSERT INTO leases (name, ${columnNames(LEASE_COLUMNS)}) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, host = excluded.host, pid = excluded.pid`;
+const PUT_LEASE = `INSERT INTO leases (name, holder, expires_at, host, pid, token, lock_held) VALUES (?, ?, ?, ?, ?, ?, 0)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, host = excluded.host, pid = excluded.pid,
+    token = excluded.token`;
+const READ_TOKEN = 'SELECT token FROM leases WHERE name = ?';
+const RELEASE_LEASE = 'UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?';
 
 /** Opens (creating if needed) a SQLite store; call migrate() before use. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
@@ -103,6 +109,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return s;
   }
 
+  // The fencing token of the lease this store took; undefined while it never led (unfenced).
+  let fence: number | undefined;
+
+  /** Throws LeaseLostError when this store led and the lease has changed hands since. */
+  function checkFence(): void {
+    if (fence === undefined) return;
+    const row = stmt(READ_TOKEN).get(LEASE_NAME) as { token: number } | undefined;
+    if (row?.token !== fence) throw lostLease(fence, row?.token);
+  }
+
   // Every write that takes `events` appends them inside its own transaction (store.ts).
   function insertEvents(events: readonly NewEvent[]): void {
     const insert = stmt(INSERT_EVENT);
@@ -116,6 +132,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   const insertJobs = db.transaction((jobs: readonly JobRecord[], events: readonly NewEvent[]) => {
+    checkFence();
     const insert = stmt(INSERT_JOB);
     const deltas = new CountDeltas();
     for (const job of jobs) {
@@ -131,6 +148,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   });
 
   const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[], events: readonly NewEvent[]) => {
+    checkFence();
     const deltas = new CountDeltas();
     for (const { id, patch } of updates) {
       const { columns, values } = jobPatchColumns(patch);
@@ -157,15 +175,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     insertEvents(events);
   });
 
-  const appendEvents = db.transaction(insertEvents);
+  const appendEvents = db.transaction((events: readonly NewEvent[]) => {
+    checkFence();
+    insertEvents(events);
+  });
 
-  /** Runs one statement with `events` in one transaction (a bare statement when there are none). */
+  /**
+   * Runs one statement with `events` in one transaction (a bare statement when there are none
+   * and the store is not fenced).
+   */
   const withEvents = db.transaction((run: () => void, events: readonly NewEvent[]) => {
+    checkFence();
     run();
     insertEvents(events);
   });
   function write(run: () => void, events: readonly NewEvent[] = []): void {
-    if (events.length === 0) run();
+    if (events.length === 0 && fence === undefined) run();
     else withEvents.immediate(run, events);
   }
 
@@ -173,8 +198,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const acquireLease = db.transaction((holder: string, expiresAt: number, now: number): boolean => {
     const row = stmt(READ_LEASE).get(LEASE_NAME);
     const held = row === undefined ? undefined : leaseFromRow(row);
-    if (held && held.holder !== holder && held.expiresAt > now && !leaseProcessGone(held, self)) return false;
-    stmt(PUT_LEASE).run(LEASE_NAME, holder, expiresAt, self.host, self.pid);
+    const renewal = held !== undefined && held.holder === holder && (fence === undefined || held.token === fence);
+    if (held && !renewal && held.expiresAt > now && !leaseProcessGone(held, self)) return false;
+    // The token moves on whenever the lease changes hands, fencing off the previous holder.
+    const token = renewal ? held.token : (held?.token ?? 0) + 1;
+    stmt(PUT_LEASE).run(LEASE_NAME, holder, expiresAt, self.host, self.pid, token);
+    fence = token;
     return true;
   });
 
@@ -182,6 +211,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // untouched by deletes, so summaries survive either way). Candidates come from the rollouts
   // table, so each probe is an index range on (rollout_id, updated_at) / (rollout_id, at).
   const pruneBatch = db.transaction((options: PruneOptions) => {
+    checkFence();
     const keep = options.keepRolloutIds;
     const others = `SELECT id FROM rollouts${keep.length > 0 ? ` WHERE id NOT IN (${marks(keep.length)})` : ''}`;
     const limit = Math.max(0, Math.floor(options.limit));
@@ -194,6 +224,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   });
 
   const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
+    checkFence();
     const put = stmt(PUT_KV);
     for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
   });
@@ -222,7 +253,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async upsertRollout(rollout) {
-      stmt(UPSERT_ROLLOUT).run(bindValues(rollout, ROLLOUT_INSERT_COLUMNS));
+      write(() => stmt(UPSERT_ROLLOUT).run(bindValues(rollout, ROLLOUT_INSERT_COLUMNS)));
     },
     async updateRollout(id, patch, events) {
       const fields = patch as Readonly<Record<string, unknown>>;
@@ -312,6 +343,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         where.push('rollout_id = ?');
         params.push(options.rolloutId);
       }
+      if (options.types !== undefined) {
+        where.push(`type IN (${options.types.map(() => '?').join(', ') || 'NULL'})`);
+        params.push(...options.types);
+      }
       params.push(Math.max(0, Math.floor(options.limit ?? DEFAULT_EVENT_LIMIT)));
       const sql = `SELECT * FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
       return stmt(sql).all(params).map(eventFromRow);
@@ -343,6 +378,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       } finally {
         db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       }
+    },
+    async releaseLease(holder) {
+      if (fence === undefined) return;
+      stmt(RELEASE_LEASE).run(LEASE_NAME, holder, fence);
+      fence = undefined;
     },
     async readLease(): Promise<LeaseRecord | undefined> {
       const row = stmt(READ_LEASE).get(LEASE_NAME);

@@ -137,6 +137,8 @@ export interface FakeSalesforce {
   /** The org id (`00D…`, 18 characters) and user id (`005…`) in identity URLs. */
   readonly orgId: string;
   readonly userId: string;
+  /** With `tls: true`: the self-signed certificate (PEM) the fake serves, for clients to trust. */
+  readonly certificate?: string;
   /** The clock the fake reads. `advance` works when the clock has one (the default clock does). */
   readonly clock: { now(): number; advance(ms: number): Promise<void> };
   now(): number;

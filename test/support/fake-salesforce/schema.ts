@@ -1,5 +1,6 @@
 /**
- * The six objects of the push-upgrade API as the fake knows them (reference §1): fields with
+ * The six objects of the push-upgrade API as the fake knows them (reference §1), plus the three
+ * a tool reads when it signs in (Organization, User, ScratchOrgInfo): fields with
  * their types and properties (createable, updateable, filterable, groupable), parent
  * relationships (`PackageVersion`, `PackagePushJob`, …) and child relationships
  * (`PackagePushErrors`, `PackageSubscribers`, `PackagePushJobs`). Names resolve
@@ -15,7 +16,10 @@ export type ObjectName =
   | 'PackageSubscriber'
   | 'PackagePushRequest'
   | 'PackagePushJob'
-  | 'PackagePushError';
+  | 'PackagePushError'
+  | 'Organization'
+  | 'User'
+  | 'ScratchOrgInfo';
 
 export interface FieldDef {
   readonly name: string;
@@ -224,6 +228,57 @@ const OBJECTS: readonly ObjectDef[] = [
       field('ErrorDetails', 'textarea', { sort: true }),
       field('SystemModstamp', 'datetime', { nillable: false }),
     ],
+    children: [],
+  },
+  // The sign-in side of the org, as the sf CLI and CumulusCI read it when they connect: the org
+  // itself, the signed-in user, and ScratchOrgInfo, whose existence marks a Dev Hub.
+  {
+    name: 'Organization',
+    label: 'Organization',
+    keyPrefix: '00D',
+    createable: false,
+    updateable: false,
+    fields: [
+      field('Id', 'id'),
+      field('Name', 'string'),
+      field('OrganizationType', 'string'),
+      field('InstanceName', 'string'),
+      field('IsSandbox', 'boolean'),
+      field('TrialExpirationDate', 'datetime'),
+      field('NamespacePrefix', 'string'),
+      field('LanguageLocaleKey', 'string'),
+      field('CreatedDate', 'datetime', { nillable: false }),
+    ],
+    children: [],
+  },
+  {
+    name: 'User',
+    label: 'User',
+    keyPrefix: '005',
+    createable: false,
+    updateable: false,
+    fields: [
+      field('Id', 'id'),
+      field('Username', 'string'),
+      field('Name', 'string'),
+      field('FirstName', 'string'),
+      field('LastName', 'string'),
+      field('Email', 'string'),
+      field('IsActive', 'boolean'),
+      field('ProfileId', 'string'),
+      field('TimeZoneSidKey', 'string'),
+      field('LanguageLocaleKey', 'string'),
+      field('CreatedDate', 'datetime', { nillable: false }),
+    ],
+    children: [],
+  },
+  {
+    name: 'ScratchOrgInfo',
+    label: 'Scratch Org Info',
+    keyPrefix: '2SR',
+    createable: false,
+    updateable: false,
+    fields: [field('Id', 'id'), field('OrgName', 'string'), field('Status', 'string'), field('ScratchOrg', 'string'), field('CreatedDate', 'datetime', { nillable: false })],
     children: [],
   },
 ];

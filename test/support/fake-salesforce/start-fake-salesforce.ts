@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { virtualClock } from '../../../src/util/clock.js';
 import { Auth } from './auth.js';
@@ -22,6 +23,8 @@ import { sfError, type FakeCall, type FakeResponse } from './rest/http.js';
 import { route } from './rest/router.js';
 import { runSoql } from './soql/evaluate.js';
 import { Store } from './store.js';
+import { FAKE_ORG_NAME, FAKE_USERNAME, seedOrgRecords } from './org-records.js';
+import { selfSignedCertificate } from './tls-cert.js';
 import type { FakeClockInput, FakeRequestInfo, OrgStatus, OrgType, StartFakeSalesforceOptions } from './types.js';
 import type { FakeSalesforce, FakeSubscriberView } from './control-api.js';
 
@@ -45,7 +48,7 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     rates: { ...options.rates },
     timing: { ...options.timing },
     spelling: {
-      inProgress: options.spelling?.inProgress ?? 'InProgress',
+      inProgress: options.spelling?.inProgress ?? 'In Progress',
       canceled: options.spelling?.canceled ?? 'Canceled',
       jobCanceled: options.spelling?.jobCanceled ?? options.spelling?.canceled ?? 'Canceled',
     },
@@ -65,6 +68,7 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     maxApiVersion: options.maxApiVersion ?? '62.0',
     minApiVersion: '31.0',
   };
+  seedOrgRecords(store, { orgId, userId, username: FAKE_USERNAME, orgName: options.orgName ?? FAKE_ORG_NAME }, now());
   for (const pkg of options.packages ?? []) fleet.addPackage(pkg);
   for (const org of options.orgs ?? []) fleet.addOrg(org);
 
@@ -107,7 +111,8 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', baseUrl);
+    // `//services/...` would parse as a host name: Salesforce takes doubled slashes as one.
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), baseUrl);
     const routed = route(method, url.pathname, config);
     const endpoint = routed.endpoint;
     counters.received(endpoint);
@@ -156,17 +161,19 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     onRequest(req, res).catch((e: unknown) => {
       if (!res.headersSent) write(res, sfError(500, 'UNKNOWN_EXCEPTION', `fake-salesforce internal error: ${String(e)}`), false);
     });
-  });
+  };
+  const certificate = options.tls ? selfSignedCertificate() : undefined;
+  const server: Server = certificate ? createHttpsServer({ key: certificate.key, cert: certificate.cert }, handle) : createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `${certificate ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   function subscriberViews(orgKey?: string): FakeSubscriberView[] {
     engine.settle();
@@ -200,6 +207,7 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     apiVersion: config.maxApiVersion,
     orgId,
     userId,
+    ...(certificate ? { certificate: certificate.cert } : {}),
     clock: { now, advance },
     now,
     advance,
@@ -269,13 +277,14 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
   return fake;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads a request body up to `maxBytes` (the fake Snowflake reuses it). */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         reject(new Error('request body too large'));
         req.destroy();
         return;

@@ -130,7 +130,7 @@ export interface FakeTiming {
 
 /** Wire spelling of the two contested status values (reference §1.7). */
 export interface FakeSpelling {
-  /** Default `InProgress`. */
+  /** Default `In Progress`, as Salesforce's object reference and its CLI spell it. */
   readonly inProgress?: 'InProgress' | 'In Progress';
   /** Request cancel spelling. Default `Canceled`. */
   readonly canceled?: 'Canceled' | 'Cancelled';
@@ -169,6 +169,7 @@ export const FAKE_ENDPOINTS = [
   'oauth-token',
   'oauth-revoke',
   'identity',
+  'userinfo',
   'unknown',
 ] as const;
 export type FakeEndpoint = (typeof FAKE_ENDPOINTS)[number];
@@ -273,6 +274,14 @@ export interface StartFakeSalesforceOptions {
   readonly bulk?: FakeBulkBehavior;
   /** Query cursor expiry on the fake clock. Default 15 minutes. */
   readonly cursorTtlMs?: number;
+  /**
+   * Serve HTTPS instead of HTTP, with a self-signed certificate for 127.0.0.1 and localhost
+   * (made with the `openssl` command at start; `FakeSalesforce.certificate` holds it), for tools
+   * that speak TLS only. Default false.
+   */
+  readonly tls?: boolean;
+  /** The Organization record's Name. Default `Packaging Org`. */
+  readonly orgName?: string;
 }
 
 export type {

@@ -1,5 +1,6 @@
 /** `GET /services/data` (versions), `GET /services/data/vNN.N` (resources) and `limits`. */
 import { Auth } from '../auth.js';
+import { FAKE_USERNAME } from '../org-records.js';
 import type { FakeContext } from './context.js';
 import { json, type FakeCall, type FakeResponse } from './http.js';
 
@@ -65,15 +66,51 @@ export function handleIdentity(ctx: FakeContext, call: FakeCall): FakeResponse {
     asserted_user: true,
     user_id: ctx.userId,
     organization_id: ctx.orgId,
-    username: 'release-manager@packaging.example',
+    username: FAKE_USERNAME,
     nick_name: 'release-manager',
     display_name: 'Release Manager',
-    email: 'release-manager@packaging.example',
+    email: FAKE_USERNAME,
     active: true,
     user_type: 'STANDARD',
     language: 'en_US',
     locale: 'en_US',
     utcOffset: 0,
     urls: { rest: `${ctx.baseUrl()}/services/data/v{version}/`, query: `${ctx.baseUrl()}/services/data/v{version}/query/` },
+  });
+}
+
+/**
+ * `GET|POST /services/oauth2/userinfo`: the OpenID Connect user info of the token's user, which
+ * the sf CLI reads when it signs in with an access token.
+ */
+export function handleUserInfo(ctx: FakeContext, call: FakeCall): FakeResponse {
+  const token = Auth.bearer(call.headers['authorization']) ?? call.search.get('access_token') ?? undefined;
+  if (!ctx.auth.isValid(token)) return { status: 403, headers: { 'Content-Type': 'text/plain' }, body: 'Bad_OAuth_Token' };
+  const base = ctx.baseUrl();
+  return json(200, {
+    sub: `${base}/id/${ctx.orgId}/${ctx.userId}`,
+    user_id: ctx.userId,
+    organization_id: ctx.orgId,
+    preferred_username: FAKE_USERNAME,
+    nickname: 'release-manager',
+    name: 'Release Manager',
+    given_name: 'Release',
+    family_name: 'Manager',
+    email: FAKE_USERNAME,
+    email_verified: true,
+    zoneinfo: 'GMT',
+    active: true,
+    user_type: 'STANDARD',
+    language: 'en_US',
+    locale: 'en_US',
+    utcOffset: 0,
+    updated_at: new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    is_app_installed: true,
+    urls: {
+      rest: `${base}/services/data/v{version}/`,
+      query: `${base}/services/data/v{version}/query/`,
+      sobjects: `${base}/services/data/v{version}/sobjects/`,
+      profile: `${base}/${ctx.userId}`,
+    },
   });
 }

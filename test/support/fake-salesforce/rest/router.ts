@@ -8,7 +8,7 @@ import { handleBulkCreate, handleBulkDelete, handleBulkInfo, handleBulkList, han
 import { handleCollectionCreate, handleCollectionUpdate, handleTree } from './composite.js';
 import type { FakeContext, LiveConfig } from './context.js';
 import { methodNotAllowed, NOT_FOUND, type FakeCall, type FakeResponse } from './http.js';
-import { handleIdentity, handleLimits, handleResources, handleVersions } from './meta.js';
+import { handleIdentity, handleLimits, handleResources, handleUserInfo, handleVersions } from './meta.js';
 import { handleRevoke, handleToken } from './oauth.js';
 import { handleQuery, handleQueryMore } from './query.js';
 import { handleCreate, handleDescribe, handleDescribeGlobal, handleRecord, handleSObjectInfo } from './sobjects.js';
@@ -82,8 +82,15 @@ export type Routed =
   | { readonly kind: 'answer'; readonly endpoint: FakeEndpoint; readonly response: FakeResponse; readonly apiVersion: string };
 
 export function route(method: string, pathname: string, config: LiveConfig): Routed {
-  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  // Salesforce accepts doubled slashes (`//services/data/...`, which tools build from an
+  // instance URL ending in `/`) as single ones.
+  const single = pathname.replace(/\/{2,}/g, '/');
+  const path = single.length > 1 ? single.replace(/\/+$/, '') : single;
   const fallbackVersion = config.maxApiVersion;
+  if (path === '/services/oauth2/userinfo') {
+    if (method !== 'GET' && method !== 'POST') return { kind: 'answer', endpoint: 'userinfo', response: methodNotAllowed(method, ['GET', 'POST']), apiVersion: fallbackVersion };
+    return { kind: 'handler', endpoint: 'userinfo', handler: handleUserInfo, params: {}, apiVersion: fallbackVersion, rest: false };
+  }
   if (path === '/services/oauth2/token') return post(method, 'oauth-token', handleToken, fallbackVersion);
   if (path === '/services/oauth2/revoke') return post(method, 'oauth-revoke', handleRevoke, fallbackVersion);
   if (path === '/services/data') {

@@ -11,7 +11,7 @@
  *   provider-rejected     other 4xx (bad request, conflict)    permanent
  *   provider-protocol     a 2xx answer that is not the contract's JSON   permanent
  */
-import { ProviderError } from '../../util/errors.js';
+import { ProviderError } from '../util/errors.js';
 
 /** Where a call went: method and path, for messages. */
 export interface CallSite {

@@ -1,0 +1,113 @@
+/**
+ * Submitting one push: read what Snowflake shows (three statements whatever the number of
+ * accounts), plan it (plan-push.ts), journal the plan, then send its statements in order
+ * (submit-journal.ts has the phases). A repeated key returns the journaled answer; a record a
+ * crash left half-sent is finished from SHOW RELEASE DIRECTIVES and the same requestIds.
+ */
+import { ProviderError } from '../../util/errors.js';
+import type { PushRequest, SubmitResult } from '../push-types.js';
+import { statementRequestId } from './directive-names.js';
+import { SqlInputError } from './identifiers.js';
+import { planPush, pushInputOf } from './plan-push.js';
+import { readApps, readChannelVersions, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
+import { answerOf, type SubmitRecord } from './submit-journal.js';
+import { SnowflakeSqlError } from './sql-client.js';
+import { SF } from './sql-errors.js';
+
+/**
+ * Submits, or answers from the journal. An account taken by another custom directive between the
+ * reads and the write (93091: someone was faster) makes the push plan once more from fresh reads,
+ * so that account alone is rejected instead of the whole push failing.
+ */
+export async function submitPush(ctx: SnowflakeContext, request: PushRequest, signal: AbortSignal): Promise<SubmitResult> {
+  const known = await ctx.journal.get(request.idempotencyKey);
+  if (known?.phase === 'done') return answerOf(known);
+  if (known?.phase === 'sending') return answerOf(await resumePush(ctx, known, signal));
+  try {
+    return await submitFresh(ctx, request, signal);
+  } catch (err) {
+    if (!(err instanceof SnowflakeSqlError) || err.sqlCode !== SF.ACCOUNT_USED_BY_OTHER_DIRECTIVE || signal.aborted) throw err;
+    return submitFresh(ctx, request, signal);
+  }
+}
+
+async function submitFresh(ctx: SnowflakeContext, request: PushRequest, signal: AbortSignal): Promise<SubmitResult> {
+  signal.throwIfAborted();
+  const record = await asProviderInput(ctx, async () => {
+    const target = targetOf(ctx, request.externalId);
+    const [apps, directives, channelVersions] = await Promise.all([
+      readApps(ctx, request.externalId, signal),
+      readDirectives(ctx, request.externalId, signal),
+      readChannelVersions(ctx, request.externalId, signal),
+    ]);
+    const patch = request.patch ?? 0;
+    const plan = planPush(
+      target,
+      pushInputOf(request),
+      { apps, directives, ...(channelVersions ? { channelVersions } : {}), now: ctx.clock.now() },
+    );
+    const out: SubmitRecord = {
+      key: request.idempotencyKey,
+      phase: plan.statements.length === 0 ? 'done' : 'sending',
+      at: ctx.clock.now(),
+      package: request.package,
+      pkg: target.pkg.toUpperCase(),
+      ...(target.channel !== undefined ? { channel: target.channel } : {}),
+      directive: plan.directive,
+      version: request.version.toUpperCase(),
+      patch,
+      ...(request.scheduledStart !== undefined ? { scheduledStart: request.scheduledStart } : {}),
+      tenants: request.tenants.map((t) => t.tenant),
+      accepted: plan.accepted,
+      rejected: plan.rejected,
+      statements: plan.statements.map((s, n) => ({ ...s, requestId: statementRequestId(request.idempotencyKey, n, s.sql) })),
+      sent: 0,
+    };
+    return out;
+  });
+  // Aborted while reading: nothing was sent and nothing is journaled.
+  signal.throwIfAborted();
+  await ctx.journal.put(record);
+  return answerOf(record.phase === 'done' ? record : await sendFrom(ctx, record, false, signal));
+}
+
+/** After a crash: done when SHOW RELEASE DIRECTIVES already has every accepted account at the target, else resend. */
+export async function resumePush(ctx: SnowflakeContext, record: SubmitRecord, signal: AbortSignal): Promise<SubmitRecord> {
+  const directives = await readDirectives(ctx, record.pkg, signal);
+  const d = directives.get(record.directive);
+  const applied =
+    d !== undefined && d.version === record.version && d.patch === record.patch && (d.isDefault || record.accepted.every((t) => d.accounts.has(t.toUpperCase())));
+  if (applied) {
+    const done: SubmitRecord = { ...record, phase: 'done', sent: record.statements.length };
+    await ctx.journal.put(done);
+    return done;
+  }
+  return sendFrom(ctx, record, true, signal);
+}
+
+async function sendFrom(ctx: SnowflakeContext, record: SubmitRecord, resumed: boolean, signal: AbortSignal): Promise<SubmitRecord> {
+  let current = record;
+  for (let n = record.sent; n < record.statements.length; n++) {
+    const planned = record.statements[n]!;
+    try {
+      await ctx.sql.execute({ kind: planned.kind, sql: planned.sql }, signal, { requestId: planned.requestId, resubmission: resumed && n === record.sent });
+    } catch (err) {
+      // Refused for good: free the key, so the controller's next try plans afresh.
+      if (err instanceof ProviderError && !err.retryable && !signal.aborted) await ctx.journal.put({ ...current, phase: 'abandoned' });
+      throw err;
+    }
+    current = { ...current, sent: n + 1, ...(n + 1 === record.statements.length ? { phase: 'done' as const } : {}) };
+    await ctx.journal.put(current);
+  }
+  return current;
+}
+
+/** A name or version that cannot be written as SQL fails the request for good, naming it. */
+async function asProviderInput<T>(ctx: SnowflakeContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof SqlInputError) throw new ProviderError('provider-rejected', `Provider "${ctx.provider}": ${err.message}`, false, { cause: err });
+    throw err;
+  }
+}
