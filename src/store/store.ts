@@ -261,7 +261,8 @@ export interface Store {
 
   /**
    * Permanent job summaries (RolloutSummary) of the given rollouts, or of all; an aggregate table
-   * kept in step with every job write, so the cost is per rollout, not per job.
+   * kept in step with every job write, so the cost is per rollout, not per job. Every method that
+   * writes `jobs` updates it in the same transaction (store/job-counts.ts).
    */
   rolloutSummaries(rolloutIds?: readonly string[]): Promise<readonly RolloutSummary[]>;
   /**
