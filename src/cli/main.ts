@@ -21,6 +21,8 @@ import { InputError, ProblemsError, PushfleetError } from '../util/errors.js';
 import { formatProblem } from '../manifest/problem.js';
 import { packageVersion } from '../util/package-root.js';
 import { LOG_LEVELS } from '../util/logger.js';
+import { redactUrls } from '../util/url-secrets.js';
+import { redactProcessWarnings } from './process-warnings.js';
 
 /** Builds the command tree. */
 export function buildProgram(rt: CommandRuntime): Command {
@@ -32,7 +34,7 @@ export function buildProgram(rt: CommandRuntime): Command {
     .addOption(new Option('--output <format>', 'output format: text | json | markdown | yaml | csv (per command)'))
     .addOption(new Option('--log-level <level>', 'log level; debug also prints stack traces').choices(LOG_LEVELS).default('info'))
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) })
+    .configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(redactUrls(s)) })
     .exitOverride()
     .addHelpText(
       'after',
@@ -52,7 +54,7 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerSimulate(program, rt);
   registerHistory(program, rt);
   registerSalesforce(program, rt);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(s) });
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(redactUrls(s)) });
   return program;
 }
 
@@ -79,8 +81,12 @@ function wantsDebug(argv: readonly string[]): boolean {
   return argv.some((a, i) => a === '--log-level=debug' || (a === '--log-level' && argv[i + 1] === 'debug'));
 }
 
-/** Prints an error the way users should see it and returns its exit code. */
-function reportError(err: unknown, io: CliIo, debug: boolean): number {
+/**
+ * Prints an error the way users should see it and returns its exit code. Every line goes through
+ * redactUrls: a message may quote a URL from a flag, the environment or a manifest.
+ */
+function reportError(err: unknown, rawIo: CliIo, debug: boolean): number {
+  const io: Pick<CliIo, 'err'> = { err: (s) => rawIo.err(redactUrls(s)) };
   if (err instanceof CommanderError) {
     // commander already printed usage errors; help and version exit 0.
     return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 1;
@@ -112,6 +118,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  redactProcessWarnings(process, (line) => process.stderr.write(line));
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -13,11 +13,13 @@ import type { Problem } from '../manifest/problem.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import { parseSnapshot } from '../manifest/snapshot-file.js';
 import { createProvider } from '../providers/registry.js';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, lazyDeadline, withDeadlines } from '../providers/deadline.js';
 import { observeFleet } from '../providers/observe-fleet.js';
 import { catalogWarning, loadCatalogs, packagesWithoutCatalog } from '../providers/package-catalogs.js';
 import type { Provider, ProviderStateStore } from '../providers/provider.js';
 import { InputError, ProblemsError } from '../util/errors.js';
 import type { CliIo } from './io.js';
+import { moveUserinfoToHeader, redactUrls } from '../util/url-secrets.js';
 
 /** A loaded and validated manifest folder. */
 export interface Workspace {
@@ -36,6 +38,18 @@ export async function openWorkspace(dirArg: string | undefined, io: CliIo, now: 
   return { dir, repo, report: validateRepository(repo, { now }) };
 }
 
+/**
+ * Reads a file of the workspace as it was loaded and validated (the simulator's fleet file), not
+ * again from disk: what `plan` acts on is exactly what validation accepted.
+ */
+export function workspaceFile(ws: Workspace): (path: string) => Promise<string> {
+  return async (path) => {
+    const text = ws.repo.files.get(posix.normalize(path));
+    if (text === undefined) throw new InputError('bad-argument', `file "${path}" is not a file of the manifest folder`);
+    return text;
+  };
+}
+
 /** The desired state, or a ProblemsError listing every error. */
 export function requireValid(ws: Workspace): DesiredState {
   if (!ws.report.state) throw new ProblemsError(ws.report.problems, 'the manifests have errors');
@@ -43,16 +57,20 @@ export function requireValid(ws: Workspace): DesiredState {
 }
 
 /** Reads `--observed` (a file path or an http(s) URL) as a FleetSnapshot. */
-export async function readObserved(source: string, io: CliIo, signal: AbortSignal): Promise<FleetSnapshot> {
+export async function readObserved(given: string, io: CliIo, signal: AbortSignal): Promise<FleetSnapshot> {
   let text: string;
-  if (/^https?:\/\//.test(source)) {
-    const res = await fetch(source, { signal, headers: authHeader(io) }).catch((cause: unknown) => {
-      throw new InputError('observed-unreachable', `--observed ${source}: cannot fetch (${(cause as Error).message})`);
+  // Everything printed names the source without its credentials, problems' file names included.
+  const source = redactUrls(given);
+  if (/^https?:\/\//.test(given)) {
+    const { url, authorization } = moveUserinfoToHeader(given);
+    const headers = { ...(authorization ? { authorization } : {}), ...authHeader(io) };
+    const res = await fetch(url, { signal, headers }).catch((cause: unknown) => {
+      throw new InputError('observed-unreachable', `--observed ${source}: cannot fetch (${redactUrls((cause as Error).message)})`);
     });
     if (!res.ok) throw new InputError('observed-unreachable', `--observed ${source}: HTTP ${res.status}`);
     text = await res.text();
   } else {
-    text = await readFile(resolve(io.cwd, source), 'utf8').catch(() => {
+    text = await readFile(resolve(io.cwd, given), 'utf8').catch(() => {
       throw new InputError('bad-flag', `--observed "${source}": file not found`);
     });
   }
@@ -73,6 +91,10 @@ export interface ProviderOptions {
   readonly providerState?: ProviderStateStore;
   /** Reads a file a provider names, relative to the repository; default: from disk. */
   readonly readFile?: (path: string) => Promise<string>;
+  /** One deadline for every provider call of the command (`--provider-timeout`); default DEFAULT_PROVIDER_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+  /** The command's name, for the deadline's message. */
+  readonly command?: string;
 }
 
 /** Observes the fleet through every Provider manifest of the state. */
@@ -124,6 +146,7 @@ export function providerOfPackage(
   type: string,
   io: CliIo,
   now: number,
+  options: ProviderOptions = {},
 ): { provider: Provider; pkg: PackageManifest } {
   const candidates = [...state.packages.values()].filter((p) => state.providers.get(p.spec.provider)?.spec.type === type);
   const pkg = packageName === undefined ? candidates[0] : state.packages.get(packageName);
@@ -133,15 +156,17 @@ export function providerOfPackage(
   const manifest = state.providers.get(pkg!.spec.provider);
   if (manifest?.spec.type !== type) throw new InputError('bad-flag', `Package "${pkg!.metadata.name}": its Provider "${pkg!.spec.provider}" is not of type ${type}`);
   const only: DesiredState = { ...state, providers: new Map([[manifest.metadata.name, manifest]]) };
-  return { provider: providersOf(only, io, now, {})[0]!, pkg: pkg! };
+  return { provider: providersOf(only, io, now, options)[0]!, pkg: pkg! };
 }
 
 /** One provider per Provider manifest of the state, for one command. */
 function providersOf(state: DesiredState, io: CliIo, now: number, options: ProviderOptions): Provider[] {
   const read = options.readFile ?? ((path: string) => readFile(resolve(io.cwd, path), 'utf8'));
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest: pass --observed FILE or declare a Provider');
+  // One deadline for the whole command, whatever the providers and their own retries.
+  const deadline = lazyDeadline(options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS, `the ${options.command ?? 'command'} command`);
   return [...state.providers.values()].map((manifest) =>
-    createProvider({
+    withDeadlines(createProvider({
       manifest,
       readFile: (p) => read(posix.join(dirname(manifest.source.file), p)),
       clock: { now: () => now },
@@ -149,6 +174,7 @@ function providersOf(state: DesiredState, io: CliIo, now: number, options: Provi
       state: options.providerState,
       // Providers report packages by their platform id (`externalId`); this maps them back.
       packages: new Map([...state.packages].map(([name, p]) => [name, p.spec.externalId ?? name])),
-    }),
+      onWarning: (w) => io.err(`pushfleet: warning: ${w.message}\n`),
+    }), () => deadline),
   );
 }

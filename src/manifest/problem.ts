@@ -47,8 +47,17 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   );
 }
 
-/** `file:line:column: severity: message`, the format `pushfleet validate` prints. */
+/**
+ * `file:line:column: severity: message`, the format `pushfleet validate` prints: always one
+ * line, so a message quoting a multi-line value (a block scalar where a name belongs) shows its
+ * line breaks and control characters escaped (`\n`) instead of breaking the format.
+ */
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}:${p.line ?? 1}:${p.column ?? 1}: ` : '';
-  return `${where}${p.severity}: ${p.message}`;
+  return `${where}${p.severity}: ${oneLine(p.message)}`;
+}
+
+function oneLine(text: string): string {
+  const short: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => short[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -11,6 +11,7 @@ import type { DesiredState, NotificationManifest } from '../manifest/types.js';
 import type { EventRecord, Store } from '../store/store.js';
 import { DEFAULT_FROM, NOTIFIABLE_EVENTS, TENANT_NOTICE_EVENT, type Delivery } from './deliveries.js';
 import { teamEmail, tenantNotice, webhookBody, type MessageFacts } from './messages.js';
+import { isIneligibleFailure } from '../plan/ineligible.js';
 
 /**
  * The deliveries for one event; reads the rollout and jobs it needs from the store. `observedNames`
@@ -84,6 +85,7 @@ async function gatherFacts(event: EventRecord, store: Store): Promise<MessageFac
   if (!event.rolloutId) return {};
   const rollout = await store.getRollout(event.rolloutId);
   if (event.type !== 'rollout.completed') return rollout ? { rollout } : {};
-  const failedJobs = await store.listJobs({ rolloutId: event.rolloutId, states: ['failed'] });
+  // Ineligible tenants are not failures of the release: the summary lists them as blocked.
+  const failedJobs = (await store.listJobs({ rolloutId: event.rolloutId, states: ['failed'] })).filter((j) => !isIneligibleFailure(j));
   return { ...(rollout ? { rollout } : {}), failedJobs };
 }

@@ -91,13 +91,23 @@ function completionSummary(event: EventRecord, facts: MessageFacts): MessageText
     `Succeeded:         ${succeeded}`,
     `Failed:            ${failed}`,
   ];
+  // Tenants the waves counted as done without a push (their block cannot clear in this revision).
+  const blocked = count(data.blocked);
+  if (blocked > 0) lines.push(`Blocked:           ${blocked}`);
   const failures = facts.failedJobs ?? [];
   if (failures.length > 0) {
     lines.push('', 'Failed tenants:');
     for (const j of failures.slice(0, MAX_LISTED_FAILURES)) lines.push(`  ${j.tenant}  ${j.errorType ?? 'Error'}: ${j.errorMessage ?? 'no message'}`);
     if (failures.length > MAX_LISTED_FAILURES) lines.push(`  ... and ${failures.length - MAX_LISTED_FAILURES} more`);
   }
-  lines.push('', ...factLines(event, facts.rollout));
+  const listed = Array.isArray(data.blockedTenants) ? (data.blockedTenants as readonly { tenant?: unknown; reason?: unknown; detail?: unknown }[]) : [];
+  if (blocked > 0) {
+    lines.push('', 'Blocked tenants (not upgraded; this cannot clear without a change):');
+    for (const b of listed) lines.push(`  ${String(b.tenant)}  ${String(b.reason)}${typeof b.detail === 'string' ? `: ${b.detail}` : ''}`);
+    if (blocked > listed.length) lines.push(`  ... and ${blocked - listed.length} more`);
+  }
+  const { blockedTenants: _listedAbove, ...rest } = data;
+  lines.push('', ...factLines({ ...event, data: rest }, facts.rollout));
   return { subject: `[pushfleet] ${what} rollout completed: ${processed} processed, ${succeeded} succeeded, ${failed} failed`, text: lines.join('\n') + '\n' };
 }
 

@@ -10,6 +10,7 @@ import { resolveSecret } from '../util/secret-ref.js';
 import type { EmailDelivery } from './deliveries.js';
 import type { SendOutcome } from './webhook.js';
 import { abortable } from '../util/abortable.js';
+import { redactUrls } from '../util/url-secrets.js';
 
 /** Sends email deliveries. */
 export interface Mailer {
@@ -44,7 +45,10 @@ export function createMailer(options: MailerOptions): Mailer {
       let url: string;
       try {
         url = await resolveSecret(d.smtp, { env: options.env }, `Notification "${d.notification}" spec.email.smtp`);
-        if (!/^smtps?:\/\//.test(url)) return { ok: false, retryable: false, message: `Notification "${d.notification}" spec.email.smtp is not an smtp:// or smtps:// URL` };
+        // Checked with the WHATWG parser before nodemailer sees it: nodemailer's url.parse prints a
+        // malformed URL (a bad port) with its password in Node's DEP0170 warning.
+        if (!/^smtps?:\/\//.test(url) || !URL.canParse(url))
+          return { ok: false, retryable: false, message: `Notification "${d.notification}" spec.email.smtp is not a valid smtp:// or smtps:// URL (smtp://USER:PASSWORD@HOST:PORT)` };
       } catch (err) {
         return { ok: false, retryable: false, message: (err as Error).message };
       }
@@ -74,7 +78,7 @@ export function createMailer(options: MailerOptions): Mailer {
 
 function classify(err: unknown): SendOutcome {
   const e = err as { code?: unknown; responseCode?: unknown; message?: unknown };
-  const message = typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').trim() : String(err);
+  const message = redactUrls(typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').trim() : String(err));
   if (e.code === 'EAUTH' || e.code === 'EENVELOPE') return { ok: false, retryable: false, message };
   if (typeof e.responseCode === 'number' && e.responseCode >= 500) return { ok: false, retryable: false, message };
   return { ok: false, retryable: true, message };

@@ -359,6 +359,35 @@ ${DEPENDENT_PACKAGES}${directive('billing-default', 'package: billing\nversion: 
     expect(item(r, 'old')).toMatchObject({ status: 'upgrade', reason: 'due' });
   });
 
+  it('counts a dependency that cannot clear in this revision as done for the wave; one that may clear keeps it open', () => {
+    const tenants = [
+      { id: 'ok', packages: { billing: '2.3.0', core: '1.8.0' } },
+      { id: 'old', packages: { billing: '2.3.0', core: '1.7.0' } },
+    ];
+    const withCore = (extra = '') => m + directive('core-default', `package: core\nversion: "1.8.0"${extra}`);
+    const coreRollout = rolloutId('core-default', 'core', '1.8.0');
+    const okDone = job('ok', 'succeeded', { finishedAt: NOW - 60_000 });
+    const billingWave = (p: Plan) => p.rollouts.find((r) => r.directive === 'billing-default')!.waves[0]!;
+    const cases: { name: string; manifests: string; jobs: JobProgress[]; state: string; detail: string }[] = [
+      { name: 'core planned', manifests: withCore(), jobs: [okDone], state: 'active', detail: 'waits for core' },
+      {
+        name: 'core push failed',
+        manifests: withCore(),
+        jobs: [okDone, { rollout: coreRollout, tenant: 'old', package: 'core', version: '1.8.0', state: 'failed', errorType: 'Error' }],
+        state: 'complete',
+        detail: 'the push of core 1.8.0 failed',
+      },
+      { name: 'core suspended', manifests: withCore('\nsuspend: true'), jobs: [okDone], state: 'complete', detail: 'is blocked (suspended)' },
+      { name: 'no core upgrade planned', manifests: m, jobs: [okDone], state: 'complete', detail: 'no upgrade to it is planned' },
+    ];
+    for (const c of cases) {
+      const p = plan(c.manifests, tenants, { rollouts: [], jobs: c.jobs });
+      expect(item(p, 'old'), c.name).toMatchObject({ status: 'blocked', reason: 'dependency' });
+      expect(item(p, 'old').detail, c.name).toContain(c.detail);
+      expect(billingWave(p).state, c.name).toBe(c.state);
+    }
+  });
+
   it('orders packages by the requires of a provider-reported catalog too', () => {
     // billing has no catalog in git; its provider reports 2.4.0 requiring core >=1.8.0.
     const noGitCatalog = m.replace(/  versions: \[ \{ version: "2\.3\.0" \}.*\n/, '') + directive('core-default', 'package: core\nversion: "1.8.0"');

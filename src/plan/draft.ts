@@ -31,6 +31,12 @@ export interface Draft {
   detail: string | null;
   startAt: number | null;
   wave: string | null;
+  /**
+   * True for a `dependency` block that nothing pushfleet does can clear in this revision: the
+   * required package's job failed, its rollout is halted or suspended, it is blocked for good
+   * itself, or no upgrade to it is planned (docs/planning.md, "Blocks that cannot clear").
+   */
+  stuck?: boolean;
   /** For `blocked/dependency` on a planned upgrade: the tenant's draft of the required package (the forecast waits for it). */
   dependsOn?: Draft;
 }

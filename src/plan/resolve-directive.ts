@@ -4,8 +4,9 @@
  */
 import type { CompiledDirective, CompiledPackage } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
-import type { JobProgress } from './types.js';
+import { PERMANENT_BLOCKS, type BlockReason, type JobProgress } from './types.js';
 import { formatVersion, satisfies, type VersionRef } from './versions.js';
+import { isIneligibleFailure } from './ineligible.js';
 
 /** Jobs and halts from the store, indexed for lookups. */
 export interface ProgressIndex {
@@ -142,6 +143,13 @@ export function draftItem(
     draft.detail = `job ${job.state}`;
     return draft;
   }
+  if (job && isIneligibleFailure(job)) {
+    // The platform said the tenant cannot take it: a block of the tenant, settled for its wave.
+    draft.status = 'blocked';
+    draft.reason = 'ineligible';
+    draft.detail = job.errorMessage ?? 'the platform refused the upgrade: the tenant is not eligible';
+    return draft;
+  }
   if (job?.state === 'failed') {
     draft.status = 'failed';
     draft.detail = [job.errorType, job.errorMessage].filter(Boolean).join(': ') || 'job failed';
@@ -152,6 +160,7 @@ export function draftItem(
     draft.status = 'blocked';
     draft.reason = block.reason;
     draft.detail = block.detail;
+    if (block.stuck) draft.stuck = true;
   } else if (drift !== undefined) draft.detail = drift;
   return draft;
 }
@@ -166,7 +175,7 @@ function packageIneligible(tenant: TenantView, pkg: string): string | undefined 
   return entry === undefined || typeof entry === 'string' ? undefined : entry.ineligible;
 }
 
-type Block = { reason: Draft['reason']; detail: string };
+type Block = { reason: Draft['reason']; detail: string; stuck?: boolean };
 
 function firstBlock(
   draft: Draft,
@@ -190,15 +199,20 @@ function firstBlock(
   const dependency = unmetDependency(draft, directive, earlier);
   if (dependency) {
     if (dependency.on) draft.dependsOn = dependency.on;
-    return { reason: 'dependency', detail: dependency.detail };
+    return { reason: 'dependency', detail: dependency.detail, stuck: dependency.stuck };
   }
   if (directive.suspended) return { reason: 'suspended', detail: `directive ${directive.name} is suspended` };
   if (progress.halted(directive)) return { reason: 'halted', detail: `rollout ${directive.rolloutId} is halted by its failure budget` };
   return undefined;
 }
 
-/** The first unmet `requires` of the target (with the planned draft it waits for, if any), or undefined when all are met. */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; on?: Draft } | undefined {
+/**
+ * The first unmet `requires` of the target, described, with the planned draft it waits for (if
+ * any), or undefined when all are met. `stuck` when waiting cannot meet it: no upgrade to a
+ * satisfying version is planned, or the planned one cannot happen in this revision (its job
+ * failed, or it is blocked for good, halted or suspended).
+ */
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; stuck: boolean; on?: Draft } | undefined {
   for (const req of directive.requires) {
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
@@ -207,9 +221,21 @@ function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: Re
       other?.directive !== undefined &&
       (other.status === 'upgrade' || other.status === 'in-progress' || other.status === 'blocked') &&
       satisfies(other.directive.target, req.range, req.pkg.compare);
-    return planned
-      ? { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${formatVersion(other!.directive!.target)})`, on: other }
-      : { detail: `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and no upgrade to it is planned` };
+    if (!planned) {
+      const failed = other?.status === 'failed' && other.directive !== undefined && satisfies(other.directive.target, req.range, req.pkg.compare);
+      const why = failed ? `the push of ${req.pkg.name} ${formatVersion(other.directive!.target)} failed` : 'no upgrade to it is planned';
+      return { detail: `requires ${req.pkg.name} ${req.range.text}; installed ${have ? formatVersion(have) : 'none'} and ${why}`, stuck: true };
+    }
+    const target = formatVersion(other!.directive!.target);
+    if (other!.status === 'blocked' && blockedForGood(other!)) {
+      return { detail: `requires ${req.pkg.name} ${req.range.text}; its upgrade to ${target} is blocked (${other!.reason})`, stuck: true, on: other };
+    }
+    return { detail: `waits for ${req.pkg.name} ${req.range.text} (planned: ${target})`, stuck: false, on: other };
   }
   return undefined;
+}
+
+/** A blocked draft that no wait clears in this revision (a halt and a suspension need a commit). */
+function blockedForGood(d: Draft): boolean {
+  return d.stuck === true || d.reason === 'halted' || d.reason === 'suspended' || PERMANENT_BLOCKS.has(d.reason as BlockReason);
 }

@@ -121,7 +121,7 @@ function selectSmallest(list: number[], k: number, compare: (a: number, b: numbe
 /** True when a draft no longer keeps its wave open. */
 function isSettled(d: Draft): boolean {
   if (d.status === 'in-sync' || d.status === 'ahead' || d.status === 'failed' || d.status === 'not-installed') return true;
-  return d.status === 'blocked' && PERMANENT_BLOCKS.has(d.reason as BlockReason);
+  return d.status === 'blocked' && (d.stuck === true || PERMANENT_BLOCKS.has(d.reason as BlockReason));
 }
 
 /** True for drafts that still want a push and have passed every block but the wave gate. */

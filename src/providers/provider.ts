@@ -25,6 +25,19 @@ export interface ProviderContext {
    * recovers from, so faults show in events and metrics even when nothing fails in the end.
    */
   readonly onCallFailure?: (failure: CallFailure) => void;
+  /**
+   * Told of an oddity in the platform's answers that the provider tolerates (a field it does not
+   * know), once per kind per provider instance: strict on what pushfleet writes, tolerant of what
+   * it reads, and never silent.
+   */
+  readonly onWarning?: (warning: ProviderWarning) => void;
+}
+
+/** A tolerated oddity in a platform's answers. */
+export interface ProviderWarning {
+  /** Stable code, e.g. `provider-unknown-field`. */
+  readonly code: string;
+  readonly message: string;
 }
 
 /** One failed attempt of a provider's call to its platform. */

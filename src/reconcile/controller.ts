@@ -16,6 +16,8 @@ import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
+import { createPassHealth, type PassHealth } from './pass-health.js';
+import { actingFields, idleRecord } from './controller-status.js';
 import { pruneRound, type Retention } from './retention.js';
 import { declaredRollouts } from './progress.js';
 
@@ -31,6 +33,8 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** How often running jobs are polled. Default 5s. */
   readonly pollIntervalMs?: number;
+  /** Deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find). Default 2m. */
+  readonly providerTimeoutMs?: number;
   /** Longest sleep when nothing is scheduled. Default 30s. */
   readonly idleIntervalMs?: number;
   /** Largest push request. Default: what each package's provider prefers (2,000 tenants; Salesforce 20,000). */
@@ -62,6 +66,8 @@ export interface ControllerOptions {
   readonly followerCheckMs?: number;
   /** Called each time another replica holds the lease and this one follows instead of a pass (the API serves as a follower). */
   readonly onFollow?: () => void;
+  /** Called after every pass attempt, failed or not, with the pass health (readiness). */
+  readonly onHealth?: (health: PassHealth) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -181,8 +187,22 @@ export function createController(options: ControllerOptions): Controller {
       // Passes are not aborted by stop: in-flight provider calls return and are recorded.
       const passSignal = new AbortController().signal;
       const tracker = createRevisionTracker(source, store, log, () => clock.now());
-      const providers = createProviderCache(store, clock, options.env, log);
+      const providers = createProviderCache(store, clock, options.env, log, options.providerTimeoutMs);
+      const health = createPassHealth(store, log);
+      let lastStatus: RevisionStatus | undefined;
+      const report = (h: PassHealth): void => options.onHealth?.(h);
       await source.start(wake);
+      /** Counts a failed pass and leaves its health in the status record (best effort: the store may be what failed). */
+      async function recordFailure(err: unknown, now: number): Promise<void> {
+        const h = await health.failed(err, now);
+        report(h);
+        try {
+          const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
+          if (previous) await store.kvPutMany([{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }]);
+        } catch (cause) {
+          log.warn({ err: (cause as Error).message }, 'could not record the failed pass in the status record');
+        }
+      }
       // Every way out closes the source: a folder watch left open keeps the process alive.
       try {
         let everGood = false;
@@ -210,9 +230,22 @@ export function createController(options: ControllerOptions): Controller {
             following = false;
             const started = performance.now();
             judged = true;
-            const status = await tracker.current(passSignal);
+            // A source that cannot be read this time (a failed fetch) does not stop the work:
+            // the pass acts on the last revision it had, and counts as failed afterwards.
+            let sourceError: unknown;
+            const status = await tracker.current(passSignal).catch((err: unknown) => {
+              if (!lastStatus) throw err;
+              sourceError = err;
+              return lastStatus;
+            });
+            lastStatus = status;
             if (!status.good) {
-              log.error({ revision: status.rejected?.id }, 'no valid revision to act on');
+              log.error({ revision: status.rejected?.id, reason: status.idle }, 'no valid revision to act on');
+              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now);
+              // Say what is true: this process acts on nothing, whatever an earlier process recorded.
+              const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
+              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }]);
+              report(h);
               if (options.once) return false;
             } else {
               everGood = true;
@@ -232,10 +265,14 @@ export function createController(options: ControllerOptions): Controller {
               at = wakeInfo.at;
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);
-              await store.kvPutMany([{ key: STATUS_KEY, value: statusRecord(result, status, now, wakeInfo.at, source.description) }]);
+              const h = sourceError === undefined ? await health.succeeded(now) : health.current();
+              await store.kvPutMany([{ key: STATUS_KEY, value: { ...statusRecord(result, status, now, wakeInfo.at, source.description), ...actingFields(status, h) } }]);
+              report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
               await pruneAfterPass(declaredRollouts(status.good.state), now);
-            failures = 0;
+              // The pass acted on the last revision, but the source is failing: count it.
+              if (sourceError !== undefined) throw sourceError;
+              failures = 0;
             }
           } catch (err) {
             if (err instanceof LeaseLostError) {
@@ -250,6 +287,7 @@ export function createController(options: ControllerOptions): Controller {
             // one line; anything else keeps its stack for whoever debugs it.
             const e = err as Error;
             log.error(err instanceof InputError ? { err: e.message, code: err.code } : { err: e.message, stack: e.stack }, 'reconcile pass failed');
+            await recordFailure(err, now);
             // A finite run reports instead of retrying forever: at once for the user's mistake,
             // after a few failed passes in a row for anything else (a provider that stays down).
             if ((options.once || options.untilSettled) && (err instanceof InputError || failures >= FINITE_RUN_ATTEMPTS)) throw err;

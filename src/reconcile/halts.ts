@@ -3,6 +3,7 @@ import type { JobRecord } from '../store/store.js';
 import type { Plan } from '../plan/types.js';
 import type { PassContext } from './pass-context.js';
 import { budgetExceeded } from './budget.js';
+import { isIneligibleFailure } from '../plan/ineligible.js';
 import type { ExecutionSettings } from './settings.js';
 
 /** Halts rollouts whose budget is exhausted; returns the ids of every halted rollout (old and new). */
@@ -22,7 +23,8 @@ export async function enforceBudgets(
     let succeeded = 0;
     for (const j of jobs) {
       if (j.rolloutId !== rollout.id || j.generation !== rollout.generation) continue;
-      if (j.state === 'failed') failed++;
+      // An ineligible tenant is not a failure of the release: it never counts against the budget.
+      if (j.state === 'failed' && !isIneligibleFailure(j)) failed++;
       else if (j.state === 'succeeded') succeeded++;
     }
     const reason = budgetExceeded(settingsOf(rollout.id), { failed, succeeded });

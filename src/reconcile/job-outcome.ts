@@ -2,6 +2,7 @@
 import type { JobPatch, JobRecord } from '../store/store.js';
 import type { PushError } from '../providers/push-types.js';
 import { retryDelay, type ExecutionSettings } from './settings.js';
+import { INELIGIBLE_ERROR_TYPE } from '../plan/ineligible.js';
 import { jobEventMessage } from './job-wording.js';
 
 /** A terminal failure with the PackagePushError fields. */
@@ -60,6 +61,12 @@ export function failedAttempt(
       event: { type: 'job.retry', message: jobEventMessage(job, { kind: 'retry', errorType: error.type, attempt: job.attempts, of: settings.retryAttempts, context }), data: { errorType: error.type, notBefore } },
     };
   }
+  // The tenant cannot take the upgrade: recorded as failed with its type, announced as ineligible.
+  if (error.type === INELIGIBLE_ERROR_TYPE)
+    return {
+      patch: failurePatch(error, now),
+      event: { type: 'job.ineligible', message: `${job.tenant}: ineligible: ${error.message}`, data: { errorType: error.type, errorTitle: error.title } },
+    };
   return {
     patch: failurePatch(error, now),
     event: { type: 'job.failed', message: jobEventMessage(job, { kind: 'failed', errorType: error.type, message: error.message, context }), data: { errorType: error.type, errorTitle: error.title } },

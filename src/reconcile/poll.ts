@@ -8,6 +8,7 @@ import type { JobUpdate } from '../providers/push-types.js';
 import type { PassContext } from './pass-context.js';
 import { failedAttempt, failurePatch, type JobChange } from './job-outcome.js';
 import { JOB_TIMEOUT } from './late-success.js';
+import { checkPollAnswer } from './poll-contract.js';
 import { jobEventMessage } from './job-wording.js';
 import type { ExecutionSettings } from './settings.js';
 
@@ -34,14 +35,21 @@ export async function pollJobs(
     const provider = ctx.providers.forPackage(pkg);
     const refs = [...new Set(list.map((j) => j.requestRef!))];
     const answers = new Map<string, JobUpdate>();
+    const all: JobUpdate[] = [];
     for (let i = 0; i < refs.length; i += POLL_CHUNK) {
       try {
-        for (const u of await provider.poll(refs.slice(i, i + POLL_CHUNK), ctx.signal)) answers.set(`${u.requestRef}\u0000${u.tenant}`, u);
+        for (const u of await provider.poll(refs.slice(i, i + POLL_CHUNK), ctx.signal)) {
+          answers.set(`${u.requestRef}\u0000${u.tenant}`, u);
+          all.push(u);
+        }
       } catch (err) {
         ctx.log.warn({ package: pkg, err: (err as Error).message }, 'poll failed');
         events.push({ at: ctx.now, type: 'provider.error', message: `poll failed: ${(err as Error).message}`, data: { package: pkg } });
       }
     }
+    const check = await checkPollAnswer(ctx, pkg, provider.name, list, all);
+    events.push(...check.events);
+    for (const k of check.distrusted) answers.delete(k);
     for (const job of list) {
       const settings = settingsOf(job.rolloutId);
       const change = transition(job, answers.get(`${job.requestRef}\u0000${job.tenant}`), settings, ctx.now);

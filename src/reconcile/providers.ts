@@ -5,12 +5,13 @@
 import { dirname, posix } from 'node:path';
 import type { DesiredState, PackageManifest } from '../manifest/types.js';
 import { createProvider } from '../providers/registry.js';
-import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
+import { canPush, DEFAULT_MAX_REQUEST_TENANTS, type CallFailure, type Provider, type ProviderWarning, type ProviderStateStore, type PushProvider } from '../providers/provider.js';
 import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/time.js';
 import { canonicalJson } from '../plan/rollout-id.js';
 import { InputError } from '../util/errors.js';
+import { DEFAULT_PHASE_TIMEOUT_MS, lazyDeadline, withDeadlines, type Deadline, type ProviderOperation } from '../providers/deadline.js';
 
 /** Providers of the current revision by name, and the provider of each package. */
 export interface ProviderSet {
@@ -25,27 +26,58 @@ export interface ProviderSet {
    * prefers large requests, whose jobs go in through Bulk API 2.0 at a constant API cost.
    */
   maxBatch(pkg: string, override?: number): number;
+  /**
+   * True the first time this process reports `key` (a contract violation, an unknown field):
+   * what a broken platform repeats every pass is recorded once, not once per pass.
+   */
+  firstReport?(key: string): boolean;
+  /**
+   * The tenants of a submitted push request, loaded once per process with `load` (a request's
+   * tenants never change after submit), so checking poll answers does not read the request's
+   * jobs on every poll.
+   */
+  requestTenants?(requestRef: string, load: () => Promise<ReadonlySet<string>>): Promise<ReadonlySet<string>>;
 }
 
-/** Builds provider sets per revision, reusing providers whose manifest did not change. */
-export function createProviderCache(store: Store, clock: Clock, env: Readonly<Record<string, string | undefined>>, log?: Logger) {
+/**
+ * Builds provider sets per revision, reusing providers whose manifest did not change. Each set
+ * (one per pass) bounds each phase of its pass, every call of one operation together, by
+ * `phaseTimeoutMs` (default DEFAULT_PHASE_TIMEOUT_MS).
+ */
+export function createProviderCache(
+  store: Store,
+  clock: Clock,
+  env: Readonly<Record<string, string | undefined>>,
+  log?: Logger,
+  phaseTimeoutMs = DEFAULT_PHASE_TIMEOUT_MS,
+) {
   const cache = new Map<string, Provider>();
   const state = providerStateOf(store);
+  const reported = new Set<string>();
+  const tenantsOfRequest = new Map<string, ReadonlySet<string>>();
   return {
     /** The providers for a desired state; `readFile` reads files of its revision by display path. */
     forState(desired: DesiredState, readFile: (path: string) => Promise<string>): ProviderSet {
       const packages = externalIds(desired.packages);
       const byName = new Map<string, Provider>();
+      // One deadline per phase of this pass, started by the phase's first call.
+      const phases = new Map<ProviderOperation, Deadline>();
+      const deadlineOf = (op: ProviderOperation): Deadline => {
+        let d = phases.get(op);
+        if (!d) phases.set(op, (d = lazyDeadline(phaseTimeoutMs, `the ${op} phase of a pass`)));
+        return d;
+      };
       for (const manifest of desired.providers.values()) {
         const key = `${manifest.metadata.name}:${canonicalJson(manifest.spec)}`;
         let provider = cache.get(key);
         if (!provider) {
           const base = dirname(manifest.source.file);
           const onCallFailure = callFailureRecorder(manifest.metadata.name, store, clock, log);
-          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure });
+          const onWarning = (w: ProviderWarning): void => log?.warn({ provider: manifest.metadata.name, code: w.code }, w.message);
+          provider = createProvider({ manifest, readFile: (p) => readFile(posix.join(base, p)), clock, env, state, packages, onCallFailure, onWarning });
           cache.set(key, provider);
         }
-        byName.set(manifest.metadata.name, provider);
+        byName.set(manifest.metadata.name, withDeadlines(provider, deadlineOf));
       }
       const providerOf = (pkg: string): Provider | undefined => {
         const name = desired.packages.get(pkg)?.spec.provider;
@@ -60,6 +92,22 @@ export function createProviderCache(store: Store, clock: Clock, env: Readonly<Re
           return provider;
         },
         providerOf,
+        firstReport(key) {
+          if (reported.has(key)) return false;
+          // Bounded: a platform breaking the contract for every job must not grow memory for ever.
+          if (reported.size >= 10_000) reported.clear();
+          reported.add(key);
+          return true;
+        },
+        async requestTenants(requestRef, load) {
+          const hit = tenantsOfRequest.get(requestRef);
+          if (hit) return hit;
+          const tenants = await load();
+          // Bounded, oldest first out: requests finish and are not polled again.
+          if (tenantsOfRequest.size >= 1_000) tenantsOfRequest.delete(tenantsOfRequest.keys().next().value!);
+          tenantsOfRequest.set(requestRef, tenants);
+          return tenants;
+        },
         maxBatch(pkg, override) {
           if (override !== undefined && override > 0) return override;
           const preferred = providerOf(pkg)?.maxRequestTenants;

@@ -6,8 +6,8 @@
  */
 import { posix } from 'node:path';
 import { parseRepositoryFiles } from '../manifest/load.js';
-import { validateRepository } from '../manifest/validate.js';
-import type { Problem } from '../manifest/problem.js';
+import { validateRepository, type ValidationReport } from '../manifest/validate.js';
+import { error, type Problem } from '../manifest/problem.js';
 import type { DesiredState } from '../manifest/types.js';
 import type { Revision, Source } from '../source/source.js';
 import type { Store } from '../store/store.js';
@@ -28,6 +28,8 @@ export interface RevisionStatus {
   readonly good?: GoodRevision;
   /** The newest revision when it is invalid, with its problems. */
   readonly rejected?: { readonly id: string; readonly problems: readonly Problem[] };
+  /** Without `good`: why the controller acts on nothing (surfaces say so instead of naming an old revision). */
+  readonly idle?: string;
 }
 
 /** Follows a source; call `current` on every pass. */
@@ -81,7 +83,8 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
     }
     const keeping = status.good ? 'revision invalid; keeping the last good one' : 'revision invalid; nothing to act on until a valid revision';
     log.warn({ revision: revision.id, problems: errorsOf(report.problems) }, keeping);
-    return { good: status.good, rejected: { id: revision.id, problems: report.problems } };
+    const rejected = { id: revision.id, problems: report.problems };
+    return status.good ? { good: status.good, rejected } : { rejected, idle: `revision ${revision.id} is invalid and no valid revision was loaded before it` };
   }
 
   /**
@@ -90,22 +93,22 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
    * It was recorded (with its revision.loaded) when first seen, so it is not recorded again; one
    * revision.restored event says the controller went back to it.
    */
-  async function restore(head: string, signal: AbortSignal): Promise<GoodRevision | undefined> {
+  async function restore(head: string, signal: AbortSignal): Promise<GoodRevision | string> {
     const last = await store.latestValidRevision();
-    if (!last || last.id === head) return undefined;
+    if (!last || last.id === head) return `revision ${head} is invalid and the store holds no earlier valid revision`;
     if (!source.revisionAt) {
       log.warn({ revision: last.id, head, source: source.description }, 'cannot resume the last good revision: the source keeps no history');
-      return undefined;
+      return `revision ${head} is invalid and the last valid revision ${last.id} cannot be read back: the source (${source.description}) keeps no history`;
     }
     const revision = await source.revisionAt(last.id, signal);
     if (!revision) {
       log.warn({ revision: last.id, head, source: source.description }, 'cannot resume the last good revision: the source no longer has it');
-      return undefined;
+      return `revision ${head} is invalid and the last valid revision ${last.id} is no longer in the source`;
     }
     const { files, report } = check(revision);
     if (!report.state) {
       log.warn({ revision: last.id, head, problems: errorsOf(report.problems) }, 'cannot resume the last good revision: it no longer validates');
-      return undefined;
+      return `revision ${head} is invalid and the last valid revision ${last.id} no longer validates`;
     }
     await store.appendEvents([
       {
@@ -120,10 +123,21 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
     return goodRevision(revision, files, report.state, report.problems);
   }
 
-  function check(revision: Revision) {
+  /**
+   * Validates a revision. Whatever its files hold, the answer is a report: a loader that throws
+   * (a parser bug, a stack overflow on deep nesting) makes the revision invalid with one
+   * `load-failed` problem, so it is recorded with revision.invalid and the controller keeps
+   * acting on the last good revision instead of failing every pass.
+   */
+  function check(revision: Revision): { files: ReadonlyMap<string, string>; report: Pick<ValidationReport, 'problems' | 'state'> } {
     const files = new Map([...revision.files].map(([path, text]) => [revision.displayPrefix + path, text]));
-    const report = validateRepository(parseRepositoryFiles(files), { now: now(), revision: revision.id });
-    return { files, report };
+    const origin = { root: revision.displayPrefix.replace(/\/$/, '') || '.', prefix: revision.displayPrefix, links: revision.links ?? [] };
+    try {
+      return { files, report: validateRepository(parseRepositoryFiles(files, origin), { now: now(), revision: revision.id }) };
+    } catch (err) {
+      log.error({ revision: revision.id, err: (err as Error).message, stack: (err as Error).stack }, 'loading the revision failed');
+      return { files, report: { problems: [error('load-failed', `the manifests of revision ${revision.id} could not be loaded: ${(err as Error).message}`)] } };
+    }
   }
 
   return {
@@ -140,7 +154,7 @@ export function createRevisionTracker(source: Source, store: Store, log: Logger,
         try {
           const good = await restore(rejected.id, signal);
           restoreSettled = true;
-          if (good) status = { good, rejected };
+          status = typeof good === 'string' ? { rejected, idle: good } : { good, rejected };
         } catch (err) {
           signal.throwIfAborted();
           // Not settled: the next pass asks again. Meanwhile the pass acts on nothing, as

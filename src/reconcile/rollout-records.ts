@@ -7,6 +7,8 @@
 import type { JobRecord, NewEvent, RolloutRecord, WaveRecord } from '../store/store.js';
 import type { Plan, PlanRollout } from '../plan/types.js';
 import type { PassContext } from './pass-context.js';
+import { stuckTenants } from './stuck-tenants.js';
+import { isIneligibleFailure } from '../plan/ineligible.js';
 
 /** Upserts rollouts that have work, and records wave starts and completions. */
 export async function recordRollouts(
@@ -53,9 +55,20 @@ export async function recordRollouts(
     const done = rollout.waves.every((w, i) => w.state === 'complete' || (i === last && (w.state === 'baking' || w.state === 'waiting-approval')));
     if (done && own.length > 0 && record?.completedAt === undefined && !rollout.halted) {
       const succeeded = own.filter((j) => j.state === 'succeeded').length;
-      const failed = own.filter((j) => j.state === 'failed').length;
+      const ineligible = own.filter(isIneligibleFailure).length;
+      const failed = own.filter((j) => j.state === 'failed').length - ineligible;
+      // Tenants that cannot clear count as done for their wave; the summary says why each one was left.
+      const stuck = stuckTenants(plan.items, rollout);
+      const tail = stuck.count > 0 ? `, ${stuck.count} blocked` : '';
       await ctx.store.updateRollout(rollout.id, { completedAt: ctx.now }, [
-        event(ctx, rollout, 'rollout.completed', `rollout ${rollout.id} completed: ${succeeded} succeeded, ${failed} failed`, { processed: succeeded + failed, succeeded, failed }),
+        event(ctx, rollout, 'rollout.completed', `rollout ${rollout.id} completed: ${succeeded} succeeded, ${failed} failed${tail}`, {
+          processed: succeeded + failed + ineligible,
+          succeeded,
+          failed,
+          ineligible,
+          blocked: stuck.count,
+          blockedTenants: stuck.listed,
+        }),
       ]);
     }
   }

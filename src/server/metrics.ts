@@ -45,7 +45,9 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   const revisionLoaded = new Gauge({ name: 'pushfleet_revision_loaded_timestamp_seconds', help: 'When the newest valid revision was loaded.', registers });
   const revisionTime = new Gauge({ name: 'pushfleet_revision_commit_timestamp_seconds', help: 'Commit (or folder change) time of the newest valid revision.', registers });
   const revisionInvalid = new Gauge({ name: 'pushfleet_revision_invalid', help: '1 while the newest revision is invalid and ignored.', registers });
-  const revisionInfo = new Gauge({ name: 'pushfleet_revision_info', help: 'The revision acted on (value 1).', labelNames: ['revision'], registers });
+  const revisionInfo = new Gauge({ name: 'pushfleet_revision_info', help: 'The revision the controller acts on (value 1); no series while it acts on nothing.', labelNames: ['revision'], registers });
+  const acting = new Gauge({ name: 'pushfleet_controller_acting', help: '1 while the controller acts on a valid revision, 0 while it acts on nothing (see status idleReason).', registers });
+  const failedPasses = new Gauge({ name: 'pushfleet_reconcile_failed_passes', help: 'Reconcile passes in a row that failed (0 after a success); readiness turns false at 3.', registers });
   const passDuration = new Histogram({
     name: 'pushfleet_reconcile_pass_duration_seconds',
     help: 'Wall-clock duration of reconcile passes run by this process.',
@@ -74,8 +76,8 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
         events.inc({ type: e.type });
         if (e.type === 'provider.error') providerErrors.inc({ operation: /^(\w+) failed/.exec(e.message)?.[1] ?? 'unknown' });
         if (e.type === 'provider.retry') providerRetries.inc({ code: String(e.data?.code ?? 'unknown') });
-        if (e.type === 'job.retry' || e.type === 'job.failed') {
-          jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : 'failed' });
+        if (e.type === 'job.retry' || e.type === 'job.failed' || e.type === 'job.ineligible') {
+          jobErrors.inc({ error_type: String(e.data?.errorType ?? 'UnclassifiedError'), outcome: e.type === 'job.retry' ? 'retry' : e.type === 'job.ineligible' ? 'ineligible' : 'failed' });
         }
       }
       if (page.length < EVENT_PAGE) return;
@@ -126,8 +128,14 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
     if (valid) {
       revisionLoaded.set(valid.loadedAt / 1000);
       revisionTime.set((valid.time ?? valid.loadedAt) / 1000);
-      revisionInfo.set({ revision: valid.id }, 1);
     }
+    // The revision acted on is the one the controller's record names, not the store's newest
+    // valid one: a process restarted on an invalid folder acts on nothing (records before the
+    // acting fields existed fall back to the newest valid revision).
+    const actingOn = status && 'actingOn' in status ? (status.actingOn ?? null) : (valid?.id ?? null);
+    if (actingOn !== null) revisionInfo.set({ revision: actingOn }, 1);
+    acting.set(actingOn !== null ? 1 : 0);
+    failedPasses.set(status?.failedPasses ?? 0);
     revisionInvalid.set(latest && !latest.valid ? 1 : 0);
     await followEvents();
   }

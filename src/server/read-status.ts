@@ -6,11 +6,17 @@
 import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
 import { STATUS_KEY } from '../reconcile/controller.js';
+import type { ActingFields } from '../reconcile/controller-status.js';
 import type { JobState, RolloutRecord, RolloutSummary, Store } from '../store/store.js';
 import { eventView, type EventView, type JobCounts } from './api/views.js';
+import { INELIGIBLE_ERROR_TYPE } from '../plan/ineligible.js';
 
-/** The record the controller writes under STATUS_KEY after every pass. */
-export interface ControllerStatus {
+/**
+ * The record the controller writes under STATUS_KEY after every pass. The acting fields
+ * (`actingOn`, `idleReason`, `failedPasses`, `failing`, `lastError`) are absent in records of
+ * versions before them; `plannedAt` is set when the rollouts are from an earlier plan.
+ */
+export interface ControllerStatus extends Partial<ActingFields> {
   readonly at: string;
   readonly nextPassAt: string;
   readonly source: string;
@@ -19,6 +25,7 @@ export interface ControllerStatus {
   readonly summary: Readonly<Partial<Record<ItemStatus, number>>>;
   readonly rollouts: readonly PlanRollout[];
   readonly tenants: number;
+  readonly plannedAt?: string | null;
   /** Display names of tenants with failed jobs (absent in records of older versions). */
   readonly tenantNames?: Readonly<Record<string, string>>;
 }
@@ -26,8 +33,8 @@ export interface ControllerStatus {
 /** The status report; `controller` is null before the first pass. */
 export interface StatusReport {
   readonly controller: ControllerStatus | null;
-  /** Job counts by state, per rollout id. */
-  readonly jobs: Readonly<Record<string, JobCounts>>;
+  /** Job counts by state, per rollout id; `ineligible` (taken out of `failed`) for the rollouts planned now. */
+  readonly jobs: Readonly<Record<string, JobCounts & { readonly ineligible?: number }>>;
   /** Halt reason per halted rollout id. */
   readonly halts: Readonly<Record<string, string>>;
   /** The newest events first. */
@@ -45,9 +52,16 @@ export async function readStatus(store: Store, events = 10): Promise<StatusRepor
   // Counts come from the summary table (one row per rollout, state and error type), not from
   // counting jobs: a year of finished rollouts costs as little as one (issue #11).
   const [rollouts, summaries] = await Promise.all([store.listRollouts(), store.rolloutSummaries()]);
-  const counts = new Map(summaries.map((s) => [s.rolloutId, s.counts]));
-  const jobs: Record<string, JobCounts> = {};
-  for (const r of rollouts) jobs[r.id] = counts.get(r.id) ?? {};
+  const byId = new Map(summaries.map((s) => [s.rolloutId, s]));
+  const jobs: Record<string, JobCounts & { readonly ineligible?: number }> = {};
+  for (const r of rollouts) jobs[r.id] = byId.get(r.id)?.counts ?? {};
+  // Ineligible tenants are not failures of the release: counted apart for the rollouts planned now
+  // (past rollouts keep the store's plain counts). The summary counts failures by error type.
+  for (const r of controller?.rollouts ?? []) {
+    const counts = jobs[r.id];
+    const ineligible = byId.get(r.id)?.failedByErrorType[INELIGIBLE_ERROR_TYPE] ?? 0;
+    if (counts?.failed && ineligible > 0) jobs[r.id] = { ...counts, failed: counts.failed - ineligible, ineligible };
+  }
   const halts = Object.fromEntries(rollouts.filter(isHalted).map((r) => [r.id, r.haltReason ?? 'halted']));
   const recent = await store.listEvents({ newestFirst: true, limit: events });
   return { controller, jobs, halts, recentEvents: recent.map(eventView) };

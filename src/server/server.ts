@@ -21,6 +21,7 @@ import type { Logger } from '../util/logger.js';
 import type { Store } from '../store/store.js';
 import type { PassResult } from '../reconcile/pass.js';
 import type { RevisionStatus } from '../reconcile/revisions.js';
+import { HEALTHY, type PassHealth } from '../reconcile/pass-health.js';
 import { PushfleetError } from '../util/errors.js';
 import { bearerMatches } from './auth.js';
 import { RequestError, send, sendError, sendJson } from './http-io.js';
@@ -57,6 +58,8 @@ export interface ApiServer {
   listen(host: string, port: number): Promise<string>;
   /** Remembers a finished pass (plan items, snapshot, readiness, pass metrics): this process leads. */
   recordPass(result: PassResult, status: RevisionStatus, durationSeconds?: number): void;
+  /** Records the controller's pass health: a controller whose passes keep failing is not ready. */
+  recordHealth(health: PassHealth): void;
   /**
    * Records that another replica holds the lease: this process is ready as a follower, and
    * forgets its own last pass (a plan from before it lost the lease would be stale).
@@ -88,6 +91,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let pass: LastPass | undefined;
   // Undefined until the controller has passed or found another replica leading.
   let role: 'leader' | 'follower' | undefined;
+  // A leader whose passes keep failing (FAILING_AFTER in a row) is not ready until one succeeds.
+  let health: PassHealth = HEALTHY;
+  const isReady = (): boolean => role !== undefined && !(role === 'leader' && health.failing);
 
   const requirePass = async (): Promise<LastPass> => {
     if (pass) return pass;
@@ -113,8 +119,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       auth: false,
       handle: async (_req, res) => {
         const storeOk = await probeStore();
-        const ready = storeOk && role !== undefined;
-        sendJson(res, ready ? 200 : 503, { ready, role: role ?? null, store: storeOk ? 'ok' : 'unavailable', revision: pass?.revision ?? null, lastPassAt: pass?.plan.at ?? null });
+        const ready = storeOk && isReady();
+        sendJson(res, ready ? 200 : 503, {
+          ready,
+          role: role ?? null,
+          store: storeOk ? 'ok' : 'unavailable',
+          revision: pass?.revision ?? null,
+          lastPassAt: pass?.plan.at ?? null,
+          failedPasses: health.failedPasses,
+          lastError: health.lastError?.message ?? null,
+        });
       },
     },
     {
@@ -130,7 +144,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       handle: async (_req, res) =>
         sendJson(res, 200, {
           ...(await readStatus(store)),
-          ready: role !== undefined,
+          ready: isReady(),
           role: role ?? null,
           lease: await readLeaseView(store),
           lastPass: pass ? { at: pass.plan.at, revision: pass.revision, durationSeconds: pass.durationSeconds ?? null } : null,
@@ -238,8 +252,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       pass = lastPass(result, status, durationSeconds);
       metrics.observePass(durationSeconds);
     },
+    recordHealth(h) {
+      health = h;
+    },
     recordFollow() {
       role = 'follower';
+      health = HEALTHY;
       pass = undefined;
     },
     close() {

@@ -21,6 +21,7 @@ import type { Revision, Source } from './source.js';
 import type { SourceLog } from './source-log.js';
 import { readFolder } from './read-folder.js';
 import { isIgnoredPath, isSourcePath, toPosix } from './source-paths.js';
+import type { LinkProblem } from './links.js';
 
 /** Default quiet time after the last change before `onChange` is called. */
 export const DEFAULT_DEBOUNCE_MS = 200;
@@ -113,10 +114,11 @@ export function createDirSource(options: DirSourceOptions): Source {
       if (trusted && cache?.generation === startedAt) return cache.revision;
       const content = await readFolder(root, signal);
       const revision: Revision = {
-        id: folderRevisionId(content.files),
+        id: folderRevisionId(content.files, content.links),
         time: content.time,
         files: content.files,
         displayPrefix,
+        links: content.links,
       };
       if (trusted && watching && content.complete) cache = { generation: startedAt, revision };
       return revision;
@@ -143,8 +145,10 @@ export function createDirSource(options: DirSourceOptions): Source {
  * `dir-` + the first 12 hex of SHA-256 over the (path, content) pairs in path order. Each part
  * is length-prefixed, so no two different folders can hash the same byte stream.
  */
-export function folderRevisionId(files: ReadonlyMap<string, string>): string {
+export function folderRevisionId(files: ReadonlyMap<string, string>, links: readonly LinkProblem[] = []): string {
   const hash = createHash('sha256');
+  // A link that starts or stops leaving the folder changes no file, but changes the revision.
+  for (const link of links) hash.update(`link:${Buffer.byteLength(link.path)}:${link.path}${link.fault}:`);
   const paths = [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
     const text = files.get(path) ?? '';

@@ -201,7 +201,7 @@ describe('createGitSource', () => {
   it('never prints credentials written into the URL', async () => {
     const errors: Error[] = [];
     const source = open({ repo: 'https://deploy:s3cret-token@127.0.0.1:1/fleet.git', onError: (e) => errors.push(e) });
-    expect(source.description).toBe('git https://127.0.0.1:1/fleet.git main');
+    expect(source.description).toBe('git https://***@127.0.0.1:1/fleet.git main');
     const error = (await source.start(() => undefined).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(InputError);
     const printed = [error.message, String(error.stack), JSON.stringify(error), source.status().lastError, ...errors.map((e) => e.message)].join('\n');

@@ -169,7 +169,7 @@ export function createGitSource(options: GitSourceOptions): GitSource {
 
   async function readRevision(commit: string, signal: AbortSignal): Promise<Revision> {
     const tree = await readGitTree(cacheDir, commit, path, '', signal);
-    return { id: tree.commit, author: tree.author, time: tree.time, message: tree.message, files: tree.files, displayPrefix };
+    return { id: tree.commit, author: tree.author, time: tree.time, message: tree.message, files: tree.files, displayPrefix, links: tree.links };
   }
 
   function notFetched(): Error {

@@ -42,19 +42,21 @@ afterEach(async () => {
 });
 
 describe('readGitTree', () => {
-  it('reads YAML/JSON blobs under the path, skipping symlinks, hidden files and node_modules', async () => {
+  it('reads YAML/JSON blobs under the path, following links inside it, skipping hidden files and node_modules', async () => {
     const tree = await readGitTree(repo, 'main', 'm');
     expect([...tree.files].sort()).toEqual([
       ['a.yaml', 'a: 1\n'],
       ['data.json', '{}'],
+      ['link.yaml', 'a: 1\n'],
       ['tab\there.yaml', 'tab: 1\n'],
     ]);
+    expect(tree.links).toEqual([]);
     expect(tree).toMatchObject({ commit: git(['rev-parse', 'HEAD']).trim(), author: 'Test <test@example.com>', message: 'subject line' });
   });
 
   it('treats the path as a folder boundary and applies the prefix', async () => {
     const tree = await readGitTree(repo, 'HEAD', './m/', 'x/');
-    expect([...tree.files.keys()].sort()).toEqual(['x/a.yaml', 'x/data.json', 'x/tab\there.yaml']);
+    expect([...tree.files.keys()].sort()).toEqual(['x/a.yaml', 'x/data.json', 'x/link.yaml', 'x/tab\there.yaml']);
     expect((await readGitTree(repo, 'HEAD', 'm/a.yaml')).files.size).toBe(0);
   });
 

@@ -6,7 +6,9 @@
 import { simpleGit } from 'simple-git';
 import { spawn } from 'node:child_process';
 import { InputError } from '../util/errors.js';
-import { isSourcePath } from './source-paths.js';
+import { posix } from 'node:path';
+import { isIgnoredPath, isSourcePath } from './source-paths.js';
+import { isCheckedLink, linkProblem, type LinkProblem } from './links.js';
 
 /** Files of a tree read from git: path relative to `path` -> text. */
 export interface GitTree {
@@ -17,6 +19,8 @@ export interface GitTree {
   readonly time: number;
   readonly message: string;
   readonly files: ReadonlyMap<string, string>;
+  /** Symbolic links not followed (leaving `path`, dangling, looping), paths relative to `path`, sorted. */
+  readonly links: readonly LinkProblem[];
 }
 
 /** ls-tree mode of a symbolic link: its blob holds the link target, not YAML. */
@@ -53,7 +57,7 @@ export async function readGitTree(
   const base = normalize(path);
   const listing = await git.raw(['ls-tree', '-r', '-z', '--full-tree', commit, '--', base === '' ? '.' : base]);
   const under = base === '' ? '' : `${base}/`;
-  const entries = listing
+  const all = listing
     .split('\u0000')
     .filter(Boolean)
     .map((line) => {
@@ -61,13 +65,76 @@ export async function readGitTree(
       const tab = line.indexOf('\t');
       const [mode = '', type = '', sha = ''] = line.slice(0, tab).split(' ');
       const file = line.slice(tab + 1);
-      return { mode, type, sha, rel: file.startsWith(under) ? file.slice(under.length) : undefined };
+      return { mode, type, sha, file, rel: file.startsWith(under) ? file.slice(under.length) : undefined };
     })
-    .filter((e): e is typeof e & { rel: string } => e.type === 'blob' && e.mode !== SYMLINK_MODE && e.rel !== undefined && isSourcePath(e.rel));
+    .filter((e): e is typeof e & { rel: string } => e.type === 'blob' && e.rel !== undefined);
+  const links = all.filter((e) => e.mode === SYMLINK_MODE && !isIgnoredPath(e.rel));
+  const followed = links.length === 0 ? { entries: [], problems: [] } : resolveLinks(all, links, await catBlobs(repoDir, links.map((e) => e.sha), signal), under);
+  const entries = [...all.filter((e) => e.mode !== SYMLINK_MODE && isSourcePath(e.rel)), ...followed.entries.filter((e) => isSourcePath(e.rel))].sort((a, b) =>
+    a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0,
+  );
   const blobs = await catBlobs(repoDir, entries.map((e) => e.sha), signal);
   const files = new Map<string, string>();
   entries.forEach((e, i) => files.set(prefix + e.rel, blobs[i] ?? ''));
-  return { commit, author, time: Number(time) * 1000, message, files };
+  return { commit, author, time: Number(time) * 1000, message, files, links: followed.problems };
+}
+
+/** A blob of the tree: its repository path, its path under the manifest root, its sha. */
+interface TreeBlob {
+  readonly mode: string;
+  readonly sha: string;
+  readonly file: string;
+  readonly rel: string;
+}
+
+/** Links followed up to this many hops; more is a loop. */
+const MAX_HOPS = 8;
+
+/**
+ * The blobs symbolic links stand for, under the links' own names, and the links not followed.
+ * A link to a file inside the root reads that file; a link to a folder inside the root reads
+ * every file below it. Targets are resolved as git and the file system would: relative to the
+ * link's folder.
+ */
+function resolveLinks(
+  all: readonly TreeBlob[],
+  links: readonly TreeBlob[],
+  targets: readonly string[],
+  under: string,
+): { entries: TreeBlob[]; problems: LinkProblem[] } {
+  const byPath = new Map(all.map((e) => [e.file, e]));
+  const targetOf = new Map(links.map((l, i) => [l.file, targets[i] ?? '']));
+  const entries: TreeBlob[] = [];
+  const problems: LinkProblem[] = [];
+  const inside = (p: string): boolean => (under === '' ? !p.startsWith('../') && p !== '..' : p.startsWith(under) || `${p}/` === under);
+  for (const link of links) {
+    const written = targetOf.get(link.file) ?? '';
+    const report = (fault: 'outside' | 'dangling' | 'loop'): void => void (isCheckedLink(link.rel) && problems.push(linkProblem(link.rel, written, fault)));
+    let path = link.file;
+    let fault: 'outside' | 'dangling' | 'loop' | undefined;
+    let hops = 0;
+    for (;;) {
+      const target = targetOf.get(path) ?? '';
+      const next = posix.normalize(posix.join(posix.dirname(path), target));
+      if (posix.isAbsolute(target) || !inside(next)) fault = 'outside';
+      else if (++hops > MAX_HOPS || next === '.' || `${next}/` === under || next === link.file || link.file.startsWith(`${next}/`)) fault = 'loop';
+      path = next;
+      if (fault || byPath.get(path)?.mode !== SYMLINK_MODE) break;
+    }
+    if (fault) {
+      report(fault);
+      continue;
+    }
+    const file = byPath.get(path);
+    if (file) {
+      entries.push({ ...file, rel: link.rel });
+      continue;
+    }
+    const below = all.filter((e) => e.file.startsWith(`${path}/`) && e.mode !== SYMLINK_MODE);
+    if (below.length === 0) report('dangling');
+    for (const e of below) entries.push({ ...e, rel: `${link.rel}/${e.file.slice(path.length + 1)}` });
+  }
+  return { entries, problems: problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 function normalize(path: string): string {

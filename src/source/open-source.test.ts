@@ -16,7 +16,7 @@ function errorOf(fn: () => unknown): InputError {
 describe('openSource', () => {
   it('opens a git source for --repo, defaulting the branch to main', () => {
     const source = openSource({ repo: 'https://token@example.com/fleet.git', path: 'manifests', cacheDir: '/tmp/unused' });
-    expect(source.description).toBe('git https://example.com/fleet.git main:manifests');
+    expect(source.description).toBe('git https://***@example.com/fleet.git main:manifests');
   });
 
   it('opens a folder source for --dir, taking a pino logger', () => {

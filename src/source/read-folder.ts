@@ -9,10 +9,11 @@
  * a time, so a 10k-file repository cannot exhaust them.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { isIgnoredPath, isSourcePath, toPosix } from './source-paths.js';
+import { linkProblem, isCheckedLink, type LinkProblem } from './links.js';
 
 /** Files read between two yields to the event loop. */
 const SLICE = 64;
@@ -25,13 +26,23 @@ export interface FolderContent {
   readonly time: number | undefined;
   /** False when something vanished while it was being read: the content is a mix of two states. */
   readonly complete: boolean;
+  /** Symbolic links not followed (leaving the folder, dangling, looping), by path; sorted. */
+  readonly links: readonly LinkProblem[];
 }
 
-/** Reads the folder `root`; an InputError `bad-argument` when it does not exist. */
+/**
+ * Reads the folder `root`; an InputError `bad-argument` when it does not exist. Symbolic links
+ * whose target stays inside `root` are followed (a file under the link's name, a folder walked);
+ * links leaving it, dangling or looping are not, and come back in `links` (docs/decisions/0010).
+ */
 export async function readFolder(root: string, signal: AbortSignal): Promise<FolderContent> {
   let complete = true;
   const paths: string[] = [];
-  async function walk(folder: string): Promise<void> {
+  const links: LinkProblem[] = [];
+  const realRoot = await realpath(root).catch((err: unknown) => {
+    throw missingFolder(root, err);
+  });
+  async function walk(folder: string, ancestors: readonly string[]): Promise<void> {
     signal.throwIfAborted();
     let entries;
     try {
@@ -44,12 +55,18 @@ export async function readFolder(root: string, signal: AbortSignal): Promise<Fol
     for (const entry of entries) {
       const full = join(folder, entry.name);
       const rel = toPosix(relative(root, full));
-      // Symbolic links are skipped, as load.ts does: a link to a folder can loop.
-      if (entry.isDirectory() && !isIgnoredPath(rel)) await walk(full);
+      if (entry.isDirectory() && !isIgnoredPath(rel)) await walk(full, [...ancestors, full]);
       else if (entry.isFile() && isSourcePath(rel)) paths.push(rel);
+      else if (entry.isSymbolicLink() && !isIgnoredPath(rel)) {
+        const target = await followLink(full, rel, realRoot, ancestors);
+        if (target.problem) {
+          if (isCheckedLink(rel)) links.push(target.problem);
+        } else if (target.folder) await walk(full, [...ancestors, target.real]);
+        else if (isSourcePath(rel)) paths.push(rel);
+      }
     }
   }
-  await walk(root);
+  await walk(root, [realRoot]);
   // Code-unit order, not localeCompare: the content id must not depend on the locale.
   paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -68,7 +85,33 @@ export async function readFolder(root: string, signal: AbortSignal): Promise<Fol
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   signal.throwIfAborted();
-  return { files, time: time === undefined ? undefined : Math.floor(time), complete };
+  links.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, time: time === undefined ? undefined : Math.floor(time), complete, links };
+}
+
+/**
+ * Where a link leads: a folder or file inside `realRoot`, or why it is not followed. A folder
+ * link to one of the folders being walked (`ancestors`, real paths) would loop forever.
+ */
+async function followLink(
+  full: string,
+  rel: string,
+  realRoot: string,
+  ancestors: readonly string[],
+): Promise<{ problem: LinkProblem; folder?: undefined; real?: undefined } | { problem?: undefined; folder: boolean; real: string }> {
+  const target = await readlink(full).catch(() => '?');
+  let real: string;
+  try {
+    real = await realpath(full);
+  } catch (err) {
+    const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+    return { problem: linkProblem(rel, target, loop ? 'loop' : 'dangling') };
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) return { problem: linkProblem(rel, target, 'outside') };
+  const info = await stat(real).catch(() => undefined);
+  if (!info) return { problem: linkProblem(rel, target, 'dangling') };
+  if (info.isDirectory() && ancestors.some((a) => a === real)) return { problem: linkProblem(rel, target, 'loop') };
+  return { folder: info.isDirectory(), real };
 }
 
 /** Text and mtime from one open file, so both belong to the same version; undefined if it is gone. */

@@ -3,14 +3,14 @@ import { defaultGitCacheDir, isRemoteRepo, redactCredentials, resolveRepo } from
 
 describe('redactCredentials', () => {
   it.each([
-    ['https://user:pass@github.com/org/repo.git', 'https://github.com/org/repo.git'],
-    ['https://x-access-token:ghs_abc@github.com/org/repo', 'https://github.com/org/repo'],
-    ['https://ghp_token@github.com/org/repo', 'https://github.com/org/repo'],
-    ['https://user:p@ss@host/repo', 'https://host/repo'],
-    ['ssh://git@host:22/repo.git', 'ssh://host:22/repo.git'],
+    ['https://user:pass@github.com/org/repo.git', 'https://***@github.com/org/repo.git'],
+    ['https://x-access-token:ghs_abc@github.com/org/repo', 'https://***@github.com/org/repo'],
+    ['https://ghp_token@github.com/org/repo', 'https://***@github.com/org/repo'],
+    ['https://user:p@ss@host/repo', 'https://***@host/repo'],
+    ['ssh://git@host:22/repo.git', 'ssh://***@host:22/repo.git'],
     ['git@github.com:org/repo.git', 'git@github.com:org/repo.git'],
     ['https://github.com/org/repo', 'https://github.com/org/repo'],
-    ["fatal: unable to access 'https://u:secret@h/r/': 403", "fatal: unable to access 'https://h/r/': 403"],
+    ["fatal: unable to access 'https://u:secret@h/r/': 403", "fatal: unable to access 'https://***@h/r/': 403"],
   ])('%s', (input, expected) => {
     expect(redactCredentials(input)).toBe(expected);
   });

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { redactUrls } from '../util/url-secrets.js';
 
 const SCHEME_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** `user@host:path` or `host:path` with no slash before the colon, which git reads as ssh. */
@@ -26,11 +27,12 @@ export function resolveRepo(repo: string, cwd = process.cwd()): string {
 }
 
 /**
- * Removes `user:password@` (or a bare token `user@`) from every `scheme://` URL in `text`, for
- * logs, descriptions and error messages. scp-like `git@host:` carries no secret and is kept.
+ * Hides `user:password@` (or a bare token `user@`) of every `scheme://` URL in `text` as `***@`,
+ * and secret-looking query parameters, for logs, descriptions and error messages (the shared
+ * util/url-secrets.ts). scp-like `git@host:` carries no secret and is kept.
  */
 export function redactCredentials(text: string): string {
-  return text.replace(URL_USERINFO, '$1');
+  return redactUrls(text);
 }
 
 /**
@@ -38,6 +40,7 @@ export function redactCredentials(text: string): string {
  * hashed from the redacted location so rotating a token in the URL keeps the cache.
  */
 export function defaultGitCacheDir(repo: string, cwd = process.cwd()): string {
-  const key = redactCredentials(resolveRepo(repo, cwd));
+  // Not redaction but identity: the location without its credentials, however they are written.
+  const key = resolveRepo(repo, cwd).replace(URL_USERINFO, '$1');
   return resolve(cwd, '.pushfleet', 'git', createHash('sha256').update(key).digest('hex').slice(0, 16));
 }

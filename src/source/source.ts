@@ -5,6 +5,8 @@
  * the revision that caused it.
  */
 
+import type { LinkProblem } from './links.js';
+
 /** One revision of the manifests. */
 export interface Revision {
   /** Commit sha, or `dir-<sha256 prefix>` of the folder content. */
@@ -17,6 +19,8 @@ export interface Revision {
   readonly files: ReadonlyMap<string, string>;
   /** Prefix that makes `files` paths readable in problems (e.g. "examples/quickstart/"). */
   readonly displayPrefix: string;
+  /** Symbolic links of the revision that were not followed (source/links.ts); problems of the revision. */
+  readonly links?: readonly LinkProblem[];
 }
 
 /** A source of revisions. */

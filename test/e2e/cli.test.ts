@@ -206,11 +206,14 @@ describe('pushfleet run, status and plan --store', () => {
     expect(r.stderr).toContain('no valid revision of the manifests');
   });
 
-  it('run --once reports a pass that cannot run in one line and exits 1, instead of retrying forever', () => {
+  it('run --once on a revision whose simulator fleet file is missing exits 1: the revision is invalid, as validate says', () => {
     repo('no-fleet-file', { 'manifests.yaml': (BASE + DIRECTIVE).replace('fleet: fleet.yaml', 'fleet: missing.yaml') });
     const r = runBuiltCli(['run', '--dir', 'no-fleet-file', '--store', `sqlite:${join(root, 'no-fleet.db')}`, '--once', '--poll-interval', '1s', '--log-level', 'silent'], root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('pushfleet: Provider "fleet": cannot read simulator fleet file "missing.yaml"\n');
+    expect(r.stderr).toContain('no valid revision of the manifests');
+    const v = runBuiltCli(['validate', 'no-fleet-file'], root);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/^no-fleet-file\/manifests\.yaml:\d+:\d+: error: Provider "fleet": spec\.simulator\.fleet "missing\.yaml": no such file in the manifest folder/m);
   });
 
   it('names the flag when the store URL is bad', () => {

@@ -20,6 +20,12 @@ export function fleetFile(tenants: readonly SimTenant[]): string {
 
 /** Provider + Package manifests; `simulator` is extra YAML under spec.simulator (indented 4). */
 export function baseManifests(simulator = 'installSeconds: [2, 10]'): string {
+  return `${simulatorProvider(simulator)}---
+${packageManifest('billing', '{ version: "2.3.0" }, { version: "2.4.0" }, { version: "2.5.0" }')}`;
+}
+
+/** The simulator Provider `fleet` reading fleet.yaml; `simulator` is extra YAML under spec.simulator. */
+export function simulatorProvider(simulator = 'installSeconds: [2, 10]'): string {
   return `apiVersion: pushfleet.dev/v1
 kind: Provider
 metadata: { name: fleet }
@@ -28,13 +34,17 @@ spec:
   simulator:
     fleet: fleet.yaml
     ${simulator.split('\n').join('\n    ')}
----
-apiVersion: pushfleet.dev/v1
+`;
+}
+
+/** A Package of provider `fleet`; `versions` is the YAML inside its versions list. */
+export function packageManifest(name: string, versions: string): string {
+  return `apiVersion: pushfleet.dev/v1
 kind: Package
-metadata: { name: billing }
+metadata: { name: ${name} }
 spec:
   provider: fleet
-  versions: [ { version: "2.3.0" }, { version: "2.4.0" }, { version: "2.5.0" } ]
+  versions: [ ${versions} ]
 `;
 }
 

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { writeFile, rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { openWorkspace, observeWithProviders, requireValid } from '../workspace.js';
-import { parseOutput } from '../options.js';
+import { openWorkspace, observeWithProviders, requireValid, workspaceFile } from '../workspace.js';
+import { parseOutput, parseProviderTimeout, PROVIDER_TIMEOUT_HELP } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
 
 /** Registers the command. */
@@ -14,6 +14,7 @@ export function registerObserve(program: Command, rt: CommandRuntime): void {
     .argument('[dir]', 'manifest folder', '.')
     .description('ask every provider for the fleet and print a FleetSnapshot (what CI previews plan against)')
     .option('--out <file>', 'write the snapshot to this file (atomically) instead of stdout')
+    .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s')
     .addHelpText(
       'after',
       `
@@ -23,12 +24,13 @@ Examples:
   $ pushfleet observe examples/quickstart --output yaml | head
   $ pushfleet observe manifests/ --out fleet-snapshot.json   # then: pushfleet plan --observed fleet-snapshot.json`,
     )
-    .action(async (dir: string, opts: { out?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { out?: string; providerTimeout: string }, cmd: Command) => {
       const io = rt.io;
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['json', 'yaml'], 'json');
       const now = rt.now();
       const ws = await openWorkspace(dir, io, now);
-      const snapshot = await observeWithProviders(requireValid(ws), io, now, rt.signal);
+      const timeoutMs = parseProviderTimeout(opts.providerTimeout);
+      const snapshot = await observeWithProviders(requireValid(ws), io, now, rt.signal, { readFile: workspaceFile(ws), timeoutMs, command: 'observe' });
       const text = output === 'yaml' ? stringify(snapshot) : JSON.stringify(snapshot, null, 2) + '\n';
       if (!opts.out) return io.out(text);
       const target = resolve(io.cwd, opts.out);

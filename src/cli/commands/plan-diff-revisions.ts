@@ -10,6 +10,7 @@ import { simpleGit } from 'simple-git';
 import { readGitTree } from '../../source/git-tree.js';
 import { readFolder } from '../../source/read-folder.js';
 import { InputError } from '../../util/errors.js';
+import type { LinkProblem } from '../../source/links.js';
 
 /** Where the manifests are, in the current folder and in the repository. */
 export interface ManifestLocation {
@@ -34,6 +35,8 @@ export interface ReviewRevision {
   readonly files: ReadonlyMap<string, string>;
   /** Reads a file of this revision by its path relative to the current folder. */
   readonly readFile: (path: string) => Promise<string>;
+  /** Symbolic links not followed, paths relative to the manifest folder. */
+  readonly links: readonly LinkProblem[];
 }
 
 /** Finds the git checkout holding DIR; a user error when there is none. */
@@ -66,6 +69,7 @@ export async function readRevision(loc: ManifestLocation, ref: string, signal: A
     ref,
     commit: tree.commit,
     files: tree.files,
+    links: tree.links,
     readFile: async (path) => {
       const known = tree.files.get(posix.normalize(path));
       if (known !== undefined) return known;
@@ -80,14 +84,17 @@ export async function readRevision(loc: ManifestLocation, ref: string, signal: A
 export async function readWorkingTree(loc: ManifestLocation, signal: AbortSignal): Promise<ReviewRevision> {
   const exists = (await stat(loc.dir).catch(() => undefined))?.isDirectory() ?? false;
   const files = new Map<string, string>();
+  let links: readonly LinkProblem[] = [];
   if (exists) {
     const content = await readFolder(loc.dir, signal);
     for (const [path, text] of content.files) files.set(prefix(loc) + path, text);
+    links = content.links;
   }
   return {
     ref: null,
     commit: null,
     files,
+    links,
     readFile: async (path) => files.get(posix.normalize(path)) ?? readFile(resolve(loc.cwd, path), 'utf8'),
   };
 }

@@ -35,6 +35,8 @@ export interface ReviewRequest {
   /** `--observed FILE|URL`; undefined to observe through the head's providers. */
   readonly observed?: string;
   readonly now: number;
+  /** Deadline of the provider calls (`--provider-timeout`). */
+  readonly providerTimeoutMs?: number;
 }
 
 /** The review and the two plans it compares (renderers summarize rollouts from them). */
@@ -56,8 +58,9 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
   if (baseRev.files.size === 0 && headRev.files.size === 0) {
     throw new InputError('bad-argument', `no *.yaml or *.yml files under "${req.dir}" at ${req.base} or at ${req.head ?? 'the working tree'}`);
   }
-  const baseReport = validateRepository(parseRepositoryFiles(baseRev.files), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
-  const headReport = validateRepository(parseRepositoryFiles(headRev.files), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
+  const origin = (rev: ReviewRevision) => ({ root: loc.display, prefix: loc.display === '.' ? '' : `${loc.display}/`, links: rev.links });
+  const baseReport = validateRepository(parseRepositoryFiles(baseRev.files, origin(baseRev)), { now: req.now, ...(baseRev.commit ? { revision: baseRev.commit } : {}) });
+  const headReport = validateRepository(parseRepositoryFiles(headRev.files, origin(headRev)), { now: req.now, ...(headRev.commit ? { revision: headRev.commit } : {}) });
 
   let names: Map<string, string> | undefined;
   let base = unplanned(req.now, baseRev, baseReport.problems);
@@ -68,7 +71,7 @@ export async function reviewChange(req: ReviewRequest, io: CliIo, signal: AbortS
     // --observed asks no provider, so there is no catalog to ask for either: plan as given.
     const view: ProviderView = req.observed
       ? { observed: await readObserved(req.observed, io, signal), catalogs: new Map(), warnings: [] }
-      : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal);
+      : await observeRevision(headReport.state, baseReport.state, headRev, io, req.now, signal, req.providerTimeoutMs);
     // Both sides plan against the same catalogs, as against the same fleet: a catalog describes
     // the platform, not a revision. A provider's failure shows on both, so it is not "introduced".
     const { observed, catalogs, warnings, jobDurations } = view;
@@ -93,9 +96,10 @@ function observeRevision(
   io: CliIo,
   now: number,
   signal: AbortSignal,
+  timeoutMs: number | undefined,
 ): Promise<ProviderView> {
   if (state.providers.size === 0) throw new InputError('no-provider', 'no Provider manifest at the head revision: pass --observed FILE|URL or declare a Provider');
-  return observeWithCatalogs(state, io, now, signal, { readFile: (path: string) => rev.readFile(path), ...(base ? { also: base } : {}) });
+  return observeWithCatalogs(state, io, now, signal, { readFile: (path: string) => rev.readFile(path), timeoutMs, command: 'plan', ...(base ? { also: base } : {}) });
 }
 
 /** A plan with no items for a revision that was not planned, carrying its problems. */
@@ -109,6 +113,7 @@ export interface PlanDiffFlags {
   readonly head?: string;
   readonly observed?: string;
   readonly detailedExitcode?: boolean;
+  readonly providerTimeoutMs?: number;
 }
 
 /** How to print the review, and the instant both plans are for. */
@@ -126,7 +131,7 @@ export interface DiffView {
  */
 export async function runPlanDiff(dir: string, flags: PlanDiffFlags, view: DiffView, rt: CommandRuntime): Promise<void> {
   const { output, limit, now } = view;
-  const review = await reviewChange({ dir, base: flags.base, head: flags.head, observed: flags.observed, now }, rt.io, rt.signal);
+  const review = await reviewChange({ dir, base: flags.base, head: flags.head, observed: flags.observed, now, providerTimeoutMs: flags.providerTimeoutMs }, rt.io, rt.signal);
   const { diff } = review;
   const stats = { base: rolloutStats(review.base), head: rolloutStats(review.head) };
   const statements = review.statements;

@@ -1,8 +1,8 @@
 /** `pushfleet plan [DIR]`: the rollout plan of a manifest folder against an observed fleet. */
 import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import type { Command } from 'commander';
-import { openWorkspace, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
-import { parseAt, parseCount, parseOutput } from '../options.js';
+import { openWorkspace, workspaceFile, observeWithCatalogs, readObserved, type ProviderView } from '../workspace.js';
+import { parseAt, parseCount, parseOutput, parseProviderTimeout, PROVIDER_TIMEOUT_HELP } from '../options.js';
 import type { CommandRuntime } from '../runtime.js';
 import { computePlan } from '../../plan/compute-plan.js';
 import { hasPending } from '../../plan/pending.js';
@@ -26,6 +26,7 @@ interface PlanOptions {
   base?: string;
   head?: string;
   store?: string;
+  providerTimeout: string;
 }
 
 /** Registers the command. */
@@ -36,6 +37,7 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
     .description('show who moves to which version, in which wave, when, and who is blocked and why')
     .option('--observed <file|url>', 'FleetSnapshot to plan against (YAML/JSON file or http(s) URL); default: ask the providers')
     .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z)')
+    .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s')
     .option('--detailed-exitcode', 'exit 2 when upgrades are pending, 0 when nothing is left to do')
     .option('--limit <n>', 'items listed in text and markdown output (0: all)', undefined)
     .option('--store <url>', 'show live progress from a controller store (sqlite:PATH or postgres://...): in-progress, failed, halted, bakes')
@@ -55,6 +57,8 @@ none) and every approval is given at its gate. See docs/planning.md section 11.
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
 With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
 1 error, including a head revision that does not validate (its problems are printed).
+Providers that do not answer within --provider-timeout (default 60s, for all their calls
+together) fail the command with provider-deadline, exit 1.
 
 Examples:
   $ pushfleet plan examples/quickstart --at 2026-11-21T12:00:00Z
@@ -64,6 +68,7 @@ Examples:
   $ pushfleet plan examples/quickstart --store sqlite:.pushfleet/quickstart.db   # after npm start
   $ pushfleet plan manifests/ --base origin/main --observed fleet-snapshot.json --output markdown > comment.md
   $ pushfleet plan manifests/ --base main --head my-branch --output json | jq .summary
+  $ pushfleet plan manifests/ --provider-timeout 2m   # a slow platform: wait up to 2 minutes for its answers
 
 Reviewing a change in a pull request (--base, CI examples): docs/pull-request-review.md`,
     )
@@ -71,16 +76,17 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
       const io = rt.io;
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'markdown'], 'text');
       const now = parseAt(opts.at, rt.now);
+      const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const limit = parseCount('--limit', opts.limit, output === 'markdown' ? 50 : 100);
       if (opts.head !== undefined && opts.base === undefined) throw new InputError('bad-flag', '--head needs --base: pass the revision to compare against, e.g. --base origin/main');
-      if (opts.base !== undefined) return runPlanDiff(dir, { ...opts, base: opts.base }, { output, limit, now }, rt);
+      if (opts.base !== undefined) return runPlanDiff(dir, { ...opts, base: opts.base, providerTimeoutMs: timeoutMs }, { output, limit, now }, rt);
       const ws = await openWorkspace(dir, io, now);
       const state = ws.report.state;
       if (!state) {
         if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
         throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
       }
-      const store = opts.store !== undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
+      const store = opts.store !== undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
       let plan: Plan;
       let observed: FleetSnapshot;
       try {
@@ -88,7 +94,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
         const view: ProviderView = opts.observed
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }
-          : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store) });
+          : await observeWithCatalogs(state, io, now, rt.signal, { providerState: store && providerStateOf(store), readFile: workspaceFile(ws), timeoutMs, command: 'plan' });
         const problems = [...ws.report.problems, ...view.warnings];
         plan = computePlan({ desired: state, observed: view.observed, progress, now, catalogs: view.catalogs, problems, jobDurations: view.jobDurations });
         observed = view.observed;

@@ -9,7 +9,7 @@ import { createLogger, type LogLevel } from '../../util/logger.js';
 import { parseDuration } from '../../util/duration.js';
 import { InputError } from '../../util/errors.js';
 import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
-import { parseCount } from '../options.js';
+import { parseCount, parseProviderTimeout } from '../options.js';
 import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
@@ -27,6 +27,7 @@ interface RunOptions {
   untilSettled?: boolean;
   pollInterval: string;
   fetchInterval: string;
+  providerTimeout: string;
   cacheDir?: string;
   clockSpeed?: string;
   maxBatch?: string;
@@ -51,6 +52,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--until-settled', 'reconcile until every rollout is done, halted or waiting for an approval, then exit')
     .option('--poll-interval <duration>', 'how often running jobs are polled', '5s')
     .option('--fetch-interval <duration>', 'how often --repo is fetched', '1m')
+    .option('--provider-timeout <duration>', 'deadline of each provider phase of a pass (observe, versions, poll, submit, cancel, find)', '2m')
     .option('--cache-dir <dir>', 'where --repo is cloned (default: .pushfleet/git/<hash>)')
     .option('--max-batch <n>', "most tenants in one provider push request (default: the provider's own, 2000; Salesforce 20000)")
     .option('--clock-speed <factor>', 'demo only: run time this many times faster (simulator fleets); a restart resumes from the store\'s newest event')
@@ -90,6 +92,7 @@ Examples:
       const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
       const leaseTtlMs = duration('--lease-ttl', opts.leaseTtl);
       if (leaseTtlMs < 3_000) throw new InputError('bad-flag', `--lease-ttl "${opts.leaseTtl}" must be at least 3s: a leader renews it every half lease`);
+      const providerTimeoutMs = parseProviderTimeout(opts.providerTimeout);
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
@@ -131,6 +134,7 @@ Examples:
         // wake to renew it every 15 demo seconds (a fraction of a real millisecond).
         leaseTtlMs: speed ? leaseTtlMs * speed : leaseTtlMs,
         followerCheckMs: speed ? 1_000 * speed : undefined,
+        providerTimeoutMs,
         once: opts.once,
         untilSettled: opts.untilSettled,
         // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
@@ -138,6 +142,7 @@ Examples:
         retention,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
+        onHealth: (health) => http?.server.recordHealth(health),
         onPass: async (result, status, timing) => {
           http?.server.recordPass(result, status, timing.seconds);
           notifications.observe(status, result.snapshot);

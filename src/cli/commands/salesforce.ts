@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { CommandRuntime } from '../runtime.js';
 import { openWorkspace, providerOfPackage, requireValid } from '../workspace.js';
-import { parseOutput } from '../options.js';
+import { parseOutput, parseProviderTimeout, PROVIDER_TIMEOUT_HELP } from '../options.js';
 import { openStore, DEFAULT_STORE_URL } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import type { PlatformPushReport, PlatformPushRequest, PushRequestAdmin } from '../../providers/push-request-admin.js';
@@ -20,6 +20,7 @@ interface RequestsOptions {
   readonly status?: string[];
   readonly scheduledLastDays?: string;
   readonly store: string;
+  readonly providerTimeout: string;
 }
 
 const STATUSES = ['Created', 'Pending', 'In Progress', 'Succeeded', 'Failed', 'Canceled'];
@@ -44,7 +45,8 @@ Examples:
   const common = (cmd: Command): Command =>
     cmd
       .option('--package <name>', 'the Package manifest whose provider and 033… id to use (default: the only Salesforce package)')
-      .option('--store <url>', 'the controller store, to mark the requests pushfleet made (skipped when absent)', DEFAULT_STORE_URL);
+      .option('--store <url>', 'the controller store, to mark the requests pushfleet made (skipped when absent)', DEFAULT_STORE_URL)
+      .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s');
 
   common(
     requests
@@ -99,7 +101,8 @@ Examples:
 /** The push-request side of the package's provider, which must be a Salesforce one. */
 async function adminFor(dir: string, opts: RequestsOptions, rt: CommandRuntime): Promise<{ admin: PushRequestAdmin; packageId: string }> {
   const state = requireValid(await openWorkspace(dir, rt.io, rt.now()));
-  const { provider, pkg } = providerOfPackage(state, opts.package, 'salesforce', rt.io, rt.now());
+  const timeoutMs = parseProviderTimeout(opts.providerTimeout);
+  const { provider, pkg } = providerOfPackage(state, opts.package, 'salesforce', rt.io, rt.now(), { timeoutMs, command: 'salesforce requests' });
   if (!provider.pushRequests) throw new InputError('provider-type', `Provider "${provider.name}" keeps no push requests`);
   const packageId = pkg.spec.externalId;
   if (!packageId) throw new InputError('bad-flag', `Package "${pkg.metadata.name}" has no externalId (its 033… MetadataPackage id)`);
@@ -110,7 +113,7 @@ async function adminFor(dir: string, opts: RequestsOptions, rt: CommandRuntime):
 async function markOurs(found: readonly PlatformPushRequest[], storeUrl: string, io: CliIo): Promise<PlatformPushRequest[]> {
   let store: Store;
   try {
-    store = await openStore(storeUrl, { mustExist: true, baseDir: io.cwd });
+    store = await openStore(storeUrl, { readOnly: true, baseDir: io.cwd });
   } catch {
     io.err(`note: no store at ${storeUrl}; requests are not marked as pushfleet's or not\n`);
     return [...found];

@@ -4,12 +4,14 @@ import type { CommandRuntime } from '../runtime.js';
 import { openStore } from '../../store/open-store.js';
 import { readStatus, type StatusReport } from '../../server/read-status.js';
 import { InputError } from '../../util/errors.js';
-import { parseOutput } from '../options.js';
+import { parseOutput, parseProviderTimeout } from '../options.js';
+import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
 import { shortTime } from '../render/table.js';
 import { renderStatusScreen } from '../render/status-screen.js';
 import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
+import { moveUserinfoToHeader, redactUrls } from '../../util/url-secrets.js';
 import { failuresCsv, failuresText, readFailures } from './status-failures.js';
 
 /** Registers the command. */
@@ -18,7 +20,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
   async function exportFailures(opts: { store: string; server?: string; watch?: boolean; rollout?: string }, cmd: Command): Promise<void> {
     if (opts.server !== undefined || opts.watch) throw new InputError('bad-flag', '--failures reads the store: it goes with --store, not --server or --watch');
     const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'csv'], 'text');
-    const store = await openStore(opts.store, { mustExist: true });
+    const store = await openStore(opts.store, { readOnly: true, signal: rt.signal });
     try {
       const rows = await readFailures(store, opts.rollout);
       rt.io.out(output === 'csv' ? failuresCsv(rows) : output === 'json' ? JSON.stringify(rows, null, 2) + '\n' : failuresText(rows));
@@ -33,6 +35,7 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .option('--store <url>', 'the controller store: sqlite:PATH or postgres://...', 'sqlite:.pushfleet/state.db')
     .option('--server <url>', "a running controller's HTTP address instead of its store (token from $PUSHFLEET_API_TOKEN)")
     .option('--watch', 'refresh every 2 seconds until interrupted; on a terminal, a compact screen that fits its size')
+    .option('--provider-timeout <duration>', 'with --server: give up on the controller after this long', '60s')
     .option('--failures', 'list every failed job with its platform error instead (text, --output csv or json)')
     .option('--rollout <id>', 'with --failures: only this rollout')
     .addHelpText(
@@ -46,16 +49,17 @@ Examples:
   $ pushfleet status --store sqlite:/var/lib/pushfleet/state.db --output json | jq '.rollouts[].waves'
   $ pushfleet status --failures --output csv > failures.csv   # tenant, name, error type, title, message, Gack id`,
     )
-    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string }, cmd: Command) => {
+    .action(async (opts: { store: string; server?: string; watch?: boolean; failures?: boolean; rollout?: string; providerTimeout: string }, cmd: Command) => {
       if (opts.failures) return exportFailures(opts, cmd);
       if (opts.rollout !== undefined) throw new InputError('bad-flag', '--rollout goes with --failures');
+      const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
       if (opts.server !== undefined && cmd.getOptionValueSource('store') === 'cli') throw new InputError('bad-flag', 'pass --store or --server, not both');
       const server = opts.server;
-      const store = server === undefined ? await openStore(opts.store, { mustExist: true }) : undefined;
+      const store = server === undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
       try {
         for (;;) {
-          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal);
+          const report = store ? await readStatus(store) : await fetchStatus(server!, rt.io.env, rt.signal, timeoutMs);
           if (output === 'json') rt.io.out(JSON.stringify(report, null, 2) + '\n');
           else rt.io.out(opts.watch ? watchScreen(report, rt) : renderStatus(report, { bars: rt.io.color }));
           if (!opts.watch) break;
@@ -71,23 +75,37 @@ Examples:
 export { readStatus };
 
 /** Reads `GET /api/v1/status` of a running controller. */
-async function fetchStatus(base: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<StatusReport> {
+async function fetchStatus(given: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal, timeoutMs: number): Promise<StatusReport> {
+  const base = redactUrls(given);
   let url: URL;
   try {
-    url = new URL('api/v1/status', base.endsWith('/') ? base : `${base}/`);
+    const plain = moveUserinfoToHeader(given).url;
+    url = new URL('api/v1/status', plain.endsWith('/') ? plain : `${plain}/`);
   } catch {
     throw new InputError('bad-flag', `--server "${base}" is not a URL like http://127.0.0.1:8080`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-flag', `--server "${base}" must be an http(s) URL`);
   const token = env.PUSHFLEET_API_TOKEN;
-  const res = await fetch(url, { signal, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((cause: unknown) => {
+  const basic = moveUserinfoToHeader(given).authorization;
+  const authorization = token ? `Bearer ${token}` : basic;
+  // A controller that accepts the connection and never answers must not hang `status`.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { signal: AbortSignal.any([signal, deadline]), headers: authorization ? { authorization } : {} }).catch((cause: unknown) => {
+    if (deadline.aborted && !signal.aborted) throw new InputError('server-unreachable', `--server ${base}: no answer within ${formatDuration(timeoutMs)} (--provider-timeout)`);
     const inner = (cause as Error).cause as NodeJS.ErrnoException | undefined;
-    const reason = inner?.code ?? inner?.message ?? (cause as Error).message;
+    const reason = redactUrls(inner?.code ?? inner?.message ?? (cause as Error).message);
     throw new InputError('server-unreachable', `--server ${base}: cannot connect (${reason})`);
   });
   if (res.status === 401) throw new InputError('server-unauthorized', `--server ${base}: the API needs a token; set PUSHFLEET_API_TOKEN`);
   if (!res.ok) throw new InputError('server-unreachable', `--server ${base}: HTTP ${res.status} from ${url.pathname}`);
   return (await res.json()) as StatusReport;
+}
+
+/** What an invalid revision leaves the controller doing, for the status header. */
+function actingText(c: NonNullable<StatusReport['controller']>): string {
+  // Records written before the acting fields existed only know the revision of their last plan.
+  if (c.actingOn === undefined) return c.revision ? `; acting on ${c.revision}` : '';
+  return c.actingOn === null ? `; ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : `; acting on ${c.actingOn}`;
 }
 
 /**
@@ -106,7 +124,10 @@ export function renderStatus(report: StatusReport, options: BoardOptions = {}): 
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
-    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors); acting on ${c.revision}` : '',
+    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors)${actingText(c)}` : '',
+    !c.rejectedRevision && c.actingOn === null ? `ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : '',
+    c.plannedAt ? `rollouts below are from the last plan, at ${shortTime(c.plannedAt)}` : '',
+    c.failing ? `FAILING: ${c.failedPasses} reconcile passes in a row failed; last: ${c.lastError?.message ?? 'unknown error'}` : '',
   ].filter(Boolean);
   const board = renderRolloutBoard(c.rollouts, new Map(Object.entries(report.jobs)), new Map(Object.entries(report.halts)), options);
   const events = report.recentEvents.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(18)} ${e.message}`);

@@ -9,7 +9,7 @@ import { count, shortTime } from './table.js';
 import { waveProgress } from './wave-progress.js';
 
 /** Job counts of a rollout, by state. */
-export type JobCounts = Readonly<Partial<Record<'created' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'canceled', number>>>;
+export type JobCounts = Readonly<Partial<Record<'created' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'ineligible', number>>>;
 
 /** How the board is drawn. */
 export interface BoardOptions {
@@ -34,7 +34,7 @@ export function renderRolloutBoard(
     const flags = [r.suspended ? 'SUSPENDED' : '', halts.has(r.id) || r.halted ? 'HALTED' : ''].filter(Boolean).join(' ');
     lines.push(
       `${r.directive}  ${r.package} -> ${formatVersion(r)}  ${bar(total.done, total.need)}  ` +
-        `${count(c.succeeded ?? 0)} ok, ${count(c.failed ?? 0)} failed, ${count(running)} in flight${flags ? `  ${flags}` : ''}`,
+        `${count(c.succeeded ?? 0)} ok, ${count(c.failed ?? 0)} failed, ${c.ineligible ? `${count(c.ineligible)} ineligible, ` : ''}${count(running)} in flight${flags ? `  ${flags}` : ''}`,
     );
     const reason = halts.get(r.id);
     if (reason) lines.push(`  halted: ${reason}`);

@@ -1,4 +1,4 @@
-import type { DesiredState } from '../types.js';
+import type { AnyManifest, DesiredState } from '../types.js';
 import type { Locate } from '../desired-state.js';
 import type { Problem } from '../problem.js';
 
@@ -13,6 +13,12 @@ export interface RuleContext {
    * exist, so a reference to one is not reported as missing on top of their own errors.
    */
   readonly rejected?: ReadonlySet<string>;
+  /** Every source file of the revision (display path -> text), for files a manifest names. */
+  readonly files?: ReadonlyMap<string, string>;
+  /** The file a manifest came from, without computing a position (which costs a second parse). */
+  readonly fileOf?: (manifest: AnyManifest) => string | undefined;
+  /** The manifest folder as a display path (`examples/quickstart`, `.`): files a manifest names must stay in it. */
+  readonly root?: string;
 }
 
 /** A semantic rule: returns every problem it finds, never only the first. */

@@ -37,6 +37,8 @@ export interface FetchClientOptions {
   readonly now?: () => number;
   /** Called for every failed attempt. */
   readonly onAttemptFailure?: (failure: AttemptFailure) => void;
+  /** Told of each field of a tenant the contract does not define (dropped, not fatal), as `tenants[].field`. */
+  readonly onUnknownField?: (path: string) => void;
   /** Default: globalThis.fetch. */
   readonly fetch?: typeof fetch;
 }
@@ -92,7 +94,7 @@ export function createFetchClient(options: FetchClientOptions): HttpProviderClie
     listTenants(cursor, limit, signal) {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set('cursor', cursor);
-      return call('GET', `/tenants?${query}`, undefined, signal, decodeTenantPage);
+      return call('GET', `/tenants?${query}`, undefined, signal, (v) => decodeTenantPage(v, options.onUnknownField));
     },
     packageVersions(packageId, signal) {
       return call('GET', `/packages/${enc(packageId)}/versions`, undefined, signal, decodeVersionList);

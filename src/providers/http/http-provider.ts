@@ -11,7 +11,7 @@
  */
 import type { ProviderContext, PushProvider } from '../provider.js';
 import type { FleetSnapshot, ObservedTenant } from '../../manifest/snapshot.js';
-import type { JobUpdate } from '../push-types.js';
+import type { JobUpdate, SubmitResult } from '../push-types.js';
 import { ProviderError } from '../../util/errors.js';
 import { resolveSecret } from '../../util/secret-ref.js';
 import { iso } from '../../util/time.js';
@@ -42,6 +42,13 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
   const name = ctx.manifest.metadata.name;
   const config = httpProviderConfig(ctx.manifest);
   const tokenRef = config.token;
+  // Unknown fields are dropped and named once per field for the life of this provider, not per pass.
+  const unknownFields = new Set<string>();
+  const onUnknownField = (path: string): void => {
+    if (unknownFields.has(path)) return;
+    unknownFields.add(path);
+    ctx.onWarning?.({ code: 'provider-unknown-field', message: `Provider "${name}": GET /tenants answered field ${path}, which the contract does not define; ignoring it` });
+  };
   const client =
     options.client ??
     createFetchClient({
@@ -54,10 +61,17 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.onAttemptFailure ? { onAttemptFailure: options.onAttemptFailure } : {}),
+      onUnknownField,
     });
   // Platform package id -> Package manifest name, to report packages under their names.
   const names = new Map<string, string>();
   for (const [pkg, id] of ctx.packages ?? []) if (!names.has(id)) names.set(id, pkg);
+
+  async function find(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined> {
+    const list = await client.findPushRequests(idempotencyKey, signal);
+    const match = list.pushRequests.find((r) => r.idempotencyKey === idempotencyKey);
+    return match ? submitResult(match) : undefined;
+  }
 
   return {
     type: 'http',
@@ -85,10 +99,26 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
     },
     async submit(request, signal) {
       signal.throwIfAborted();
-      const answer = await client.createPushRequest(pushRequestBody(request), signal);
-      if (answer.idempotencyKey !== request.idempotencyKey)
-        throw new ProviderError('provider-protocol', `Provider "${name}": POST /push-requests answered for key "${answer.idempotencyKey}", not "${request.idempotencyKey}"`, false);
-      return submitResult(answer);
+      let unreadable: string;
+      try {
+        const answer = await client.createPushRequest(pushRequestBody(request), signal);
+        if (answer.idempotencyKey === request.idempotencyKey) return submitResult(answer);
+        unreadable = `answered for key "${answer.idempotencyKey}", not "${request.idempotencyKey}"`;
+      } catch (err) {
+        if (!(err instanceof ProviderError) || err.code !== 'provider-protocol') throw err;
+        unreadable = err.message;
+      }
+      // A 2xx the contract cannot read says nothing about whether the platform did the work: the
+      // request is looked up by its idempotency key before anything is decided (docs/http-provider.md).
+      const found = await find(request.idempotencyKey, signal);
+      if (found) return found;
+      // Not created (or not findable yet): retryable, so the batch stays and a later pass looks
+      // it up again, then resubmits under the same key. Never a permanent failure of its jobs.
+      throw new ProviderError(
+        'provider-protocol',
+        `Provider "${name}": POST /push-requests gave an answer pushfleet cannot read (${unreadable}) and no request exists under its idempotency key; trying again later`,
+        true,
+      );
     },
     async poll(requestRefs, signal) {
       const refs = [...new Set(requestRefs)];
@@ -100,11 +130,7 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
     async cancel(requestRef, signal) {
       return cancelResult(await client.cancelPushRequest(requestRef, signal));
     },
-    async find(idempotencyKey, signal) {
-      const list = await client.findPushRequests(idempotencyKey, signal);
-      const match = list.pushRequests.find((r) => r.idempotencyKey === idempotencyKey);
-      return match ? submitResult(match) : undefined;
-    },
+    find,
   };
 }
 

@@ -23,18 +23,48 @@ export class WireShapeError extends Error {}
 
 type Json = Record<string, unknown>;
 
-/** A page of `GET /tenants`. */
-export function decodeTenantPage(value: unknown): WireTenantPage {
+/**
+ * A page of `GET /tenants`. Strict on shape, tolerant of additions: a field the schema does not
+ * know (a platform newer than this pushfleet) is dropped and named to `onUnknownField` (as
+ * `tenants[].field`), instead of failing every pass; anything else wrong still fails.
+ */
+export function decodeTenantPage(value: unknown, onUnknownField?: (path: string) => void): WireTenantPage {
   const body = object(value, 'body');
-  const tenants = array(body.tenants, 'tenants');
+  let tenants = array(body.tenants, 'tenants');
   const nextCursor = body.nextCursor;
   if (nextCursor !== null && nextCursor !== undefined && (typeof nextCursor !== 'string' || nextCursor === '')) fail('nextCursor must be a non-empty string or null');
   const validate = validatorFor('FleetSnapshot');
-  if (!validate({ apiVersion: 'pushfleet.dev/v1', kind: 'FleetSnapshot', tenants })) {
-    const first = validate.errors?.[0];
-    fail(`tenants${first?.instancePath.replace(/^\/tenants/, '') ?? ''} ${first?.message ?? 'is invalid'}`);
+  // Nested unknown objects come out one level per round; a handful of rounds covers any real answer.
+  for (let round = 0; !validate({ apiVersion: 'pushfleet.dev/v1', kind: 'FleetSnapshot', tenants }); round++) {
+    const extra = (validate.errors ?? []).filter((e) => e.keyword === 'additionalProperties' && e.instancePath.startsWith('/tenants/'));
+    if (extra.length === 0 || round >= 8) {
+      const first = validate.errors?.find((e) => e.keyword !== 'additionalProperties') ?? validate.errors?.[0];
+      fail(`tenants${first?.instancePath.replace(/^\/tenants/, '') ?? ''} ${first?.message ?? 'is invalid'}`);
+    }
+    if (round === 0) tenants = structuredClone(tenants);
+    const reported = new Set<string>();
+    for (const e of extra) {
+      const field = String((e.params as { additionalProperty?: unknown }).additionalProperty);
+      const holder = pointerGet(tenants, e.instancePath.slice('/tenants'.length));
+      if (isObject(holder)) delete holder[field];
+      const path = `tenants${e.instancePath.slice('/tenants'.length).replace(/\/\d+/g, '[]').replace(/\//g, '.')}.${field}`;
+      if (!reported.has(path)) onUnknownField?.(path);
+      reported.add(path);
+    }
   }
   return { tenants: tenants as WireTenantPage['tenants'], nextCursor: typeof nextCursor === 'string' ? nextCursor : null };
+}
+
+/** The value at a JSON pointer below `root` (`/3/packages/x`). */
+function pointerGet(root: unknown, pointer: string): unknown {
+  let at: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(at)) at = at[Number(part)];
+    else if (isObject(at)) at = at[part];
+    else return undefined;
+  }
+  return at;
 }
 
 /** `GET /packages/{package}/versions`. */

@@ -10,6 +10,7 @@ import { isHalted, readControllerStatus } from '../read-status.js';
 import { RequestError, queryInt, queryList } from '../http-io.js';
 import { UNCLASSIFIED_ERROR } from '../../store/job-query.js';
 import { JOB_STATES, eventView, isoOrNull, jobView, type EventView, type JobCounts, type JobView } from './views.js';
+import { INELIGIBLE_ERROR_TYPE } from '../../plan/ineligible.js';
 
 /** Overall state of a rollout, most pressing first; `superseded`: no longer planned (e.g. retargeted) and never completed. */
 export type RolloutState = 'suspended' | 'halted' | 'completed' | 'active' | 'pending' | 'superseded';
@@ -75,7 +76,9 @@ export interface RolloutDetail extends RolloutView {
   readonly jobs: readonly JobView[];
   /** Jobs matching the query before the limit. */
   readonly jobsTotal: number;
-  /** Failed jobs grouped by error type, largest group first, with one example each. */
+  /** Jobs the platform refused because the tenant cannot take the upgrade (not in `errors`, not against the budget). */
+  readonly ineligibleJobs: number;
+  /** Failed jobs grouped by error type, largest group first, with one example each (ineligible ones apart). */
   readonly errors: readonly { readonly type: string; readonly count: number; readonly example: { readonly tenant: string; readonly title?: string; readonly message?: string } }[];
   /** The newest failure, retry, halt and provider-error events of the rollout. */
   readonly problemEvents: readonly EventView[];
@@ -149,7 +152,11 @@ export async function readRolloutDetail(store: Store, id: string, query: URLSear
     const type = j.errorType ?? UNCLASSIFIED_ERROR;
     if (!examples.has(type)) examples.set(type, { tenant: j.tenant, title: j.errorTitle, message: j.errorMessage });
   }
-  const errors = Object.entries(summary?.failedByErrorType ?? {}).map(([type, count]) => ({
+  // Ineligible tenants are not errors of the release: counted apart.
+  const ineligible = summary?.failedByErrorType[INELIGIBLE_ERROR_TYPE] ?? 0;
+  const errors = Object.entries(summary?.failedByErrorType ?? {})
+    .filter(([type]) => type !== INELIGIBLE_ERROR_TYPE)
+    .map(([type, count]) => ({
     type,
     count,
     // A type whose stored jobs are all older than the newest 2,000 failures, or pruned, has no example at hand.
@@ -162,6 +169,7 @@ export async function readRolloutDetail(store: Store, id: string, query: URLSear
     jobs: jobs.map(jobView),
     jobsTotal,
     errors: errors.sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
+    ineligibleJobs: ineligible,
     problemEvents: events.filter((e) => problemTypes.has(e.type)).slice(0, 50).map(eventView),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { EventRecord, JobRecord, JobState } from '../../store/store.js';
 import { iso } from '../../util/time.js';
+import { isIneligibleFailure } from '../../plan/ineligible.js';
 
 /** Job states in lifecycle order. */
 export const JOB_STATES: readonly JobState[] = ['created', 'submitted', 'running', 'succeeded', 'failed', 'canceled'];
@@ -28,6 +29,8 @@ export function eventView(event: EventRecord): EventView {
 /** A job with ISO times. */
 export function jobView(job: JobRecord): JobView {
   const view: Record<string, unknown> = { ...job };
+  // The store keeps an ineligible tenant's job `failed` (with its error type); readers are told plainly.
+  if (isIneligibleFailure(job)) view.ineligible = true;
   for (const field of JOB_TIME_FIELDS) {
     const ms = job[field];
     if (ms === undefined) delete view[field];

@@ -37,11 +37,23 @@ ${BASE_JS}
       var first = c.rejectedRevision.errors[0];
       banner.textContent = 'Revision ' + c.rejectedRevision.id.slice(0, 12) + ' is invalid and ignored (' + c.rejectedRevision.errors.length +
         ' errors' + (first ? '; first: ' + (first.file ? first.file + ':' + (first.line || '') + ' ' : '') + first.message : '') +
-        '). The controller keeps acting on ' + (c.revision ? c.revision.slice(0, 12) : 'the last good revision') + '.';
+        '). ' + actingSentence(c);
+      banner.hidden = false;
+    } else if (c.actingOn === null || c.failing) {
+      banner.textContent = actingSentence(c);
       banner.hidden = false;
     } else {
       banner.hidden = true;
     }
+  }
+
+  // What the controller acts on, as its status record says (never inferred from older revisions).
+  function actingSentence(c) {
+    var acting = c.actingOn === null
+      ? 'The controller acts on nothing: ' + (c.idleReason || 'no valid revision') + '.'
+      : 'The controller keeps acting on ' + ((c.actingOn || c.revision) ? (c.actingOn || c.revision).slice(0, 12) : 'its last good revision') + '.';
+    if (c.failing) acting += ' ' + c.failedPasses + ' reconcile passes in a row failed; last: ' + (c.lastError ? c.lastError.message : 'unknown error') + '.';
+    return acting;
   }
 
   function tile(n, label, kind) {

@@ -71,7 +71,8 @@ export const INDEX_HTML = `<!doctype html>
           <label for="event-kind">Kind</label>
           <select id="event-kind" name="kind">
             <option value="">all kinds</option>
-            <option>job.failed</option><option>rollout.halted</option><option>provider.error</option><option>revision.invalid</option>
+            <option>job.failed</option><option>rollout.halted</option><option>provider.error</option><option>revision.invalid</option><option>controller.failing</option>
+            <option>job.ineligible</option><option>controller.recovered</option>
             <option>notification.failed</option><option>job.retry</option><option>job.canceled</option><option>provider.retry</option>
             <option>job.succeeded</option><option>job.created</option><option>request.submitted</option><option>rollout.started</option>
             <option>wave.completed</option><option>rollout.completed</option><option>revision.loaded</option>

@@ -28,8 +28,8 @@ export const BASE_JS = `
   // Gate reasons the wave state already says; the wave row names only the others.
   var GATE_REASONS = { 'waiting-wave': 1, 'waiting-approval': 1 };
   var SEVERITY = {
-    problem: ['job.failed', 'rollout.halted', 'provider.error', 'revision.invalid', 'notification.failed'],
-    warning: ['job.retry', 'job.canceled', 'provider.retry']
+    problem: ['job.failed', 'rollout.halted', 'provider.error', 'revision.invalid', 'notification.failed', 'controller.failing'],
+    warning: ['job.retry', 'job.canceled', 'provider.retry', 'job.ineligible']
   };
   var state = {
     token: sessionStorage.getItem(TOKEN_KEY) || '',

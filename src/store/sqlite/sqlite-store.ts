@@ -58,6 +58,8 @@ export interface SqliteStoreOptions {
   readonly synchronous?: 'full' | 'normal';
   /** How long a write waits for another connection's lock before failing; default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /** Open an existing, migrated file read-only (status, plan --store): every write fails. */
+  readonly readonly?: boolean;
 }
 
 const DEFAULT_EVENT_LIMIT = 100;
@@ -91,8 +93,9 @@ const RELEASE_LEASE = 'UPDATE leases SET expires_at = 0 WHERE name = ? AND holde
 
 /** Opens (creating if needed) a SQLite store; call migrate() before use. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
+  const db = new Database(options.path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  // WAL is a property of the file, set by the first writer; a read-only connection cannot set it.
+  if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const statements = new Map<string, Statement>();

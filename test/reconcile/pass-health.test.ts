@@ -1,0 +1,157 @@
+/**
+ * A controller whose passes keep failing turns red (readiness, metric, event) and green again
+ * when a pass succeeds; an invalid revision is always recorded and surfaced, and the controller
+ * keeps acting on the last good revision meanwhile (running jobs are still polled to the end).
+ */
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApiServer, type ApiServer } from '../../src/server/server.js';
+import { FAILING_AFTER, type PassHealth } from '../../src/reconcile/pass-health.js';
+import { readStatus } from '../../src/server/read-status.js';
+import { renderStatus } from '../../src/cli/commands/status.js';
+import { controllerHarness, type Harness } from '../support/controller-harness.js';
+import { proxiedPlatform, type ProxiedPlatform } from '../support/http-platform.js';
+import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
+
+const START = '2026-11-21T12:00:00Z';
+const log = pino({ level: 'silent' });
+
+let h: Harness | undefined;
+let platform: ProxiedPlatform | undefined;
+let api: ApiServer | undefined;
+afterEach(async () => {
+  await api?.close();
+  await platform?.close();
+  await h?.close();
+  api = platform = h = undefined;
+});
+
+async function startApi(store: Harness['store']): Promise<string> {
+  api = createApiServer({ store, log, refresh: async () => undefined, wake: () => undefined, processMetrics: false });
+  return api.listen('127.0.0.1', 0);
+}
+
+async function metric(url: string, name: string): Promise<string[]> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text.split('\n').filter((l) => l.startsWith(name));
+}
+
+describe('a pass that keeps failing', () => {
+  it(`turns readiness, a metric and an event red after ${FAILING_AFTER} failures in a row, and green again after a success`, async () => {
+    h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, START);
+    platform = await proxiedPlatform(h, fleetFile(tenants(3)));
+    const proxy = platform.proxy;
+    const url = await startApi(h.store);
+    const server = api!;
+    const healths: PassHealth[] = [];
+    const wire = {
+      onPass: (r: Parameters<ApiServer['recordPass']>[0], s: Parameters<ApiServer['recordPass']>[1]) => server.recordPass(r, s),
+      onHealth: (x: PassHealth) => {
+        healths.push(x);
+        server.recordHealth(x);
+      },
+    };
+    await h.runPasses(1, wire);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    // The platform refuses every call until the controller has failed FAILING_AFTER + 1 passes in
+    // a row; the next pass's first call looks at the surfaces (the pass waits on it) and lets it through.
+    const stop = new AbortController();
+    healths.length = 0;
+    let red: { status: number; body: unknown; metric: string[]; events: string[]; text: string } | undefined;
+    proxy.handle(async (_req, forward) => {
+      if (healths.length <= FAILING_AFTER) return { status: 401, body: '{"error":{"code":"unauthorized","message":"token revoked"}}' };
+      if (!red) {
+        const ready = await fetch(`${url}/readyz`);
+        red = {
+          status: ready.status,
+          body: await ready.json(),
+          metric: await metric(url, 'pushfleet_reconcile_failed_passes'),
+          events: (await h!.store.listEvents({ limit: 1000 })).map((e) => `${e.type} ${e.message}`),
+          text: renderStatus(await readStatus(h!.store)),
+        };
+      }
+      return forward();
+    });
+    await h.runUntilStopped(stop, {
+      ...wire,
+      onHealth: (x) => {
+        wire.onHealth(x);
+        if (healths.length > FAILING_AFTER + 1) stop.abort();
+      },
+    });
+    expect(healths.map((x) => x.failing)).toEqual([false, false, true, true, false]);
+    expect(red!.status).toBe(503);
+    expect(red!.body).toMatchObject({ ready: false, role: 'leader', failedPasses: FAILING_AFTER + 1 });
+    expect(red!.metric).toContain(`pushfleet_reconcile_failed_passes ${FAILING_AFTER + 1}`);
+    expect(red!.events.filter((e) => e.startsWith('controller.failing'))).toEqual([expect.stringContaining(`${FAILING_AFTER} reconcile passes in a row failed`)]);
+    expect(red!.text).toContain(`FAILING: ${FAILING_AFTER + 1} reconcile passes in a row failed`);
+    let events = await h.store.listEvents({ limit: 1000 });
+
+    // The platform is back: the pass succeeded and turned everything green.
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(await metric(url, 'pushfleet_reconcile_failed_passes')).toContain('pushfleet_reconcile_failed_passes 0');
+    events = await h.store.listEvents({ limit: 1000 });
+    expect(events.filter((e) => e.type === 'controller.recovered')).toHaveLength(1);
+    expect(renderStatus(await readStatus(h.store))).not.toContain('FAILING');
+  });
+});
+
+describe('an invalid revision in a git repository', () => {
+  it('is recorded and surfaced however it fails to load, and running jobs are polled to the end on the last good revision', async () => {
+    const fleet = fleetFile(tenants(4));
+    h = await controllerHarness(
+      { 'm.yaml': baseManifests('installSeconds: [600, 600]'), 'fleet.yaml': fleet, 'd.yaml': directive('billing-default', '2.4.0') },
+      START,
+      { git: true },
+    );
+    await h.runPasses(1);
+    const good = h.head();
+    expect((await h.jobs()).every((j) => j.state === 'running' || j.state === 'submitted')).toBe(true);
+
+    // An undefined alias: a loader that throws on it must still end in an invalid revision.
+    h.write('d.yaml', directive('billing-default', '2.4.0').replace('version: "2.4.0"', 'version: *billing_version'));
+    const bad = h.head();
+    const url = await startApi(h.store);
+    await h.runUntilSettled({ maxDays: 1, onPass: (r, s) => api!.recordPass(r, s) });
+
+    const jobs = await h.jobs();
+    expect(jobs).toHaveLength(4);
+    expect(jobs.every((j) => j.state === 'succeeded')).toBe(true);
+    const invalid = (await h.store.listEvents({ limit: 1000 })).filter((e) => e.type === 'revision.invalid');
+    expect(invalid.map((e) => e.revision)).toEqual([bad]);
+    expect(await metric(url, 'pushfleet_revision_invalid')).toContain('pushfleet_revision_invalid 1');
+    expect(await metric(url, 'pushfleet_revision_info')).toContain(`pushfleet_revision_info{revision="${good}"} 1`);
+    const status = await readStatus(h.store);
+    expect(status.controller).toMatchObject({ actingOn: good, rejectedRevision: { id: bad } });
+    expect(renderStatus(status)).toContain(`acting on ${good}`);
+  });
+});
+
+describe('a restart on an invalid folder', () => {
+  it('says everywhere that the process acts on nothing, and why', async () => {
+    h = await controllerHarness({ 'm.yaml': baseManifests(), 'fleet.yaml': fleetFile(tenants(2)), 'd.yaml': directive('billing-default', '2.4.0') }, START);
+    await h.runPasses(1);
+    const before = await readStatus(h.store);
+    expect(before.controller?.actingOn).toMatch(/^dir-/);
+
+    // The folder turns invalid while no controller runs; the next process starts on it.
+    h.write('d.yaml', directive('billing-default', '2.4.0').replace('package: billing', 'package: [billing'));
+    const stop = new AbortController();
+    await h.runUntilStopped(stop, { onHealth: () => stop.abort() });
+
+    const url = await startApi(h.store);
+    const status = await readStatus(h.store);
+    expect(status.controller).toMatchObject({ actingOn: null, failing: false, failedPasses: 1 });
+    expect(status.controller?.revision).toBeUndefined();
+    expect(status.controller?.idleReason).toContain('keeps no history');
+    const text = renderStatus(status);
+    expect(text).toContain('ACTING ON NOTHING');
+    expect(text).not.toContain(`acting on ${before.controller!.actingOn}`);
+    expect(await metric(url, 'pushfleet_revision_info')).toEqual([]);
+    expect(await metric(url, 'pushfleet_controller_acting')).toContain('pushfleet_controller_acting 0');
+    expect(await metric(url, 'pushfleet_revision_invalid')).toContain('pushfleet_revision_invalid 1');
+    const api = (await (await fetch(`${url}/api/v1/status`)).json()) as { controller: Record<string, unknown> };
+    expect(api.controller).toMatchObject({ actingOn: null, idleReason: expect.stringContaining('is invalid') });
+  });
+});
