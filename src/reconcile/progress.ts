@@ -90,6 +90,8 @@ export function toProgress(jobs: readonly JobRecord[], rollouts: readonly Rollou
     errorType: j.errorType,
     errorMessage: j.errorMessage,
     finishedAt: j.finishedAt,
+    // The forecast ends a running job one typical duration after it began.
+    startedAt: j.startedAt ?? j.scheduledStart ?? j.submittedAt,
   }));
   return { rollouts: rolloutProgress, jobs: jobProgress };
 }
