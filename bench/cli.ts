@@ -6,12 +6,9 @@
  *   cli/validate-quickstart   pushfleet validate examples/quickstart
  *   cli/plan-quickstart       pushfleet plan examples/quickstart --at ... (simulator observe + plan + text)
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { packageRoot } from '../src/util/package-root.js';
+import { runMeasured } from './command-usage.js';
 import type { BenchCase, Benchmark, Figure } from './measure.js';
 
 const figures: readonly Figure[] = [
@@ -27,22 +24,8 @@ function commandCase(id: string, title: string, args: readonly string[]): BenchC
     figures,
     async run() {
       const root = packageRoot();
-      const dir = mkdtempSync(join(tmpdir(), 'pushfleet-bench-cli-'));
-      const usageFile = join(dir, 'usage.json');
-      try {
-        const probe = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'usage-probe.js')).href;
-        const start = performance.now();
-        const result = spawnSync(process.execPath, ['--import', probe, join(root, 'dist', 'src', 'cli', 'main.js'), ...args], {
-          cwd: root,
-          encoding: 'utf8',
-          env: { ...process.env, PUSHFLEET_BENCH_USAGE: usageFile },
-        });
-        const ms = performance.now() - start;
-        if (result.status !== 0) throw new Error(`pushfleet ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-        return { ms, ...(JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; peakRssMb: number }) };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const { ms, cpuMs, peakRssMb } = runMeasured([join(root, 'dist', 'src', 'cli', 'main.js'), ...args], root);
+      return { ms, cpuMs, peakRssMb };
     },
   };
 }

@@ -43,7 +43,7 @@ const API = 'pushfleet.dev/v1';
  * rolled out by `strategy`: `bench` (one wave, every job at once) or the generator's `staged`
  * (internal orgs, sandboxes, a 5% canary, everyone; 200 jobs in flight).
  */
-function directiveYaml(version: string, after?: string, strategy: 'bench' | 'staged' = 'bench'): string {
+export function directiveYaml(version: string, after?: string, strategy: 'bench' | 'staged' = 'bench'): string {
   const spec: Record<string, unknown> = { package: 'core', version, strategy };
   if (after !== undefined) spec.upgradeAfter = after;
   return jsyaml.dump({ apiVersion: API, kind: 'ReleaseDirective', metadata: { name: 'core-default' }, spec });
@@ -51,10 +51,10 @@ function directiveYaml(version: string, after?: string, strategy: 'bench' | 'sta
 
 /**
  * Writes a generated fleet, changed for dispatching: the simulator installs instantly and fails
- * nothing, `core` gets a 1.9.0 no tenant runs yet, strategy `bench` is one wave with room for
+ * nothing, `core` gets `newVersions` (default 1.9.0) no tenant runs yet, strategy `bench` is one wave with room for
  * every job, and `core-default` is the only directive.
  */
-function writeDispatchFleet(root: string, tenants: number, directive: string): void {
+export function writeDispatchFleet(root: string, tenants: number, directive: string, newVersions: readonly string[] = ['1.9.0']): void {
   const fleet = generateFleet({ tenants, zones: ZONES, fleetFile: 'fleet.json', flaky: 0, schemaDir: null });
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -68,7 +68,7 @@ function writeDispatchFleet(root: string, tenants: number, directive: string): v
   const packages = fleet.manifests.get('packages.yaml')!.map((doc) => {
     if ((doc.metadata as { name: string }).name !== 'core') return doc;
     const spec = doc.spec as { versions: readonly { version: string }[] };
-    return { ...doc, spec: { ...spec, versions: [...spec.versions, { version: '1.9.0' }] } } as ManifestDocument;
+    return { ...doc, spec: { ...spec, versions: [...spec.versions, ...newVersions.map((version) => ({ version }))] } } as ManifestDocument;
   });
   write('packages.yaml', dump(packages));
   write('strategy.yaml', dump([...fleet.manifests.get('strategy.yaml')!, { apiVersion: API, kind: 'RolloutStrategy', metadata: { name: 'bench' }, spec: { waves: [{ name: 'all' }], maxInFlight: 1_000_000 } }]));
@@ -94,7 +94,7 @@ function timedStore(store: Store, spent: Map<string, number>): Store {
 }
 
 /** A pino logger at `info` (the `run` default) writing nowhere: log formatting is part of the cost. */
-function quietLogger() {
+export function quietLogger() {
   return createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }));
 }
 

@@ -23,9 +23,11 @@ import { planBenchmark, validateBenchmark } from './plan.js';
 import { dispatchBenchmark } from './dispatch.js';
 import { reviewBenchmark } from './review.js';
 import { cliBenchmark } from './cli.js';
+import { historyBenchmark } from './history.js';
+import { soakBenchmark } from './soak.js';
 import { cpuTicks, load1, machine, median, meets, stealPercent, type BenchCase, type Benchmark, type Figure, type Sample, type Target } from './measure.js';
 
-const BENCHMARKS: readonly Benchmark[] = [planBenchmark, validateBenchmark, dispatchBenchmark, reviewBenchmark, cliBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [planBenchmark, validateBenchmark, dispatchBenchmark, reviewBenchmark, cliBenchmark, historyBenchmark, soakBenchmark];
 const CASES: readonly BenchCase[] = BENCHMARKS.flatMap((b) => b.cases);
 
 /** One figure over every run of a case. */

@@ -13,6 +13,7 @@ import { registerObserve } from './commands/observe.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerHistory } from './commands/history.js';
 import { registerSalesforce } from './commands/salesforce.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandRuntime } from './runtime.js';
@@ -51,6 +52,7 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerRun(program, rt);
   registerStatus(program, rt);
   registerSimulate(program, rt);
+  registerHistory(program, rt);
   registerSalesforce(program, rt);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(redactUrls(s)) });
   return program;

@@ -20,6 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
 import { actingFields, idleRecord } from './controller-status.js';
+import { pruneRound, type Retention } from './retention.js';
+import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
 const FINITE_RUN_ATTEMPTS = 3;
@@ -59,6 +61,11 @@ export interface ControllerOptions {
   readonly leaseHolder?: string;
   /** How long a lease lasts without renewal. Default 30s; renewed every pass. */
   readonly leaseTtlMs?: number;
+  /**
+   * Retention of finished history of rollouts no longer declared (retention.ts): pruned in small
+   * batches after each pass, within a bounded time. Default `off` (the CLI resolves the setting).
+   */
+  readonly retention?: Retention;
   /**
    * How often a follower looks at the lease: it takes over this long at most after the leader's
    * session ended (PostgreSQL) or its process exited (SQLite), or after the lease expired when the
@@ -166,6 +173,17 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
+  /** Between passes: one bounded round of pruning; a failure is logged and tried again next time. */
+  async function pruneAfterPass(declared: readonly string[], now: number): Promise<void> {
+    if (options.retention === undefined || options.retention === 'off') return;
+    try {
+      const pruned = await pruneRound(store, { retention: options.retention, declared, now });
+      if (pruned.jobs > 0 || pruned.events > 0) log.info({ jobs: pruned.jobs, events: pruned.events, caughtUp: pruned.caughtUp }, 'history pruned');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'pruning history failed');
+    }
+  }
+
   return {
     wake,
     isLeader: () => !store.acquireLease || clock.now() < leaseUntil,
@@ -268,6 +286,7 @@ export function createController(options: ControllerOptions): Controller {
               await store.kvPutMany([{ key: STATUS_KEY, value: { ...statusRecord(result, status, now, wakeInfo.at, source.description), ...actingFields(status, h) } }]);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
+              await pruneAfterPass(declaredRollouts(status.good.state), now);
               // The pass acted on the last revision, but the source is failing: count it.
               if (sourceError !== undefined) throw sourceError;
               failures = 0;

@@ -14,7 +14,7 @@ import { jobDurations } from '../providers/job-durations.js';
 import { loadCatalogs, packagesWithoutCatalog, type ProviderCatalogs } from '../providers/package-catalogs.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { PassContext } from './pass-context.js';
-import { readStoreView } from './progress.js';
+import { declaredRollouts, readStoreView } from './progress.js';
 import { recoverUnsubmitted, dispatchDue, type RolloutContext } from './dispatch.js';
 import { cadenceLookups, pollJobs } from './poll.js';
 import { recordLateSuccesses } from './late-success.js';
@@ -55,17 +55,19 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
     : await observeFleet(ctx.providers.all, ctx.now, ctx.signal);
   // After observe: a provider that read its versions while observing (Salesforce) answers from that.
   const { catalogs } = await providerCatalogs(ctx);
-  let view = await readStoreView(ctx.store);
+  // Only what is live: the declared rollouts' jobs and unfinished ones (progress.ts).
+  const declared = declaredRollouts(ctx.revision.state);
+  let view = await readStoreView(ctx.store, declared);
   // A snapshot reused from an earlier pass learns the upgrades polled since.
   const snapshot = withSucceededJobs(observed, view.jobs);
-  if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store);
+  if ((await recordLateSuccesses(ctx, view.jobs, snapshot)) > 0) view = await readStoreView(ctx.store, declared);
   const jobMs = jobDurations(ctx.revision.state, ctx.providers.providerOf);
   const plan = computePlan({ desired: ctx.revision.state, observed: snapshot, progress: view.progress, now: ctx.now, catalogs, problems: ctx.revision.problems, jobDurations: jobMs });
 
   ctx.log.debug({ summary: plan.summary }, 'pass: act');
   const halted = await enforceBudgets(ctx, plan, view.jobs, settingsOf);
   const canceled = await cancelUnwanted(ctx, plan, view.jobs, halted);
-  if (canceled > 0) view = await readStoreView(ctx.store);
+  if (canceled > 0) view = await readStoreView(ctx.store, declared);
 
   const rollouts = new Map<string, RolloutContext>(
     plan.rollouts.map((r) => [r.id, { settings: settingsOf(r.id), generation: r.generation, halted: halted.has(r.id) || r.suspended }]),
@@ -74,8 +76,8 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   const newlyHalted = halted.size > plan.rollouts.filter((r) => r.halted).length;
   const created = await dispatchDue(ctx, plan, view.jobs, rollouts);
   // Dispatch writes only when it creates jobs or resubmits retries; otherwise the store is as
-  // read above, and reading every job again (the whole history) would only cost time.
-  if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store);
+  // read above, and reading the live jobs again would only cost time.
+  if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store, declared);
   await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
   const nextPollAt = ctx.pacing?.cadence.nextAt(view.jobs, ctx.now, cadenceLookups(ctx, settingsOf));
   return { plan, snapshot, jobs: view.jobs, created, finished, canceled, ...(nextPollAt === undefined ? {} : { nextPollAt }) };

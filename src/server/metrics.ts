@@ -8,7 +8,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Store } from '../store/store.js';
 import { STATUSES } from '../plan/types.js';
 import { JOB_STATES } from './api/views.js';
-import { isHalted, readControllerStatus } from './read-status.js';
+import { isHalted, jobTotals, readControllerStatus } from './read-status.js';
 import type { CallMeter } from '../providers/call-meter.js';
 
 /** Metrics of one server. */
@@ -35,8 +35,8 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const jobs = new Gauge({ name: 'pushfleet_jobs', help: 'Jobs in the store by state.', labelNames: ['state'], registers });
-  const rolloutJobs = new Gauge({ name: 'pushfleet_rollout_jobs', help: 'Jobs of a rollout by state.', labelNames: ['rollout', 'state'], registers });
+  const jobs = new Gauge({ name: 'pushfleet_jobs', help: 'Jobs by state, counting jobs removed by retention.', labelNames: ['state'], registers });
+  const rolloutJobs = new Gauge({ name: 'pushfleet_rollout_jobs', help: 'Jobs of a rollout by state, counting jobs removed by retention.', labelNames: ['rollout', 'state'], registers });
   const waveTenants = new Gauge({ name: 'pushfleet_rollout_wave_tenants', help: 'Tenants in a wave of a rollout.', labelNames: ['rollout', 'wave'], registers });
   const wavePending = new Gauge({ name: 'pushfleet_rollout_wave_pending', help: 'Tenants of a wave that still need a push.', labelNames: ['rollout', 'wave'], registers });
   const waveProgress = new Gauge({ name: 'pushfleet_rollout_wave_progress_ratio', help: 'Share of a wave done (0 to 1; 1 for an empty wave).', labelNames: ['rollout', 'wave'], registers });
@@ -114,18 +114,21 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   }
 
   async function refresh(): Promise<void> {
-    const [counts, status, records, latest, valid] = await Promise.all([
-      store.countJobs(),
+    const [summaries, status, records, latest, valid] = await Promise.all([
+      store.rolloutSummaries(),
       readControllerStatus(store),
       store.listRollouts(),
       store.latestRevision(),
       store.latestValidRevision(),
     ]);
+    // From the summary table: one small read, however many jobs the store holds (issue #11).
+    const counts = jobTotals(summaries);
     for (const s of JOB_STATES) jobs.set({ state: s }, counts[s] ?? 0);
 
     rolloutJobs.reset();
+    const byRollout = new Map(summaries.map((x) => [x.rolloutId, x.counts]));
     for (const r of records) {
-      const c = await store.countJobs(r.id);
+      const c = byRollout.get(r.id) ?? {};
       for (const s of JOB_STATES) rolloutJobs.set({ rollout: r.id, state: s }, c[s] ?? 0);
     }
 

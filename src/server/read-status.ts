@@ -7,9 +7,9 @@ import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
 import { STATUS_KEY } from '../reconcile/controller.js';
 import type { ActingFields } from '../reconcile/controller-status.js';
-import type { RolloutRecord, Store } from '../store/store.js';
+import type { JobState, RolloutRecord, RolloutSummary, Store } from '../store/store.js';
 import { eventView, type EventView, type JobCounts } from './api/views.js';
-import { isIneligibleFailure } from '../plan/ineligible.js';
+import { INELIGIBLE_ERROR_TYPE } from '../plan/ineligible.js';
 
 /**
  * The record the controller writes under STATUS_KEY after every pass. The acting fields
@@ -49,16 +49,18 @@ export async function readControllerStatus(store: Store): Promise<ControllerStat
 /** Reads the status report; `events` newest events (default 10). */
 export async function readStatus(store: Store, events = 10): Promise<StatusReport> {
   const controller = await readControllerStatus(store);
-  const rollouts = await store.listRollouts();
+  // Counts come from the summary table (one row per rollout, state and error type), not from
+  // counting jobs: a year of finished rollouts costs as little as one (issue #11).
+  const [rollouts, summaries] = await Promise.all([store.listRollouts(), store.rolloutSummaries()]);
+  const byId = new Map(summaries.map((s) => [s.rolloutId, s]));
   const jobs: Record<string, JobCounts & { readonly ineligible?: number }> = {};
-  for (const r of rollouts) jobs[r.id] = await store.countJobs(r.id);
+  for (const r of rollouts) jobs[r.id] = byId.get(r.id)?.counts ?? {};
   // Ineligible tenants are not failures of the release: counted apart for the rollouts planned now
-  // (their failed jobs are few; past rollouts keep the store's plain counts).
+  // (past rollouts keep the store's plain counts). The summary counts failures by error type.
   for (const r of controller?.rollouts ?? []) {
     const counts = jobs[r.id];
-    if (!counts?.failed) continue;
-    const ineligible = (await store.listJobs({ rolloutId: r.id, states: ['failed'] })).filter(isIneligibleFailure).length;
-    if (ineligible > 0) jobs[r.id] = { ...counts, failed: counts.failed - ineligible, ineligible };
+    const ineligible = byId.get(r.id)?.failedByErrorType[INELIGIBLE_ERROR_TYPE] ?? 0;
+    if (counts?.failed && ineligible > 0) jobs[r.id] = { ...counts, failed: counts.failed - ineligible, ineligible };
   }
   const halts = Object.fromEntries(rollouts.filter(isHalted).map((r) => [r.id, r.haltReason ?? 'halted']));
   const recent = await store.listEvents({ newestFirst: true, limit: events });
@@ -68,4 +70,11 @@ export async function readStatus(store: Store, events = 10): Promise<StatusRepor
 /** A halt applies to the generation it was recorded for; a changed directive resumes the rollout. */
 export function isHalted(rollout: RolloutRecord): boolean {
   return rollout.haltedGeneration !== undefined && rollout.haltedGeneration === rollout.generation;
+}
+
+/** Jobs by state over all rollouts, from their summaries (jobs removed by retention included). */
+export function jobTotals(summaries: readonly RolloutSummary[]): JobCounts {
+  const totals: Partial<Record<JobState, number>> = {};
+  for (const s of summaries) for (const [state, n] of Object.entries(s.counts) as [JobState, number][]) totals[state] = (totals[state] ?? 0) + n;
+  return totals;
 }

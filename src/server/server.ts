@@ -28,8 +28,8 @@ import { RequestError, send, sendError, sendJson } from './http-io.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import type { CallMeter } from '../providers/call-meter.js';
 import { lastPass, type LastPass } from './last-pass.js';
-import { readStatus } from './read-status.js';
-import { listRolloutViews, readRolloutDetail } from './api/rollouts.js';
+import { jobTotals, readStatus } from './read-status.js';
+import { listRolloutPage, readRolloutDetail } from './api/rollouts.js';
 import { eventPage } from './api/events.js';
 import { planPage } from './api/plan-items.js';
 import { coalescedRefresh, handleGitHook } from './git-hook.js';
@@ -151,11 +151,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           role: role ?? null,
           lease: await readLeaseView(store),
           lastPass: pass ? { at: pass.plan.at, revision: pass.revision, durationSeconds: pass.durationSeconds ?? null } : null,
-          jobTotals: await store.countJobs(),
+          jobTotals: jobTotals(await store.rolloutSummaries()),
           upcoming: pass?.upcoming(10) ?? [],
         }),
     },
-    { method: 'GET', path: '/api/v1/rollouts', auth: true, handle: async (_req, res) => sendJson(res, 200, { rollouts: await listRolloutViews(store) }) },
+    { method: 'GET', path: '/api/v1/rollouts', auth: true, handle: async (_req, res, url) => sendJson(res, 200, await listRolloutPage(store, url.searchParams)) },
     {
       method: 'GET',
       path: '/api/v1/rollouts/',

@@ -156,6 +156,55 @@ export interface JobFilter {
   readonly requestRef?: string;
   readonly batchKey?: string;
   readonly tenant?: string;
+  /** Jobs of any of these rollouts; an empty list matches none (a pass reads only declared rollouts). */
+  readonly rolloutIds?: readonly string[];
+  /** Jobs of none of these rollouts. */
+  readonly notRolloutIds?: readonly string[];
+  /** Jobs last updated at or after this epoch ms. */
+  readonly updatedFrom?: number;
+  /** Jobs last updated before this epoch ms. */
+  readonly updatedBefore?: number;
+  /**
+   * Order: `created` (default; createdAt, id), `updated` (updatedAt, id: oldest change first) or
+   * `newest` (updatedAt descending, id).
+   */
+  readonly order?: 'created' | 'updated' | 'newest';
+  /** With order `updated`: only jobs after this (updatedAt, id), for paging. */
+  readonly afterUpdate?: { readonly updatedAt: number; readonly id: string };
+  /** At most this many jobs; default all. */
+  readonly limit?: number;
+}
+
+/**
+ * What the store keeps about a rollout's jobs forever, also after pruning removed the jobs
+ * themselves: counts by state and, for failed jobs, by error type; the first job's creation
+ * and the last finish. With the rollout record (revision, generation, times) it is the rollout's
+ * permanent summary (docs/decisions/0008-retention.md).
+ */
+export interface RolloutSummary {
+  readonly rolloutId: string;
+  /** Jobs by state, pruned ones included. */
+  readonly counts: Readonly<Partial<Record<JobState, number>>>;
+  /** Failed jobs by error type (`UnclassifiedError` when the job had none). */
+  readonly failedByErrorType: Readonly<Record<string, number>>;
+  readonly firstCreatedAt?: number;
+  readonly lastFinishedAt?: number;
+}
+
+/** One batch of pruning (Store.pruneHistory). */
+export interface PruneOptions {
+  /** Rollouts the current revision declares: nothing of theirs is removed. */
+  readonly keepRolloutIds: readonly string[];
+  /** Finished jobs last updated, and events recorded, before this epoch ms are removed. */
+  readonly before: number;
+  /** At most this many jobs and this many events are removed by the call. */
+  readonly limit: number;
+}
+
+/** What one pruning batch removed. */
+export interface PruneResult {
+  readonly jobs: number;
+  readonly events: number;
 }
 
 /** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
@@ -186,14 +235,16 @@ export interface Store {
     events?: readonly NewEvent[],
   ): Promise<void>;
   getRollout(id: string): Promise<RolloutRecord | undefined>;
-  listRollouts(): Promise<readonly RolloutRecord[]>;
+  /** Rollouts in creation order; with `ids`, only those (an empty list matches none). */
+  listRollouts(options?: { readonly ids?: readonly string[] }): Promise<readonly RolloutRecord[]>;
 
   /**
    * Records a wave's start or completion; a timestamp already set is never overwritten.
    * `events` are appended in the same transaction.
    */
   markWave(rolloutId: string, name: string, patch: { readonly startedAt?: number; readonly completedAt?: number }, events?: readonly NewEvent[]): Promise<void>;
-  listWaves(rolloutId?: string): Promise<readonly WaveRecord[]>;
+  /** Waves of one rollout, of a list of rollouts (an empty list matches none), or of all. */
+  listWaves(rolloutId?: string | readonly string[]): Promise<readonly WaveRecord[]>;
 
   /**
    * Inserts new jobs atomically. Throws StoreConflictError (and inserts nothing) when a
@@ -207,6 +258,21 @@ export interface Store {
   listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
   /** Job counts by state, optionally for one rollout. */
   countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
+
+  /**
+   * Permanent job summaries (RolloutSummary) of the given rollouts, or of all; an aggregate table
+   * kept in step with every job write, so the cost is per rollout, not per job. Every method that
+   * writes `jobs` updates it in the same transaction (store/job-counts.ts).
+   */
+  rolloutSummaries(rolloutIds?: readonly string[]): Promise<readonly RolloutSummary[]>;
+  /**
+   * Removes one small batch of history in one transaction: finished jobs (succeeded, failed,
+   * canceled) last updated before `before` of rollouts not in `keepRolloutIds`, and events
+   * before `before` that belong to no kept rollout. Never an unfinished job, never anything of
+   * a kept rollout; rollout, wave and summary records stay. Returns what it removed; call again
+   * until it removes fewer than `limit` of each.
+   */
+  pruneHistory(options: PruneOptions): Promise<PruneResult>;
 
   /** Appends events atomically, assigning increasing sequence numbers. */
   appendEvents(events: readonly NewEvent[]): Promise<void>;

@@ -15,7 +15,7 @@ import { InputError, ProblemsError } from '../../util/errors.js';
 import { iso } from '../../util/time.js';
 import { runPlanDiff } from './plan-diff.js';
 import { openStore } from '../../store/open-store.js';
-import { readStoreView } from '../../reconcile/progress.js';
+import { declaredRollouts, readStoreView } from '../../reconcile/progress.js';
 import { providerStateOf } from '../../reconcile/providers.js';
 
 interface PlanOptions {
@@ -90,7 +90,7 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
       let plan: Plan;
       let observed: FleetSnapshot;
       try {
-        const progress = store ? (await readStoreView(store)).progress : undefined;
+        const progress = store ? (await readStoreView(store, declaredRollouts(state))).progress : undefined;
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
         const view: ProviderView = opts.observed
           ? { observed: await readObserved(opts.observed, io, rt.signal), catalogs: new Map(), warnings: [] }

@@ -16,6 +16,7 @@ import { startControllerServer, type RunningServer } from '../../server/start-se
 import { startRunNotifier } from '../../notify/run-notifier.js';
 import { createCallMeter } from '../../providers/call-meter.js';
 import type { Store } from '../../store/store.js';
+import { parseRetention, resolveRetention } from '../../reconcile/retention.js';
 
 interface RunOptions {
   repo?: string;
@@ -35,6 +36,7 @@ interface RunOptions {
   listen?: string;
   apiTokenFile?: string;
   webhookSecretFile?: string;
+  retention?: string;
   leaseTtl: string;
 }
 
@@ -61,6 +63,7 @@ export function registerRun(program: Command, rt: CommandRuntime): void {
     .option('--api-token-file <file>', 'require Authorization: Bearer <token> on /api/v1 (default: $PUSHFLEET_API_TOKEN when set)')
     .option('--lease-ttl <duration>', 'replicas on one store: how long the leader lease lasts without renewal; a hung leader is replaced this long (+1s) after its last renewal', '30s')
     .option('--webhook-secret-file <file>', 'verify POST /hooks/git signatures with this secret (default: $PUSHFLEET_WEBHOOK_SECRET when set)')
+    .option('--retention <duration|off>', 'remove finished jobs and events of rollouts no longer declared once this old; kept in the store for later runs (default: the stored setting, else 90d)')
     .addHelpText(
       'after',
       `
@@ -78,12 +81,17 @@ often while nothing changes (up to 5m on Salesforce), and the fleet is read on t
 own interval and at once for every new revision; /metrics shows the calls made per hour
 (pushfleet_provider_calls_per_hour). See docs/operations.md, "Provider cost".
 
+Retention: finished history of rollouts no longer declared is pruned between passes in small
+batches; rollout records and job summaries stay forever (docs/operations.md). Save it first
+with \`pushfleet history export\`.
+
 Exit codes: 0 clean stop, 1 fatal (bad flags, unreachable store, no valid revision with --once).
 
 Examples:
   $ pushfleet run --dir examples/quickstart --once
   $ pushfleet run --dir manifests --listen 0.0.0.0:8080 --api-token-file /run/secrets/api-token
   $ pushfleet run --dir manifests --poll-interval 2m --observe-interval 30m   # spare a small API allowance
+  $ pushfleet run --dir manifests --retention 180d
   $ pushfleet run --repo https://git.example.com/fleet.git --branch main --path manifests \\
       --store postgres://pushfleet@db/pushfleet`,
     )
@@ -98,7 +106,9 @@ Examples:
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
       if (speed !== undefined && !(speed > 0)) throw new InputError('bad-flag', `--clock-speed "${opts.clockSpeed}" must be a number above 0`);
       const log = createLogger(cmd.optsWithGlobals().logLevel as LogLevel);
+      const retentionFlag = opts.retention === undefined ? undefined : parseRetention(opts.retention);
       const store = await openStore(opts.store);
+      const retention = await resolveRetention(store, retentionFlag);
       const clock = speed ? await demoClock(speed, store) : realClock();
       const callMeter = createCallMeter(clock);
       const source = openSource({ repo: opts.repo, branch: opts.branch, path: opts.path, dir: opts.dir, cacheDir: opts.cacheDir, fetchIntervalMs }, { clock, log });
@@ -142,6 +152,7 @@ Examples:
         untilSettled: opts.untilSettled,
         // Unset (or 0): each package's provider sizes its own requests (ProviderSet.maxBatch).
         maxBatch: parseCount('--max-batch', opts.maxBatch, 0) || undefined,
+        retention,
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
         onHealth: (health) => http?.server.recordHealth(health),

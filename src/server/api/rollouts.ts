@@ -8,8 +8,9 @@ import type { PlanRollout, PlanWave, RolloutForecast } from '../../plan/types.js
 import type { JobState, RolloutRecord, Store, WaveRecord } from '../../store/store.js';
 import { isHalted, readControllerStatus } from '../read-status.js';
 import { RequestError, queryInt, queryList } from '../http-io.js';
+import { UNCLASSIFIED_ERROR } from '../../store/job-query.js';
 import { JOB_STATES, eventView, isoOrNull, jobView, type EventView, type JobCounts, type JobView } from './views.js';
-import { isIneligibleFailure } from '../../plan/ineligible.js';
+import { INELIGIBLE_ERROR_TYPE } from '../../plan/ineligible.js';
 
 /** Overall state of a rollout, most pressing first; `superseded`: no longer planned (e.g. retargeted) and never completed. */
 export type RolloutState = 'suspended' | 'halted' | 'completed' | 'active' | 'pending' | 'superseded';
@@ -83,21 +84,55 @@ export interface RolloutDetail extends RolloutView {
   readonly problemEvents: readonly EventView[];
 }
 
-/** Every rollout: planned ones in plan order, then the others newest first. */
-export async function listRolloutViews(store: Store): Promise<RolloutView[]> {
-  const [status, records, waves] = await Promise.all([readControllerStatus(store), store.listRollouts(), store.listWaves()]);
-  const planned = status?.rollouts ?? [];
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const wavesOf = groupWaves(waves);
-  const views: RolloutView[] = [];
-  for (const p of planned) views.push(rolloutView(p, byId.get(p.id), wavesOf.get(p.id) ?? [], await store.countJobs(p.id)));
-  const plannedIds = new Set(planned.map((p) => p.id));
-  const others = records.filter((r) => !plannedIds.has(r.id)).sort((a, b) => b.createdAt - a.createdAt);
-  for (const r of others) views.push(rolloutView(undefined, r, wavesOf.get(r.id) ?? [], await store.countJobs(r.id)));
-  return views;
+/** One page of rollouts (`GET /api/v1/rollouts`): the views plus where the page lies in the whole list. */
+export interface RolloutPage {
+  readonly rollouts: readonly RolloutView[];
+  /** Rollouts in the whole list (planned ones, then the others). */
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
 }
 
-/** One rollout with jobs (`?state=`, `?tenant=`, `?limit=` default 500) and errors; 404 when unknown. */
+/** Rollouts listed per page unless `?limit=` says otherwise. */
+export const ROLLOUT_PAGE = 100;
+
+/**
+ * A page of rollouts (`?offset=`, `?limit=` default 100): planned ones in plan order, then the
+ * others newest first. Only the page's rollouts are joined with their waves and job summaries,
+ * so a page costs the same after years of releases.
+ */
+export async function listRolloutPage(store: Store, query: URLSearchParams): Promise<RolloutPage> {
+  const offset = queryInt(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = queryInt(query, 'limit', ROLLOUT_PAGE, 0, 1_000);
+  const [status, records] = await Promise.all([readControllerStatus(store), store.listRollouts()]);
+  const planned = status?.rollouts ?? [];
+  const plannedIds = new Set(planned.map((p) => p.id));
+  const others = records.filter((r) => !plannedIds.has(r.id)).sort((a, b) => b.createdAt - a.createdAt);
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const all: { planned?: PlanRollout; record?: RolloutRecord; id: string }[] = [
+    ...planned.map((p) => ({ planned: p, record: byId.get(p.id), id: p.id })),
+    ...others.map((r) => ({ record: r, id: r.id })),
+  ];
+  const page = all.slice(offset, offset + limit);
+  const ids = page.map((p) => p.id);
+  const [waves, summaries] = await Promise.all([store.listWaves(ids), store.rolloutSummaries(ids)]);
+  const wavesOf = groupWaves(waves);
+  const countsOf = new Map(summaries.map((s) => [s.rolloutId, s.counts]));
+  return {
+    rollouts: page.map((p) => rolloutView(p.planned, p.record, wavesOf.get(p.id) ?? [], countsOf.get(p.id) ?? {})),
+    total: all.length,
+    offset,
+    limit,
+  };
+}
+
+/** Newest failed jobs read for one example per error type. */
+const ERROR_EXAMPLES = 2_000;
+
+/**
+ * One rollout with jobs (`?state=`, `?tenant=`, `?limit=` default 500, newest first, read as
+ * one indexed page) and errors (counts from the rollout's summary); 404 when unknown.
+ */
 export async function readRolloutDetail(store: Store, id: string, query: URLSearchParams): Promise<RolloutDetail> {
   const states = queryList(query, 'state', JOB_STATES);
   const limit = queryInt(query, 'limit', 500, 0, 10_000);
@@ -106,32 +141,41 @@ export async function readRolloutDetail(store: Store, id: string, query: URLSear
   const planned = status?.rollouts.find((r) => r.id === id);
   const record = await store.getRollout(id);
   if (!planned && !record) throw new RequestError(404, 'not-found', `no rollout "${id}"`);
-  const view = rolloutView(planned, record, await store.listWaves(id), await store.countJobs(id));
-  const all = await store.listJobs({ rolloutId: id, tenant, states: states.length > 0 ? states : undefined });
-  const newest = [...all].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
-  const groups = new Map<string, { type: string; count: number; example: { tenant: string; title?: string; message?: string } }>();
-  let ineligible = 0;
-  for (const j of await store.listJobs({ rolloutId: id, states: ['failed'] })) {
-    // Ineligible tenants are not errors of the release: counted apart.
-    if (isIneligibleFailure(j)) {
-      ineligible++;
-      continue;
-    }
-    const type = j.errorType ?? 'UnclassifiedError';
-    const group = groups.get(type);
-    if (group) group.count++;
-    else groups.set(type, { type, count: 1, example: { tenant: j.tenant, title: j.errorTitle, message: j.errorMessage } });
+  const [waves, [summary], stored] = await Promise.all([store.listWaves(id), store.rolloutSummaries([id]), store.countJobs(id)]);
+  const view = rolloutView(planned, record, waves, summary?.counts ?? {});
+  const filter = { rolloutId: id, tenant, states: states.length > 0 ? states : undefined };
+  const jobs = await store.listJobs({ ...filter, order: 'newest', limit });
+  // jobsTotal counts jobs still stored (jobCounts also counts those retention removed).
+  const jobsTotal = tenant !== undefined ? (await store.listJobs(filter)).length : sumStates(stored, states.length > 0 ? states : JOB_STATES);
+  const examples = new Map<string, { tenant: string; title?: string; message?: string }>();
+  for (const j of await store.listJobs({ rolloutId: id, states: ['failed'], order: 'newest', limit: ERROR_EXAMPLES })) {
+    const type = j.errorType ?? UNCLASSIFIED_ERROR;
+    if (!examples.has(type)) examples.set(type, { tenant: j.tenant, title: j.errorTitle, message: j.errorMessage });
   }
+  // Ineligible tenants are not errors of the release: counted apart.
+  const ineligible = summary?.failedByErrorType[INELIGIBLE_ERROR_TYPE] ?? 0;
+  const errors = Object.entries(summary?.failedByErrorType ?? {})
+    .filter(([type]) => type !== INELIGIBLE_ERROR_TYPE)
+    .map(([type, count]) => ({
+    type,
+    count,
+    // A type whose stored jobs are all older than the newest 2,000 failures, or pruned, has no example at hand.
+    example: examples.get(type) ?? { tenant: '', message: 'no stored example (older than the newest failures, or removed by retention)' },
+  }));
   const events = await store.listEvents({ rolloutId: id, newestFirst: true, limit: 500 });
   const problemTypes = new Set(['job.failed', 'job.retry', 'rollout.halted', 'provider.error']);
   return {
     ...view,
-    jobs: newest.slice(0, limit).map(jobView),
-    jobsTotal: all.length,
-    errors: [...groups.values()].sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
+    jobs: jobs.map(jobView),
+    jobsTotal,
+    errors: errors.sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
     ineligibleJobs: ineligible,
     problemEvents: events.filter((e) => problemTypes.has(e.type)).slice(0, 50).map(eventView),
   };
+}
+
+function sumStates(counts: JobCounts, states: readonly JobState[]): number {
+  return states.reduce((n, s) => n + (counts[s] ?? 0), 0);
 }
 
 function rolloutView(planned: PlanRollout | undefined, record: RolloutRecord | undefined, waveRecords: readonly WaveRecord[], jobCounts: JobCounts): RolloutView {

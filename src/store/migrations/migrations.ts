@@ -5,11 +5,12 @@
 import { InputError } from '../../util/errors.js';
 import { initialSchema } from './001-initial.js';
 import { leaseProcess } from './002-lease-process.js';
+import { history } from './003-history.js';
 import { leaseFencing } from './005-lease-fencing.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order; append new ones at the end, never edit or reorder. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, leaseProcess, leaseFencing];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, leaseProcess, history, leaseFencing];
 
 /** The migrations not yet applied, in order. Throws when the store is newer than this build. */
 export function pendingMigrations(applied: readonly number[], all: readonly Migration[] = MIGRATIONS): readonly Migration[] {

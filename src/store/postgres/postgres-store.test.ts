@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { describeStoreContract, sampleJob } from '../../../test/support/store-contract.js';
+import { describeStoreHistoryContract } from '../../../test/support/store-history-contract.js';
 import { createPostgresStore } from './postgres-store.js';
 import type { Store } from '../store.js';
 import { StoreConflictError } from '../../util/errors.js';
@@ -39,6 +40,7 @@ if (!url) {
 describe.skipIf(!url)('PostgreSQL', () => {
   const sameSchema = async (store: Store): Promise<Store> => openInSchema(schemas.get(store)!);
   describeStoreContract('PostgreSQL', makeStore, { reopen: sameSchema, another: sameSchema });
+  describeStoreHistoryContract('PostgreSQL', makeStore);
 
   describe('PostgreSQL store', () => {
     it('migrates concurrently from several replicas, once', async () => {

@@ -20,6 +20,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -102,6 +103,17 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
 const PUT_KV = `INSERT INTO kv (key, value) SELECT u.key, u.value::jsonb FROM unnest($1::text[], $2::text[]) AS u(key, value)
   ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+// Pruning walks the rollouts not kept and, per rollout, its oldest rows through an index range
+// (LATERAL), so a batch never scans the history of kept rollouts or newer rows.
+const PRUNE_JOBS = `DELETE FROM jobs WHERE id IN (
+  SELECT j.id FROM rollouts r CROSS JOIN LATERAL (
+    SELECT id FROM jobs WHERE rollout_id = r.id AND updated_at < $2 AND state = ANY($3::text[]) ORDER BY updated_at LIMIT $4
+  ) j WHERE NOT (r.id = ANY($1::text[])) LIMIT $4)`;
+const PRUNE_ROLLOUT_EVENTS = `DELETE FROM events WHERE seq IN (
+  SELECT e.seq FROM rollouts r CROSS JOIN LATERAL (
+    SELECT seq FROM events WHERE rollout_id = r.id AND at < $2 ORDER BY at LIMIT $3
+  ) e WHERE NOT (r.id = ANY($1::text[])) LIMIT $3)`;
+const PRUNE_UNSCOPED_EVENTS = `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IS NULL AND at < $1 ORDER BY at LIMIT $2)`;
 const LOCK_LEASE = 'SELECT holder, expires_at, token, lock_held FROM leases WHERE name = $1 FOR UPDATE';
 const INSERT_LEASE = `INSERT INTO leases (name, holder, expires_at, host, pid, token, lock_held) VALUES ($1, $2, $3, $4, $5, $6, $7)
   ON CONFLICT (name) DO NOTHING`;
@@ -187,8 +199,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = await first('SELECT * FROM rollouts WHERE id = $1', [id]);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(): Promise<readonly RolloutRecord[]> {
-      return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
+    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
+      const ids = options.ids;
+      if (ids === undefined) return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
+      if (ids.length === 0) return [];
+      return (await rows('SELECT * FROM rollouts WHERE id = ANY($1::text[]) ORDER BY created_at, id', [ids])).map(rolloutFromRow);
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -196,8 +211,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
       const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
-      const found = rolloutId === undefined ? await rows(`SELECT * FROM waves ${order}`) : await rows(`SELECT * FROM waves WHERE rollout_id = $1 ${order}`, [rolloutId]);
-      return found.map(waveFromRow);
+      if (rolloutId === undefined) return (await rows(`SELECT * FROM waves ${order}`)).map(waveFromRow);
+      const ids = typeof rolloutId === 'string' ? [rolloutId] : rolloutId;
+      if (ids.length === 0) return [];
+      return (await rows(`SELECT * FROM waves WHERE rollout_id = ANY($1::text[]) ${order}`, [ids])).map(waveFromRow);
     },
 
     async insertJobs(jobs, events) {
@@ -229,25 +246,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return row === undefined ? undefined : jobFromRow(row);
     },
     async listJobs(filter: JobFilter = {}): Promise<readonly JobRecord[]> {
-      if (filter.states?.length === 0) return [];
-      const where: string[] = [];
       const params: unknown[] = [];
-      if (filter.states) {
-        params.push(filter.states);
-        where.push(`state = ANY($${params.length}::text[])`);
-      }
-      for (const [column, value] of [
-        ['rollout_id', filter.rolloutId],
-        ['request_ref', filter.requestRef],
-        ['batch_key', filter.batchKey],
-        ['tenant', filter.tenant],
-      ] as const) {
-        if (value === undefined) continue;
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
-      const sql = `SELECT * FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
-      return (await rows(sql, params)).map(jobFromRow);
+      const clauses = jobQueryClauses(filter, {
+        bind: (value) => `$${params.push(value)}`,
+        inList: (column, values) => `${column} = ANY($${params.push(values)}::text[])`,
+      });
+      if (clauses === undefined) return [];
+      return (await rows(`SELECT * FROM jobs${clauses}`, params)).map(jobFromRow);
     },
     async countJobs(rolloutId) {
       const found = (
@@ -256,6 +261,26 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           : await rows('SELECT state, count(*) AS n FROM jobs WHERE rollout_id = $1 GROUP BY state', [rolloutId])
       ) as readonly { state: JobState; n: number }[];
       return Object.fromEntries(found.map((r) => [r.state, r.n]));
+    },
+
+    async rolloutSummaries(rolloutIds) {
+      if (rolloutIds?.length === 0) return [];
+      const found =
+        rolloutIds === undefined
+          ? await rows('SELECT * FROM rollout_job_counts ORDER BY rollout_id')
+          : await rows('SELECT * FROM rollout_job_counts WHERE rollout_id = ANY($1::text[]) ORDER BY rollout_id', [rolloutIds]);
+      return summariesFromRows(found as readonly JobCountRow[]);
+    },
+    async pruneHistory(options) {
+      const limit = Math.max(0, Math.floor(options.limit));
+      // One transaction per batch: all of it or none (summaries are untouched by deletes).
+      return inTransaction(pool, async (client) => {
+        await checkFence(client);
+        const jobs = await client.query(PRUNE_JOBS, [options.keepRolloutIds, options.before, FINISHED_STATES, limit]);
+        const scoped = await client.query(PRUNE_ROLLOUT_EVENTS, [options.keepRolloutIds, options.before, limit]);
+        const unscoped = await client.query(PRUNE_UNSCOPED_EVENTS, [options.before, Math.max(0, limit - (scoped.rowCount ?? 0))]);
+        return { jobs: jobs.rowCount ?? 0, events: (scoped.rowCount ?? 0) + (unscoped.rowCount ?? 0) };
+      });
     },
 
     async appendEvents(events) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeStoreContract, sampleJob } from '../../../test/support/store-contract.js';
+import { describeStoreHistoryContract } from '../../../test/support/store-history-contract.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from '../store.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
@@ -32,6 +33,7 @@ async function sameFile(store: Store): Promise<Store> {
 }
 
 describeStoreContract('SQLite', makeStore, { reopen: sameFile, another: sameFile });
+describeStoreHistoryContract('SQLite', makeStore);
 
 describe('SQLite store', () => {
   it('uses the WAL journal', async () => {
@@ -80,6 +82,26 @@ describe('SQLite store', () => {
     expect(await store.acquireLease!('new', 10_000, 9_999)).toBe(false);
     expect(await store.acquireLease!('new', 10_000, 10_000)).toBe(true);
     await store.close();
+  });
+
+  it('migration 3 counts the jobs stored before it into the summaries', async () => {
+    const path = join(root, `store-${++count}.db`);
+    const db = new Database(path);
+    migrateSqlite(db, MIGRATIONS.slice(0, 2));
+    const insert = db.prepare(
+      `INSERT INTO jobs (id, rollout_id, generation, tenant, package, version, state, attempts, idempotency_key, created_at, updated_at, finished_at, error_type, revision)
+       VALUES (?, 'r1', 'g1', ?, 'billing', '2.4.0', ?, 1, ?, ?, ?, ?, ?, 'rev1')`,
+    );
+    const createdAt = sampleJob('a').createdAt;
+    insert.run('a', 't1', 'failed', 'ka', createdAt, createdAt, 5, 'DeployError');
+    insert.run('b', 't2', 'succeeded', 'kb', createdAt, createdAt, 9, null);
+    db.close();
+    const before = openSqliteStore({ path });
+    await before.migrate();
+    expect(await before.rolloutSummaries()).toEqual([
+      { rolloutId: 'r1', counts: { failed: 1, succeeded: 1 }, failedByErrorType: { DeployError: 1 }, firstCreatedAt: createdAt, lastFinishedAt: 9 },
+    ]);
+    await before.close();
   });
 
   it('enforces the invariant for a second connection to the same file', async () => {

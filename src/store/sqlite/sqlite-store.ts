@@ -21,7 +21,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -74,6 +76,12 @@ const MARK_WAVE = `INSERT INTO waves (rollout_id, name, started_at, completed_at
   ON CONFLICT (rollout_id, name) DO UPDATE SET
     started_at = coalesce(waves.started_at, excluded.started_at),
     completed_at = coalesce(waves.completed_at, excluded.completed_at)`;
+const COUNT_JOBS = `INSERT INTO rollout_job_counts (rollout_id, state, error_type, jobs, first_created_at, last_finished_at) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (rollout_id, state, error_type) DO UPDATE SET
+    jobs = jobs + excluded.jobs,
+    first_created_at = coalesce(min(first_created_at, excluded.first_created_at), first_created_at, excluded.first_created_at),
+    last_finished_at = coalesce(max(last_finished_at, excluded.last_finished_at), last_finished_at, excluded.last_finished_at)`;
+const COUNTED_JOB = 'SELECT rollout_id AS rolloutId, state, error_type AS errorType, created_at AS createdAt, finished_at AS finishedAt FROM jobs WHERE id = ?';
 const PUT_KV = `INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 const LEASE_NAME = 'controller';
 const READ_LEASE = `SELECT ${columnNames(LEASE_COLUMNS)} FROM leases WHERE name = ?`;
@@ -120,24 +128,44 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     for (const event of events) insert.run(bindValues(event, EVENT_INSERT_COLUMNS));
   }
 
+  // rollout_job_counts moves with every job write, in the same transaction (job-counts.ts).
+  function applyCounts(deltas: CountDeltas): void {
+    const count = stmt(COUNT_JOBS);
+    for (const d of deltas.list()) count.run(d.rolloutId, d.state, d.errorType, d.jobs, d.firstCreatedAt, d.lastFinishedAt);
+  }
+
   const insertJobs = db.transaction((jobs: readonly JobRecord[], events: readonly NewEvent[]) => {
     checkFence();
     const insert = stmt(INSERT_JOB);
+    const deltas = new CountDeltas();
     for (const job of jobs) {
       try {
         insert.run(bindValues(job, JOB_COLUMNS));
       } catch (error) {
         throw conflictOf(error, job) ?? error;
       }
+      deltas.add(job, 1);
     }
+    applyCounts(deltas);
     insertEvents(events);
   });
 
   const updateJobs = db.transaction((updates: readonly { readonly id: string; readonly patch: JobPatch }[], events: readonly NewEvent[]) => {
     checkFence();
+    const deltas = new CountDeltas();
     for (const { id, patch } of updates) {
       const { columns, values } = jobPatchColumns(patch);
       if (columns.length === 0) continue;
+      // Read before each update: a job updated twice in one batch moves from where the first left it.
+      const before = patchCounts(patch) ? (stmt(COUNTED_JOB).get(id) as NullableCounted | undefined) : undefined;
+      if (before) {
+        const old = countedOf(before);
+        const next = afterPatch(old, patch);
+        if (!sameCount(old, next)) {
+          deltas.add(old, -1);
+          deltas.add(next, 1);
+        }
+      }
       const sql = `UPDATE jobs SET ${columns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`;
       try {
         stmt(sql).run([...values, id]);
@@ -146,6 +174,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         throw conflictOf(error, { id, tenant: job?.tenant, package: job?.package }) ?? error;
       }
     }
+    applyCounts(deltas);
     insertEvents(events);
   });
 
@@ -179,6 +208,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     stmt(PUT_LEASE).run(LEASE_NAME, holder, expiresAt, self.host, self.pid, token);
     fence = token;
     return true;
+  });
+
+  // One batch in one write transaction: a crash keeps all of it or none (rollout_job_counts is
+  // untouched by deletes, so summaries survive either way). Candidates come from the rollouts
+  // table, so each probe is an index range on (rollout_id, updated_at) / (rollout_id, at).
+  const pruneBatch = db.transaction((options: PruneOptions) => {
+    checkFence();
+    const keep = options.keepRolloutIds;
+    const others = `SELECT id FROM rollouts${keep.length > 0 ? ` WHERE id NOT IN (${marks(keep.length)})` : ''}`;
+    const limit = Math.max(0, Math.floor(options.limit));
+    const jobs = stmt(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE rollout_id IN (${others}) AND updated_at < ? AND state IN (${marks(FINISHED_STATES.length)}) LIMIT ?)`,
+    ).run(...keep, options.before, ...FINISHED_STATES, limit).changes;
+    const scoped = stmt(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IN (${others}) AND at < ? LIMIT ?)`).run(...keep, options.before, limit).changes;
+    const unscoped = stmt('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE rollout_id IS NULL AND at < ? LIMIT ?)').run(options.before, Math.max(0, limit - scoped)).changes;
+    return { jobs, events: scoped + unscoped };
   });
 
   const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
@@ -225,8 +270,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(): Promise<readonly RolloutRecord[]> {
-      return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
+    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
+      const ids = options.ids;
+      if (ids === undefined) return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
+      if (ids.length === 0) return [];
+      return stmt(`SELECT * FROM rollouts WHERE id IN (${marks(ids.length)}) ORDER BY created_at, id`).all(ids).map(rolloutFromRow);
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -234,8 +282,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async listWaves(rolloutId): Promise<readonly WaveRecord[]> {
       const order = 'ORDER BY rollout_id, started_at IS NULL, started_at, name';
-      const rows = rolloutId === undefined ? stmt(`SELECT * FROM waves ${order}`).all() : stmt(`SELECT * FROM waves WHERE rollout_id = ? ${order}`).all(rolloutId);
-      return rows.map(waveFromRow);
+      if (rolloutId === undefined) return stmt(`SELECT * FROM waves ${order}`).all().map(waveFromRow);
+      const ids = typeof rolloutId === 'string' ? [rolloutId] : rolloutId;
+      if (ids.length === 0) return [];
+      return stmt(`SELECT * FROM waves WHERE rollout_id IN (${marks(ids.length)}) ${order}`).all(ids).map(waveFromRow);
     },
 
     async insertJobs(jobs, events = []) {
@@ -249,26 +299,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row === undefined ? undefined : jobFromRow(row);
     },
     async listJobs(filter: JobFilter = {}): Promise<readonly JobRecord[]> {
-      if (filter.states?.length === 0) return [];
-      const where: string[] = [];
       const params: unknown[] = [];
-      if (filter.states) {
-        where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
-        params.push(...filter.states);
-      }
-      for (const [column, value] of [
-        ['rollout_id', filter.rolloutId],
-        ['request_ref', filter.requestRef],
-        ['batch_key', filter.batchKey],
-        ['tenant', filter.tenant],
-      ] as const) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-      const sql = `SELECT ${columnNames(JOB_COLUMNS)} FROM jobs${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
-      // Raw rows (arrays in JOB_COLUMNS order): a pass reads every job, and arrays are cheaper.
-      return (stmt(sql).raw(true).all(params) as unknown[][]).map((values) => fromValues<JobRecord>(values, JOB_COLUMNS));
+      const clauses = jobQueryClauses(filter, {
+        bind: (value) => (params.push(value), '?'),
+        inList: (column, values) => (params.push(...values), `${column} IN (${marks(values.length)})`),
+      });
+      if (clauses === undefined) return [];
+      // Raw rows (arrays in JOB_COLUMNS order): a pass reads every live job, and arrays are cheaper.
+      return (stmt(`SELECT ${columnNames(JOB_COLUMNS)} FROM jobs${clauses}`).raw(true).all(params) as unknown[][]).map((values) =>
+        fromValues<JobRecord>(values, JOB_COLUMNS),
+      );
     },
     async countJobs(rolloutId) {
       const rows = (
@@ -277,6 +317,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           : stmt('SELECT state, count(*) AS n FROM jobs WHERE rollout_id = ? GROUP BY state').all(rolloutId)
       ) as { state: JobState; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    },
+
+    async rolloutSummaries(rolloutIds) {
+      if (rolloutIds?.length === 0) return [];
+      const rows = (
+        rolloutIds === undefined
+          ? stmt('SELECT * FROM rollout_job_counts ORDER BY rollout_id').all()
+          : stmt(`SELECT * FROM rollout_job_counts WHERE rollout_id IN (${marks(rolloutIds.length)}) ORDER BY rollout_id`).all(rolloutIds)
+      ) as JobCountRow[];
+      return summariesFromRows(rows);
+    },
+    async pruneHistory(options) {
+      return pruneBatch.immediate(options);
     },
 
     async appendEvents(events) {
@@ -339,6 +392,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return row === undefined ? undefined : leaseFromRow(row);
     },
   };
+}
+
+/** A counted job as read from `jobs` (NULL for an absent field). */
+type NullableCounted = { [K in keyof CountedJob]-?: Exclude<CountedJob[K], undefined> | null };
+
+function countedOf(row: NullableCounted): CountedJob {
+  return { rolloutId: row.rolloutId!, state: row.state!, errorType: row.errorType ?? undefined, createdAt: row.createdAt!, finishedAt: row.finishedAt ?? undefined };
+}
+
+/** `?, ?, ...`: `count` placeholders. */
+function marks(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
 }
 
 /** The StoreConflictError for a refused job write, or undefined for any other error. */
