@@ -12,7 +12,7 @@
  * Every statement comes from statements.ts; the SQL API v2 client is sql-api-client.ts.
  */
 import type { CatalogVersion, PackageManifest } from '../../manifest/types.js';
-import type { ProviderContext, PushProvider } from '../provider.js';
+import type { ProviderContext, ProviderCost, PushProvider } from '../provider.js';
 import { memoryStateStore } from '../memory-state-store.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy.js';
 import type { AttemptFailure } from '../retrying-call.js';
@@ -34,6 +34,22 @@ export const MAX_REQUEST_ACCOUNTS = 5_000;
 
 /** What the forecast assumes per account: Snowflake's own queueing and upgrade plus APPLICATION_STATE's lag (unverified averages). */
 export const TYPICAL_JOB_MS = 15 * 60_000;
+
+/**
+ * How often the controller asks Snowflake (`Provider.cost`). APPLICATION_STATE lags up to ten
+ * minutes behind the upgrades (reference 1.6), so a poll more often than once a minute sees
+ * nothing new and only spends warehouse time; a poll is two statements (the view and SHOW
+ * RELEASE DIRECTIVES) whatever the number of accounts, as is an observe. Consumer accounts
+ * appear and disappear rarely: the fleet is read every five minutes, and at once for a new
+ * revision.
+ */
+export const SNOWFLAKE_COST: ProviderCost = Object.freeze({
+  minPollIntervalMs: 60_000,
+  maxPollIntervalMs: 5 * 60_000,
+  observeIntervalMs: 5 * 60_000,
+  callsPerPoll: 2,
+  callsPerObserve: 2,
+});
 
 /** Test and tuning knobs; production uses the defaults. */
 export interface SnowflakeProviderOptions {
@@ -76,6 +92,7 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
     maxRequestTenants: MAX_REQUEST_ACCOUNTS,
     // A few minutes of queueing and setup script, seen up to 10 minutes late in APPLICATION_STATE.
     typicalJobMs: TYPICAL_JOB_MS,
+    cost: SNOWFLAKE_COST,
     observe: (signal) => observeConsumers(sf, packages, signal),
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[] | undefined> {
       return packageVersions(sf, pkg.spec.externalId ?? pkg.metadata.name, signal);
