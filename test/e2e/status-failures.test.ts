@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../support/cli.js';
 import { parseCsv } from '../../src/providers/salesforce/csv.js';
+import { baseManifests, directive } from '../reconcile/fixtures.js';
 
 let dir: string;
 const FAILING = { t02: 'Granite Health', t05: 'Cobalt Freight' } as const;
@@ -21,29 +22,8 @@ beforeAll(() => {
     return `  - { id: ${id}, displayName: "${name}", type: production, status: active, labels: { flaky: "${id in FAILING}" }, packages: { billing: "2.3.0" } }`;
   }).join('\n');
   writeFileSync(join(dir, 'fleet.yaml'), `apiVersion: pushfleet.dev/v1\nkind: FleetSnapshot\nobservedAt: 2026-11-21T12:00:00Z\ntenants:\n${tenants}\n`);
-  writeFileSync(
-    join(dir, 'manifests.yaml'),
-    `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: fleet }
-spec:
-  type: simulator
-  simulator:
-    fleet: fleet.yaml
-    installSeconds: [0, 0]
-    failures: [ { selector: { matchLabels: { flaky: "true" } }, rate: 1, errorType: DeployError } ]
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: billing }
-spec: { provider: fleet, versions: [ { version: "2.3.0" }, { version: "2.4.0" } ] }
----
-apiVersion: pushfleet.dev/v1
-kind: ReleaseDirective
-metadata: { name: billing-default }
-spec: { package: billing, version: "2.4.0" }
-`,
-  );
+  const failures = 'failures: [ { selector: { matchLabels: { flaky: "true" } }, rate: 1, errorType: DeployError } ]';
+  writeFileSync(join(dir, 'manifests.yaml'), `${baseManifests(`installSeconds: [0, 0]\n${failures}`)}---\n${directive('billing-default', '2.4.0')}`);
   const run = runBuiltCli(['run', '--dir', '.', '--store', 'sqlite:state.db', '--once', '--poll-interval', '1s'], dir);
   expect(run.code, run.stderr).toBe(0);
 });
