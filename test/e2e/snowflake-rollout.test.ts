@@ -106,7 +106,7 @@ afterAll(async () => {
 
 function start(...extra: string[]): ControllerProcess {
   return spawnController(
-    ['run', '--repo', repo, '--branch', 'main', '--fetch-interval', '1s', '--cache-dir', join(root, 'cache'), '--store', `sqlite:${join(root, 'state.db')}`, '--poll-interval', '1s', '--listen', 'off', ...extra],
+    ['run', '--repo', repo, '--branch', 'main', '--fetch-interval', '1s', '--cache-dir', join(root, 'cache'), '--store', `sqlite:${join(root, 'state.db')}`, '--poll-interval', '1s', '--observe-interval', '1s', '--listen', 'off', ...extra],
     root,
   );
 }
