@@ -23,11 +23,17 @@ export function parseOutput(value: string | undefined, allowed: readonly OutputF
 /** The help text of `--provider-timeout`, the same on every command that has it. */
 export const PROVIDER_TIMEOUT_HELP = 'give up on the providers after this long (one deadline for the whole command; in run: per phase of a pass)';
 
+/** Parses a duration flag (`5s`, `1m`, `1h30m`) into milliseconds; `zero` also allows `0`. */
+export function parseDurationFlag(flag: string, text: string, zero = false): number {
+  if (zero && text.trim() === '0') return 0;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m${zero ? ' (or 0)' : ''}`);
+  return ms;
+}
+
 /** Parses `--provider-timeout` (a duration like 60s or 2m) into milliseconds. */
 export function parseProviderTimeout(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `--provider-timeout "${value}" is not a duration like 30s, 60s or 2m`);
-  return ms;
+  return parseDurationFlag('--provider-timeout', value);
 }
 
 /** Parses a non-negative integer flag. */

@@ -5,10 +5,15 @@
 
 /** One CSV document from a header and rows. */
 export function writeCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (values: readonly string[]): string => values.map(quoteCsv).join(',');
-  return [line(columns), ...rows.map(line)].join('\n') + '\n';
+  return [csvLine(columns), ...rows.map(csvLine)].join('\n') + '\n';
 }
 
-function quoteCsv(value: string): string {
+/** One CSV line, without its line break (for writers that stream line by line). */
+export function csvLine(values: readonly string[]): string {
+  return values.map(quoteCsv).join(',');
+}
+
+/** One value, quoted when it holds a quote, comma or line break. */
+export function quoteCsv(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -4,6 +4,7 @@
  * (rollout_id, updated_at) index, events by sequence number, rollouts with their permanent
  * summaries. Times are ISO-8601, as in the API.
  */
+import { quoteCsv } from '../../util/csv.js';
 import type { EventRecord, JobRecord, RolloutRecord, RolloutSummary, Store } from '../../store/store.js';
 import { eventView, jobView } from '../../server/api/views.js';
 import { iso } from '../../util/time.js';
@@ -140,6 +141,5 @@ function inRange(at: number, options: HistoryExportOptions): boolean {
 /** One CSV cell (RFC 4180): objects as JSON, quoted when it holds a comma, quote or line break. */
 export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return quoteCsv(typeof value === 'object' ? JSON.stringify(value) : String(value));
 }

@@ -6,10 +6,9 @@ import { openStore } from '../../store/open-store.js';
 import { createController } from '../../reconcile/controller.js';
 import { acceleratedClock, realClock, type WaitingClock } from '../../util/clock.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
-import { parseDuration } from '../../util/duration.js';
 import { InputError } from '../../util/errors.js';
 import { renderRolloutBoard, type JobCounts } from '../render/rollout-board.js';
-import { parseCount, parseProviderTimeout } from '../options.js';
+import { parseCount, parseDurationFlag, parseProviderTimeout } from '../options.js';
 import { readStatus, renderStatus } from './status.js';
 import type { PassResult } from '../../reconcile/pass.js';
 import { startControllerServer, type RunningServer } from '../../server/start-server.js';
@@ -97,10 +96,10 @@ Examples:
     )
     .action(async (opts: RunOptions, cmd: Command) => {
       const io = rt.io;
-      const pollIntervalMs = opts.pollInterval === undefined ? undefined : duration('--poll-interval', opts.pollInterval);
-      const observeIntervalMs = opts.observeInterval === undefined ? undefined : duration('--observe-interval', opts.observeInterval, true);
-      const fetchIntervalMs = duration('--fetch-interval', opts.fetchInterval);
-      const leaseTtlMs = duration('--lease-ttl', opts.leaseTtl);
+      const pollIntervalMs = opts.pollInterval === undefined ? undefined : parseDurationFlag('--poll-interval', opts.pollInterval);
+      const observeIntervalMs = opts.observeInterval === undefined ? undefined : parseDurationFlag('--observe-interval', opts.observeInterval, true);
+      const fetchIntervalMs = parseDurationFlag('--fetch-interval', opts.fetchInterval);
+      const leaseTtlMs = parseDurationFlag('--lease-ttl', opts.leaseTtl);
       if (leaseTtlMs < 3_000) throw new InputError('bad-flag', `--lease-ttl "${opts.leaseTtl}" must be at least 3s: a leader renews it every half lease`);
       const providerTimeoutMs = parseProviderTimeout(opts.providerTimeout);
       const speed = opts.clockSpeed === undefined ? undefined : Number(opts.clockSpeed);
@@ -196,14 +195,6 @@ Examples:
         await store.close();
       }
     });
-}
-
-/** A duration flag; `zero` allows 0 (written `0`). */
-function duration(flag: string, text: string, zero = false): number {
-  if (zero && text.trim() === '0') return 0;
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new InputError('bad-flag', `${flag} "${text}" is not a duration like 5s, 1m or 1h30m${zero ? ' (or 0)' : ''}`);
-  return ms;
 }
 
 /**
