@@ -122,7 +122,7 @@ async function markOurs(found: readonly PlatformPushRequest[], storeUrl: string,
     const marked: PlatformPushRequest[] = [];
     for (const r of found) {
       // Jobs record the request id as the provider answered it: 18 characters, or 15 in older journals.
-      const ours = (await store.listJobs({ requestRef: r.id })).length > 0 || (await store.listJobs({ requestRef: r.id.slice(0, 15) })).length > 0;
+      const ours = (await store.listJobs({ requestRef: r.id, limit: 1 })).length > 0 || (await store.listJobs({ requestRef: r.id.slice(0, 15), limit: 1 })).length > 0;
       marked.push({ ...r, pushfleet: ours });
     }
     return marked;
