@@ -9,6 +9,7 @@ import type { Problem } from '../manifest/problem.js';
 import { iso } from '../util/time.js';
 import type { PassHealth } from './pass-health.js';
 import type { RevisionStatus } from './revisions.js';
+import type { PassResult } from './pass.js';
 
 /** What the process acts on and how its passes go; part of the status record. */
 export interface ActingFields {
@@ -34,6 +35,37 @@ export function actingFields(status: RevisionStatus | undefined, health: PassHea
     failing: health.failing,
     lastError: health.lastError ? { ...health.lastError, at: iso(health.lastError.at) } : null,
   };
+}
+
+/**
+ * The record of a pass that acted: the plan's rollouts and summary (without the items), the
+ * revision, and the acting and health fields.
+ */
+export function passRecord(result: PassResult, status: RevisionStatus, health: PassHealth, now: number, nextAt: number, source: string): Record<string, unknown> {
+  return {
+    at: iso(now),
+    nextPassAt: iso(nextAt),
+    source,
+    revision: status.good?.revision.id,
+    rejectedRevision: status.rejected ? { id: status.rejected.id, errors: errorsOf(status.rejected.problems) } : null,
+    summary: result.plan.summary,
+    rollouts: result.plan.rollouts,
+    tenants: result.snapshot.tenants.length,
+    tenantNames: failedTenantNames(result),
+    ...actingFields(status, health),
+  };
+}
+
+/**
+ * Display names of the tenants whose jobs failed, for `status --failures` and the API, which read
+ * the store and never see the fleet. Bounded by the failure budgets, not by the fleet's size.
+ */
+function failedTenantNames(result: PassResult): Record<string, string> {
+  const failed = new Set(result.jobs.filter((j) => j.state === 'failed').map((j) => j.tenant));
+  const names: Record<string, string> = {};
+  if (failed.size === 0) return names;
+  for (const t of result.snapshot.tenants) if (t.displayName && failed.has(t.id)) names[t.id] = t.displayName;
+  return names;
 }
 
 /**

@@ -14,12 +14,11 @@ import { nextWake } from './next-wake.js';
 import { createPacing } from './pacing.js';
 import type { CallMeter } from '../providers/call-meter.js';
 import { isSettled } from './settled.js';
-import { iso } from '../util/time.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
-import { actingFields, idleRecord } from './controller-status.js';
+import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import { pruneRound, type Retention } from './retention.js';
 import { declaredRollouts } from './progress.js';
 
@@ -283,7 +282,7 @@ export function createController(options: ControllerOptions): Controller {
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);
               const h = sourceError === undefined ? await health.succeeded(now) : health.current();
-              await store.kvPutMany([{ key: STATUS_KEY, value: { ...statusRecord(result, status, now, wakeInfo.at, source.description), ...actingFields(status, h) } }]);
+              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }]);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
               await pruneAfterPass(declaredRollouts(status.good.state), now);
@@ -319,31 +318,4 @@ export function createController(options: ControllerOptions): Controller {
       }
     },
   };
-}
-
-/** What `pushfleet status` shows: the last plan's rollouts and summary, without the items. */
-function statusRecord(result: PassResult, status: RevisionStatus, now: number, nextAt: number, source: string) {
-  return {
-    at: iso(now),
-    nextPassAt: iso(nextAt),
-    source,
-    revision: status.good?.revision.id,
-    rejectedRevision: status.rejected ? { id: status.rejected.id, errors: status.rejected.problems.filter((p) => p.severity === 'error') } : null,
-    summary: result.plan.summary,
-    rollouts: result.plan.rollouts,
-    tenants: result.snapshot.tenants.length,
-    tenantNames: failedTenantNames(result),
-  };
-}
-
-/**
- * Display names of the tenants whose jobs failed, for `status --failures` and the API, which read
- * the store and never see the fleet. Bounded by the failure budgets, not by the fleet's size.
- */
-function failedTenantNames(result: PassResult): Record<string, string> {
-  const failed = new Set(result.jobs.filter((j) => j.state === 'failed').map((j) => j.tenant));
-  const names: Record<string, string> = {};
-  if (failed.size === 0) return names;
-  for (const t of result.snapshot.tenants) if (t.displayName && failed.has(t.id)) names[t.id] = t.displayName;
-  return names;
 }
