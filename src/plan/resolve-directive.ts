@@ -85,6 +85,10 @@ function newDraft(
     detail,
     startAt: null,
     wave: null,
+    // Present from the start, though rarely set: a draft that gains a field later changes its
+    // object shape, and the wave and forecast loops over 100k drafts then see several shapes.
+    stuck: undefined,
+    dependsOn: undefined,
   };
 }
 

@@ -118,10 +118,12 @@ function selectSmallest(list: number[], k: number, compare: (a: number, b: numbe
   }
 }
 
-/** True when a draft no longer keeps its wave open. */
-function isSettled(d: Draft): boolean {
-  if (d.status === 'in-sync' || d.status === 'ahead' || d.status === 'failed' || d.status === 'not-installed') return true;
-  return d.status === 'blocked' && (d.stuck === true || PERMANENT_BLOCKS.has(d.reason as BlockReason));
+/**
+ * True when a blocked draft no longer keeps its wave open (in-sync, ahead, failed and
+ * not-installed drafts never do; gateWaves tests those statuses inline).
+ */
+function isSettledBlock(d: Draft, reason: BlockReason): boolean {
+  return d.stuck === true || PERMANENT_BLOCKS.has(reason);
 }
 
 /** True for drafts that still want a push and have passed every block but the wave gate. */
@@ -143,46 +145,61 @@ export interface WaveHistory {
  */
 export function gateWaves(directive: CompiledDirective, groups: readonly WaveGroup[], history: WaveHistory, now: number): PlanWave[] {
   const out: PlanWave[] = [];
+  const jobs = history.jobsByTenant;
+  // A plan or preview without a store has no jobs at all: no lookup per member then.
+  const anyJobs = jobs.size > 0;
   let gate: { reason: 'waiting-wave' | 'waiting-approval'; detail: string } | undefined;
   for (const { wave, members } of groups) {
     const open = gate === undefined;
+    const name = wave.name;
     let pending = 0;
     let hadJobs = false;
-    const tally: WaveTally = { inSync: 0, blocked: {} };
-    for (const d of members) {
-      d.wave = wave.name;
-      if (!open && isCandidate(d)) {
-        d.status = 'blocked';
+    let inSync = 0;
+    const blocked = new Map<BlockReason, number>();
+    // One pass per member: gate it, then count it for `pending`, `inSync` and `blocked`.
+    for (let i = 0; i < members.length; i++) {
+      const d = members[i]!;
+      d.wave = name;
+      let status = d.status;
+      if (!open && status === 'upgrade' && d.reason === null) {
+        d.status = status = 'blocked';
         d.reason = gate!.reason;
         d.detail = gate!.detail;
       }
-      if (!isSettled(d)) pending++;
-      if (!hadJobs && history.jobsByTenant.has(d.tenant.id)) hadJobs = true;
-      countMember(tally, d, history.jobsByTenant.get(d.tenant.id));
+      const job = anyJobs ? jobs.get(d.tenant.id) : undefined;
+      if (job !== undefined) hadJobs = true;
+      if (status === 'in-sync' || status === 'ahead') {
+        // Already at the target without a push of this rollout: progress counts only the others.
+        if (job?.state !== 'succeeded') inSync++;
+      } else if (status === 'blocked') {
+        const reason = d.reason as BlockReason;
+        blocked.set(reason, (blocked.get(reason) ?? 0) + 1);
+        if (!isSettledBlock(d, reason)) pending++;
+      } else if (status !== 'failed' && status !== 'not-installed') pending++;
     }
     const complete = pending === 0;
     let completedAt: number | undefined;
     let bakeUntil: number | undefined;
     let state: WaveState = open ? 'active' : 'waiting';
-    const approved = directive.approvals.has(wave.name);
+    const approved = directive.approvals.has(name);
     if (open && complete) {
       state = 'complete';
       if (hadJobs) {
-        completedAt = history.completedAt[wave.name] ?? lastFinish(members, history) ?? now;
+        completedAt = history.completedAt[name] ?? lastFinish(members, history) ?? now;
         if (wave.bakeMs > 0) bakeUntil = completedAt + wave.bakeMs;
       }
       if (wave.approval && !approved) {
         state = 'waiting-approval';
-        gate = { reason: 'waiting-approval', detail: `waits for approval of wave "${wave.name}" (add it to approvals of ${directive.name})` };
+        gate = { reason: 'waiting-approval', detail: `waits for approval of wave "${name}" (add it to approvals of ${directive.name})` };
       } else if (bakeUntil !== undefined && bakeUntil > now) {
         state = 'baking';
-        gate = { reason: 'waiting-wave', detail: `wave "${wave.name}" bakes until ${iso(bakeUntil)}` };
+        gate = { reason: 'waiting-wave', detail: `wave "${name}" bakes until ${iso(bakeUntil)}` };
       }
     } else if (open) {
-      gate = { reason: 'waiting-wave', detail: `waits for wave "${wave.name}" to complete` };
+      gate = { reason: 'waiting-wave', detail: `waits for wave "${name}" to complete` };
     }
     out.push({
-      name: wave.name,
+      name,
       tenants: members.length,
       pending,
       state,
@@ -192,25 +209,12 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
       completedAt: completedAt !== undefined ? iso(completedAt) : null,
       bakeUntil: bakeUntil !== undefined ? iso(bakeUntil) : null,
       firstStartAt: null,
-      inSync: tally.inSync,
-      blocked: tally.blocked,
+      inSync,
+      // Reasons in the order first seen, as the operator's view lists them.
+      blocked: Object.fromEntries(blocked) as Partial<Record<BlockReason, number>>,
     });
   }
   return out;
-}
-
-/**
- * Counts for the operator's view of a wave: members already at the target without a push of
- * this rollout (so progress can count only tenants that need one), and blocked members by reason.
- */
-interface WaveTally {
-  inSync: number;
-  readonly blocked: Partial<Record<BlockReason, number>>;
-}
-
-function countMember(tally: WaveTally, d: Draft, job: JobProgress | undefined): void {
-  if ((d.status === 'in-sync' || d.status === 'ahead') && job?.state !== 'succeeded') tally.inSync++;
-  else if (d.status === 'blocked') tally.blocked[d.reason as BlockReason] = (tally.blocked[d.reason as BlockReason] ?? 0) + 1;
 }
 
 function lastFinish(members: readonly Draft[], history: WaveHistory): number | undefined {
