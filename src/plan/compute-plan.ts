@@ -6,13 +6,13 @@
 import type { CatalogVersion, DesiredState } from '../manifest/types.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Problem } from '../manifest/problem.js';
-import { compareText, compileState, type CompiledDirective, type CompiledState } from './compile.js';
+import { compareText, compileState, type CompiledDirective, type CompiledPolicyRef, type CompiledState } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
 import { draftItem, type InstalledRefs, type ProgressIndex } from './resolve-directive.js';
 import { assignWaves, gateWaves, isCandidate } from './waves.js';
 import { policyChooser, timingCalculator } from './timing.js';
 import { STATUSES, type JobProgress, type Plan, type PlanItem, type PlanRollout, type Progress, type RolloutForecast, EMPTY_PROGRESS } from './types.js';
-import { DEFAULT_JOB_MS, forecastRollout, type RolloutWork, type WaveFinishes } from './forecast.js';
+import { DEFAULT_JOB_MS, forecastRollout, rolloutIntake, takeMember, type RolloutWork, type WaveFinishes } from './forecast.js';
 import { iso } from '../util/time.js';
 
 /** Everything the planner reads. */
@@ -77,26 +77,28 @@ export function computePlan(input: PlanInput): Plan {
     for (const d of unplaced) {
       if (isCandidate(d)) Object.assign(d, { status: 'blocked', reason: 'no-wave', detail: 'the tenant matches no wave of the strategy' });
     }
-    const waves = gateWaves(directive, groups, index.history(directive), now);
-    groups.forEach((g, i) => {
-      let first: number | undefined;
-      for (const d of g.members) {
-        const policy = 'policy' in d.tenant.policy ? d.tenant.policy.policy : undefined;
-        if (d.status === 'in-progress' && d.job?.state === 'created') {
-          // A retry waiting for its backoff: it may only start again inside a window too.
-          d.startAt = timing(directive, policy).startAt;
-          continue;
-        }
-        if (!isCandidate(d)) continue;
-        const t = timing(directive, policy);
-        d.reason = t.reason;
-        d.startAt = t.startAt;
-        if (t.detail) d.detail = t.detail;
-        if (d.startAt !== null && (first === undefined || d.startAt < first)) first = d.startAt;
+    // Timing and the forecast's intake happen in gating's own pass over the members.
+    const intake = rolloutIntake(groups.length);
+    const firsts: (number | undefined)[] = new Array(groups.length).fill(undefined);
+    const waves = gateWaves(directive, groups, index.history(directive), now, (d, wave, rank) => {
+      takeMember(intake, directive, wave, d, rank);
+      if (d.status === 'in-progress' && d.job?.state === 'created') {
+        // A retry waiting for its backoff: it may only start again inside a window too.
+        d.startAt = timing(directive, policyOf(d)).startAt;
+        return;
       }
+      if (!isCandidate(d)) return;
+      const t = timing(directive, policyOf(d));
+      d.reason = t.reason;
+      d.startAt = t.startAt;
+      if (t.detail) d.detail = t.detail;
+      const first = firsts[wave];
+      if (d.startAt !== null && (first === undefined || d.startAt < first)) firsts[wave] = d.startAt;
+    });
+    firsts.forEach((first, i) => {
       if (first !== undefined) waves[i] = { ...waves[i]!, firstStartAt: iso(first) };
     });
-    works.push({ directive, groups, unplaced, waves, halted: index.halted(directive) });
+    works.push({ directive, groups, unplaced, waves, halted: index.halted(directive), intake });
   }
   const rollouts = forecastAll(state, works, now, input.jobDurations).map(({ work, forecast }) => rolloutOf(work, forecast));
 
@@ -149,6 +151,11 @@ function rolloutOf(work: RolloutWork, forecast: RolloutForecast): PlanRollout {
     waves,
     forecast,
   };
+}
+
+function policyOf(d: Draft): CompiledPolicyRef | undefined {
+  const choice = d.tenant.policy;
+  return 'policy' in choice ? choice.policy : undefined;
 }
 
 /** `iso` memoized: a plan's start times and deadlines are a few dozen distinct instants. */

@@ -29,6 +29,8 @@ export interface RolloutWork {
   readonly unplaced: readonly Draft[];
   readonly waves: readonly PlanWave[];
   readonly halted: boolean;
+  /** What each wave still holds, gathered by the planner's pass over the members. */
+  readonly intake: RolloutIntake;
 }
 
 /** Forecast finish instants of the waves already forecast, for tenants that wait for a dependency. */
@@ -39,7 +41,7 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
   const { directive, groups, waves } = work;
   const maxInFlight = directive.strategy?.manifest.spec.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const held: RolloutForecast['waitsFor'] = directive.suspended ? 'suspended' : work.halted ? 'halted' : null;
-  const stuck = examples();
+  const stuck = work.intake.stuck;
   const forced = examples();
   for (const d of work.unplaced) if (d.status === 'blocked') stuck.add(d.tenant.id);
 
@@ -51,7 +53,7 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
   groups.forEach((group, i) => {
     const plan = waves[i]!;
     const pooler = gate !== null && held === null ? poolsAt(directive, gate) : undefined;
-    const left = classify(group.members, stuck, finishes, pooler);
+    const left = settle(work.intake.waves[i]!, group.members, stuck, finishes, pooler);
     if (gate === null) {
       own.set(plan.name, null);
       out.push({ name: plan.name, startAt: null, finishAt: null });
@@ -97,53 +99,107 @@ export function forecastRollout(work: RolloutWork, now: number, jobMs: number, f
   };
 }
 
-/** What a wave still holds: jobs running, tenants waiting to start, tenants that can never finish. */
-interface WaveWork {
+/**
+ * One rollout's members as the forecast needs them, filled while the planner walks the gated
+ * members to time them (one pass over 100k drafts, not a second one here). Dependency blocks
+ * wait for their required package's forecast, so they are only listed here and settled later.
+ */
+export interface RolloutIntake {
+  readonly waves: WaveIntake[];
+  /** Tenants blocked for good so far (more join when the waves are settled). */
+  readonly stuck: Examples;
+}
+
+/** What one wave holds before its dependency blocks are settled. */
+interface WaveIntake {
   readonly running: Draft[];
-  /** Tenants waiting to start (when the wave opens, or after a planned dependency). */
+  /** Tenants waiting for the wave to open, in groups of one start rule, ranks ascending. */
+  readonly atOpen: Map<object, { readonly policy: CompiledPolicyRef | undefined; readonly ranks: number[] }>;
+  /** Ranks of `blocked/dependency` members. */
+  readonly dependent: number[];
   waiting: number;
-  /** A tenant keeps the wave open for ever (an unmet or failed dependency). */
-  never: boolean;
   hadJobs: boolean;
 }
 
-/** Sorts a wave's members by what they still need; waiting ones go into `pooler`'s pools when given. */
-function classify(members: readonly Draft[], stuck: Examples, finishes: WaveFinishes, pooler: Pooler | undefined): WaveWork {
-  const work: WaveWork = { running: [], waiting: 0, never: false, hadJobs: false };
-  for (let rank = 0; rank < members.length; rank++) {
-    const d = members[rank]!;
-    if (d.job !== undefined) work.hadJobs = true;
-    const status = d.status;
-    if (status === 'upgrade') {
-      work.waiting++;
-      pooler?.add(d, rank, undefined);
-      continue;
-    }
-    if (status === 'in-progress') {
-      work.running.push(d);
-      continue;
-    }
-    if (status !== 'blocked') continue;
+/** An empty intake for a rollout of `waves` waves. */
+export function rolloutIntake(waves: number): RolloutIntake {
+  const list: WaveIntake[] = [];
+  for (let i = 0; i < waves; i++) list.push({ running: [], atOpen: new Map(), dependent: [], waiting: 0, hadJobs: false });
+  return { waves: list, stuck: examples() };
+}
+
+/** The key every tenant's start rule shares when the directive ignores windows. */
+const ANY_WINDOW = {};
+
+/**
+ * Takes the member at `rank` of wave `wave` (after gating). Sorts it by what it still needs:
+ * a running job, a start when the wave opens, a dependency, or nothing that can happen.
+ */
+export function takeMember(intake: RolloutIntake, directive: CompiledDirective, wave: number, d: Draft, rank: number): void {
+  const into = intake.waves[wave]!;
+  if (d.job !== undefined) into.hadJobs = true;
+  const status = d.status;
+  if (status === 'in-progress') {
+    into.running.push(d);
+    return;
+  }
+  if (status === 'blocked') {
     const reason = d.reason as BlockReason;
-    if (PERMANENT_BLOCKS.has(reason)) {
-      stuck.add(d.tenant.id);
-    } else if (reason === 'dependency') {
-      const at = d.dependsOn ? dependencyFinish(d.dependsOn, finishes) : null;
-      if (at !== null) {
-        work.waiting++;
-        pooler?.add(d, rank, at);
-      } else {
-        stuck.add(d.tenant.id);
-        work.never = true;
-      }
+    if (PERMANENT_BLOCKS.has(reason)) return void intake.stuck.add(d.tenant.id);
+    if (reason === 'dependency') return void into.dependent.push(rank);
+    // waiting-wave / waiting-approval start when the wave opens; suspended / halted wait for a
+    // git change, and forecastRollout holds the rollout.
+  } else if (status !== 'upgrade') return;
+  into.waiting++;
+  // Tenants share a few dozen policy choices (the planner hands out one object per policy), so
+  // the choice object is the key: one Map lookup per tenant. Without windows the policy does not
+  // matter and every tenant shares one group.
+  const key = directive.inWindow ? d.tenant.policy : ANY_WINDOW;
+  const group = into.atOpen.get(key);
+  if (group) group.ranks.push(rank);
+  else into.atOpen.set(key, { policy: policyOf(d), ranks: [rank] });
+}
+
+/** What a wave still holds: jobs running, tenants waiting to start, tenants that can never finish. */
+interface WaveWork {
+  readonly running: readonly Draft[];
+  /** Tenants waiting to start (when the wave opens, or after a planned dependency). */
+  readonly waiting: number;
+  /** A tenant keeps the wave open for ever (an unmet or failed dependency). */
+  readonly never: boolean;
+  readonly hadJobs: boolean;
+}
+
+/**
+ * Settles a wave's intake once the required packages are forecast: dependency blocks become
+ * waiting tenants (after their dependency's wave) or stuck ones; waiting ones go into
+ * `pooler`'s pools when given.
+ */
+function settle(intake: WaveIntake, members: readonly Draft[], stuck: Examples, finishes: WaveFinishes, pooler: Pooler | undefined): WaveWork {
+  let waiting = intake.waiting;
+  let never = false;
+  // Ranks whose dependency finishes, and when (parallel lists: no object per tenant).
+  const ready: Ready = { ranks: [], at: [] };
+  for (const rank of intake.dependent) {
+    const d = members[rank]!;
+    const at = d.dependsOn ? dependencyFinish(d.dependsOn, finishes) : null;
+    if (at !== null) {
+      waiting++;
+      ready.ranks.push(rank);
+      ready.at.push(at);
     } else {
-      // waiting-wave / waiting-approval start when the wave opens; suspended / halted wait for a
-      // git change, and forecastRollout holds the rollout.
-      work.waiting++;
-      pooler?.add(d, rank, undefined);
+      stuck.add(d.tenant.id);
+      never = true;
     }
   }
-  return work;
+  if (pooler) pooler.fill(intake.atOpen, ready, members);
+  return { running: intake.running, waiting, never, hadJobs: intake.hadJobs };
+}
+
+/** Dependency-blocked tenants that can start once their dependency finishes: ranks ascending, with those instants. */
+interface Ready {
+  readonly ranks: number[];
+  readonly at: number[];
 }
 
 /** When the required package's push for this tenant is done at the latest: its wave's forecast finish. */
@@ -169,43 +225,72 @@ function runningEnd(d: Draft, now: number, jobMs: number): number {
 /** Pools of one wave being filled: tenants of one start rule (same policy, same earliest instant) share one. */
 interface Pooler {
   readonly pools: Pool[];
-  /** Adds a waiting tenant; `readyAt` is a dependency's finish, undefined for "when the wave opens". */
-  add(d: Draft, rank: number, readyAt: number | undefined): void;
+  /**
+   * Fills the pools with the wave's waiting tenants: `atOpen` start when the wave opens,
+   * `ready` after a dependency (ranks ascending in both).
+   */
+  fill(atOpen: WaveIntake['atOpen'], ready: Ready, members: readonly Draft[]): void;
 }
 
-/** A pooler for a wave opening at `open`. Ranks arrive ascending, so each pool's ranks ascend. */
+/** A pooler for a wave opening at `open`. Every pool's ranks ascend. */
 function poolsAt(directive: CompiledDirective, open: number): Pooler {
   const pools: Pool[] = [];
-  // Tenants share a few dozen policy choices (the planner hands out one object per policy), so
-  // the choice object is the key: one Map lookup per tenant. Without windows the policy does not
-  // matter and every tenant shares one pool.
-  const atOpen = new Map<object, Pool>();
-  const later = new Map<CompiledPolicyRef | undefined, Map<number, Pool>>();
   const inWindow = directive.inWindow;
   return {
     pools,
-    add(d, rank, readyAt) {
-      if (readyAt === undefined || readyAt <= open) {
-        const key = inWindow ? d.tenant.policy : atOpen;
-        let pool = atOpen.get(key);
+    fill(atOpen, ready, members) {
+      // A dependency done by the time the wave opens starts with the others of its rule.
+      const early = new Map<object, number[]>();
+      const later = new Map<CompiledPolicyRef | undefined, Map<number, Pool>>();
+      let last: { readonly policy: CompiledPolicyRef | undefined; readonly at: number; readonly pool: Pool } | undefined;
+      for (let i = 0; i < ready.ranks.length; i++) {
+        const rank = ready.ranks[i]!;
+        const at = ready.at[i]!;
+        const d = members[rank]!;
+        if (at <= open) {
+          const key = inWindow ? d.tenant.policy : ANY_WINDOW;
+          const list = early.get(key);
+          if (list) list.push(rank);
+          else {
+            early.set(key, [rank]);
+            if (!atOpen.has(key)) atOpen.set(key, { policy: policyOf(d), ranks: [] });
+          }
+          continue;
+        }
+        const policy = inWindow ? policyOf(d) : undefined;
+        // Neighbours in rank order often share the rule: skip the two lookups then.
+        if (last !== undefined && last.policy === policy && last.at === at) {
+          last.pool.ranks.push(rank);
+          continue;
+        }
+        let byReady = later.get(policy);
+        if (!byReady) later.set(policy, (byReady = new Map()));
+        let pool = byReady.get(at);
         if (!pool) {
-          atOpen.set(key, (pool = newPool(directive, policyOf(d), open)));
+          byReady.set(at, (pool = newPool(directive, policy, at, [])));
           pools.push(pool);
         }
         pool.ranks.push(rank);
-        return;
+        last = { policy, at, pool };
       }
-      const policy = inWindow ? policyOf(d) : undefined;
-      let byReady = later.get(policy);
-      if (!byReady) later.set(policy, (byReady = new Map()));
-      let pool = byReady.get(readyAt);
-      if (!pool) {
-        byReady.set(readyAt, (pool = newPool(directive, policy, readyAt)));
-        pools.push(pool);
+      for (const [key, group] of atOpen) {
+        const extra = early.get(key);
+        pools.push(newPool(directive, group.policy, open, extra ? mergeAscending(group.ranks, extra) : group.ranks));
       }
-      pool.ranks.push(rank);
     },
   };
+}
+
+/** Two ascending lists of distinct ranks as one ascending list. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 function policyOf(d: Draft): CompiledPolicyRef | undefined {
@@ -214,14 +299,14 @@ function policyOf(d: Draft): CompiledPolicyRef | undefined {
 }
 
 /** The start rule of semantics.md section 3 from `ready` on, as intervals plus a forced-from instant. */
-function newPool(directive: CompiledDirective, policy: CompiledPolicyRef | undefined, ready: number): Pool {
-  const always = (from: number): Pool => ({ ranks: [], intervals: [{ start: from, end: Number.POSITIVE_INFINITY }], forcedFrom: Number.POSITIVE_INFINITY, windowed: false, next: 0, at: 0 });
+function newPool(directive: CompiledDirective, policy: CompiledPolicyRef | undefined, ready: number, ranks: number[]): Pool {
+  const always = (from: number): Pool => ({ ranks, intervals: [{ start: from, end: Number.POSITIVE_INFINITY }], forcedFrom: Number.POSITIVE_INFINITY, windowed: false, next: 0, at: 0 });
   if (!directive.inWindow) return always(Math.max(ready, directive.afterMs ?? ready));
   if (!policy) return always(ready);
   const deadline = directive.deadlineMs;
   const until = deadline ?? ready + WINDOW_SEARCH_HORIZON_MS;
   const intervals: Interval[] = ready < until ? allowedIntervalsBetween(policy.windows, ready, until) : [];
-  return { ranks: [], intervals, forcedFrom: deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(deadline, ready), windowed: true, next: 0, at: 0 };
+  return { ranks, intervals, forcedFrom: deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(deadline, ready), windowed: true, next: 0, at: 0 };
 }
 
 /** The latest wave finish, as ISO text (ISO instants of one format order as text). */

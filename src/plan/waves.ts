@@ -139,17 +139,23 @@ export interface WaveHistory {
   readonly completedAt: Readonly<Record<string, number>>;
 }
 
+/** Called with each member once it is gated: its wave's index and its rank (index) in the wave. */
+export type GatedMember = (d: Draft, wave: number, rank: number) => void;
+
 /**
  * Walks the waves in order, blocking candidates of waves that may not start yet, and describes
  * each wave. A wave may start when the previous one is complete, baked, and approved if it asks.
+ * `onGated` sees every member right after its gate, so the planner times and forecasts members
+ * in this same pass instead of walking 100k drafts again.
  */
-export function gateWaves(directive: CompiledDirective, groups: readonly WaveGroup[], history: WaveHistory, now: number): PlanWave[] {
+export function gateWaves(directive: CompiledDirective, groups: readonly WaveGroup[], history: WaveHistory, now: number, onGated?: GatedMember): PlanWave[] {
   const out: PlanWave[] = [];
   const jobs = history.jobsByTenant;
   // A plan or preview without a store has no jobs at all: no lookup per member then.
   const anyJobs = jobs.size > 0;
   let gate: { reason: 'waiting-wave' | 'waiting-approval'; detail: string } | undefined;
-  for (const { wave, members } of groups) {
+  for (let w = 0; w < groups.length; w++) {
+    const { wave, members } = groups[w]!;
     const open = gate === undefined;
     const name = wave.name;
     let pending = 0;
@@ -176,6 +182,7 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
         blocked.set(reason, (blocked.get(reason) ?? 0) + 1);
         if (!isSettledBlock(d, reason)) pending++;
       } else if (status !== 'failed' && status !== 'not-installed') pending++;
+      onGated?.(d, w, i);
     }
     const complete = pending === 0;
     let completedAt: number | undefined;
