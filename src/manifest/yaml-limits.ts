@@ -29,6 +29,9 @@ export interface ShapeViolation {
  */
 export function checkShape(value: unknown, shared = true): ShapeViolation | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  // Without sharing only depth can be wrong: a lean walk answers that, and the full walk below
+  // (path and all) runs only to describe a violation it found.
+  if (!shared && !deeperThanLimit(value, 1)) return undefined;
   const sizes = shared ? new Map<object, number>() : undefined;
   const onPath = new Set<object>();
   const path: (string | number)[] = [];
@@ -77,6 +80,24 @@ export function checkShape(value: unknown, shared = true): ShapeViolation | unde
 
   size(value, 1);
   return violation;
+}
+
+/** True when an object below `node` (at `depth`) lies deeper than MAX_DEPTH; no path, no allocation. */
+function deeperThanLimit(node: object, depth: number): boolean {
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (child !== null && typeof child === 'object' && deeperThanLimit(child, depth + 1)) return true;
+    }
+    return false;
+  }
+  // for...in, as the full walk: the same keys, inherited enumerable ones included.
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && deeperThanLimit(child, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Indentation (columns) beyond which a line is refused before parsing: block nesting that deep overflows the parsers. */

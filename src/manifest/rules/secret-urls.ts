@@ -24,9 +24,10 @@ export function checkSecretUrls(documents: readonly ParsedDocument[], files?: Re
     const record = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
     const owner = typeof record?.kind === 'string' && typeof record.metadata?.name === 'string' ? `${record.kind} "${record.metadata.name}": ` : '';
     // Values are bounded in depth (yaml-limits.ts), so walking them is safe.
-    walkStrings(doc.value, [], (text, path) => {
+    walkStrings(doc.value, [], (text, walked) => {
       const found = urlCredentials(text);
       if (!found) return;
+      const path = [...walked];
       const what = [found.userinfo ? 'a user and password before the host' : '', ...found.params.map((p) => `the query parameter "${p}"`)].filter(Boolean).join(' and ');
       out.push(
         error(
@@ -40,9 +41,26 @@ export function checkSecretUrls(documents: readonly ParsedDocument[], files?: Re
   return out;
 }
 
+/**
+ * Calls `visit` with every string in `value` and its path. The path is one array, extended and
+ * shortened as the walk goes (no array per node of a 100k-tenant list): `visit` copies it to keep it.
+ */
 function walkStrings(value: unknown, path: (string | number)[], visit: (text: string, path: ValuePath) => void): void {
   if (typeof value === 'string') return visit(value, path);
   if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
-  else for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkStrings(value[i], path, visit);
+      path.pop();
+    }
+    return;
+  }
+  // Own enumerable keys in order, as Object.entries gives them.
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    path.push(key);
+    walkStrings(record[key], path, visit);
+    path.pop();
+  }
 }
