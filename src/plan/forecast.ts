@@ -115,8 +115,9 @@ interface WaveIntake {
   readonly running: Draft[];
   /** Tenants waiting for the wave to open, in groups of one start rule, ranks ascending. */
   readonly atOpen: Map<object, { readonly policy: CompiledPolicyRef | undefined; readonly ranks: number[] }>;
-  /** Ranks of `blocked/dependency` members. */
+  /** Ranks of `blocked/dependency` members, and the drafts they wait for (read while still at hand). */
   readonly dependent: number[];
+  readonly dependsOn: (Draft | undefined)[];
   waiting: number;
   hadJobs: boolean;
 }
@@ -124,7 +125,7 @@ interface WaveIntake {
 /** An empty intake for a rollout of `waves` waves. */
 export function rolloutIntake(waves: number): RolloutIntake {
   const list: WaveIntake[] = [];
-  for (let i = 0; i < waves; i++) list.push({ running: [], atOpen: new Map(), dependent: [], waiting: 0, hadJobs: false });
+  for (let i = 0; i < waves; i++) list.push({ running: [], atOpen: new Map(), dependent: [], dependsOn: [], waiting: 0, hadJobs: false });
   return { waves: list, stuck: examples() };
 }
 
@@ -146,7 +147,11 @@ export function takeMember(intake: RolloutIntake, directive: CompiledDirective, 
   if (status === 'blocked') {
     const reason = d.reason as BlockReason;
     if (PERMANENT_BLOCKS.has(reason)) return void intake.stuck.add(d.tenant.id);
-    if (reason === 'dependency') return void into.dependent.push(rank);
+    if (reason === 'dependency') {
+      into.dependent.push(rank);
+      into.dependsOn.push(d.dependsOn);
+      return;
+    }
     // waiting-wave / waiting-approval start when the wave opens; suspended / halted wait for a
     // git change, and forecastRollout holds the rollout.
   } else if (status !== 'upgrade') return;
@@ -180,15 +185,17 @@ function settle(intake: WaveIntake, members: readonly Draft[], stuck: Examples, 
   let never = false;
   // Ranks whose dependency finishes, and when (parallel lists: no object per tenant).
   const ready: Ready = { ranks: [], at: [] };
-  for (const rank of intake.dependent) {
-    const d = members[rank]!;
-    const at = d.dependsOn ? dependencyFinish(d.dependsOn, finishes) : null;
+  const finishOf = waveFinish(finishes);
+  for (let i = 0; i < intake.dependent.length; i++) {
+    const rank = intake.dependent[i]!;
+    const dep = intake.dependsOn[i];
+    const at = dep ? dependencyFinish(dep, finishOf) : null;
     if (at !== null) {
       waiting++;
       ready.ranks.push(rank);
       ready.at.push(at);
     } else {
-      stuck.add(d.tenant.id);
+      stuck.add(members[rank]!.tenant.id);
       never = true;
     }
   }
@@ -203,12 +210,30 @@ interface Ready {
 }
 
 /** When the required package's push for this tenant is done at the latest: its wave's forecast finish. */
-function dependencyFinish(dep: Draft, finishes: WaveFinishes): number | null {
+function dependencyFinish(dep: Draft, finishOf: (directive: CompiledDirective, wave: string) => number | null): number | null {
   if (dep.status === 'in-sync' || dep.status === 'ahead') return Number.NEGATIVE_INFINITY;
   if (dep.status !== 'upgrade' && dep.status !== 'in-progress' && !(dep.status === 'blocked' && (dep.reason === 'waiting-wave' || dep.reason === 'waiting-approval' || (dep.reason === 'dependency' && dep.dependsOn))))
     return null;
   if (!dep.directive || dep.wave === null) return null;
-  return finishes.get(dep.directive)?.get(dep.wave) ?? null;
+  return finishOf(dep.directive, dep.wave);
+}
+
+/**
+ * A wave's forecast finish from `finishes`, remembering the last answer: the tenants of one wave
+ * mostly wait for the same wave of their dependency.
+ */
+function waveFinish(finishes: WaveFinishes): (directive: CompiledDirective, wave: string) => number | null {
+  let lastDirective: CompiledDirective | undefined;
+  let lastWave: string | undefined;
+  let last: number | null = null;
+  return (directive, wave) => {
+    if (directive !== lastDirective || wave !== lastWave) {
+      lastDirective = directive;
+      lastWave = wave;
+      last = finishes.get(directive)?.get(wave) ?? null;
+    }
+    return last;
+  };
 }
 
 /**

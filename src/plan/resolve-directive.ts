@@ -4,6 +4,7 @@
  */
 import type { CompiledDirective, CompiledPackage } from './compile.js';
 import type { Draft, TenantView } from './draft.js';
+import type { InstalledPackage } from '../manifest/snapshot.js';
 import { PERMANENT_BLOCKS, type BlockReason, type JobProgress } from './types.js';
 import { formatVersion, satisfies, type VersionRef } from './versions.js';
 import { isIneligibleFailure } from './ineligible.js';
@@ -52,7 +53,11 @@ export type InstalledRefs = Map<string, VersionRef>;
 
 /** The installed version of `pkg` on the tenant as a VersionRef (shared for plain version strings). */
 function installedRef(tenant: TenantView, pkg: string, refs: InstalledRefs | undefined): VersionRef | undefined {
-  const entry = tenant.observed.packages?.[pkg];
+  return refOf(tenant.observed.packages?.[pkg], refs);
+}
+
+/** installedRef from the tenant's entry for the package, already looked up. */
+function refOf(entry: InstalledPackage | undefined, refs: InstalledRefs | undefined): VersionRef | undefined {
   if (entry === undefined) return undefined;
   if (typeof entry !== 'string') return { version: entry.version, patch: entry.patch };
   let ref = refs?.get(entry);
@@ -104,7 +109,9 @@ export function draftItem(
   earlier: ReadonlyMap<string, Draft>,
   refs?: InstalledRefs,
 ): Draft | undefined {
-  const installed = installedRef(tenant, pkg.name, refs);
+  // One lookup of the tenant's entry for the package serves the version, drift and ineligibility.
+  const entry = tenant.observed.packages?.[pkg.name];
+  const installed = refOf(entry, refs);
   const found = governing(pkg, tenant, installed);
   const conflicts = Array.isArray(found) ? found : undefined;
   const directive = Array.isArray(found) ? undefined : found;
@@ -127,7 +134,7 @@ export function draftItem(
   const job = recorded?.state === 'failed' && recorded.generation !== undefined && recorded.generation !== directive.generation ? undefined : recorded;
   // A succeeded job stands for the target while observation lags, unless the platform reports the
   // directive was changed outside git since (drift): then git's version is pushed again.
-  const drift = packageDrift(tenant, pkg.name);
+  const drift = entry === undefined || typeof entry === 'string' ? undefined : entry.drift;
   const effectiveInstalled = job?.state === 'succeeded' && drift === undefined ? directive.target : installed;
   const draft = newDraft(tenant, pkg, installed, directive, 'upgrade', null) as { -readonly [K in keyof Draft]: Draft[K] };
   draft.job = job;
@@ -159,7 +166,7 @@ export function draftItem(
     draft.detail = [job.errorType, job.errorMessage].filter(Boolean).join(': ') || 'job failed';
     return draft;
   }
-  const block = firstBlock(draft, directive, packageIneligible(tenant, pkg.name), progress, earlier);
+  const block = firstBlock(draft, directive, entry === undefined || typeof entry === 'string' ? undefined : entry.ineligible, progress, earlier);
   if (block) {
     draft.status = 'blocked';
     draft.reason = block.reason;
@@ -167,16 +174,6 @@ export function draftItem(
     if (block.stuck) draft.stuck = true;
   } else if (drift !== undefined) draft.detail = drift;
   return draft;
-}
-
-function packageDrift(tenant: TenantView, pkg: string): string | undefined {
-  const entry = tenant.observed.packages?.[pkg];
-  return entry === undefined || typeof entry === 'string' ? undefined : entry.drift;
-}
-
-function packageIneligible(tenant: TenantView, pkg: string): string | undefined {
-  const entry = tenant.observed.packages?.[pkg];
-  return entry === undefined || typeof entry === 'string' ? undefined : entry.ineligible;
 }
 
 type Block = { reason: Draft['reason']; detail: string; stuck?: boolean };
