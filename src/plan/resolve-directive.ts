@@ -35,7 +35,9 @@ function governing(pkg: CompiledPackage, tenant: TenantView, installed: VersionR
   // The hot path (100k tenants x packages): no array unless two directives match.
   let first: CompiledDirective | undefined;
   let conflicts: CompiledDirective[] | undefined;
-  for (const d of pkg.customs) {
+  const customs = pkg.customs;
+  for (let i = 0; i < customs.length; i++) {
+    const d = customs[i]!;
     if (!d.targets(tenant)) continue;
     if (d.installedRange && !(installed && satisfies(installed, d.installedRange, pkg.compare))) continue;
     if (d.exclude?.(tenant)) continue;
@@ -46,6 +48,11 @@ function governing(pkg: CompiledPackage, tenant: TenantView, installed: VersionR
   if (first) return first;
   const fallback = pkg.defaultDirective;
   return fallback && !fallback.exclude?.(tenant) ? fallback : undefined;
+}
+
+/** A tenant's drafts of the packages before this one in dependency order, by package name. */
+export interface EarlierDrafts {
+  get(pkg: string): Draft | undefined;
 }
 
 /** The installed versions of one plan, shared: most tenants run one of a few versions. */
@@ -106,7 +113,7 @@ export function draftItem(
   pkg: CompiledPackage,
   tenant: TenantView,
   progress: ProgressIndex,
-  earlier: ReadonlyMap<string, Draft>,
+  earlier: EarlierDrafts,
   refs?: InstalledRefs,
 ): Draft | undefined {
   // One lookup of the tenant's entry for the package serves the version, drift and ineligibility.
@@ -183,7 +190,7 @@ function firstBlock(
   directive: CompiledDirective,
   packageIneligible: string | undefined,
   progress: ProgressIndex,
-  earlier: ReadonlyMap<string, Draft>,
+  earlier: EarlierDrafts,
 ): Block | undefined {
   const observed = draft.tenant.observed;
   if (observed.status === 'inactive') return { reason: 'inactive', detail: 'tenant is inactive' };
@@ -213,8 +220,10 @@ function firstBlock(
  * satisfying version is planned, or the planned one cannot happen in this revision (its job
  * failed, or it is blocked for good, halted or suspended).
  */
-function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: ReadonlyMap<string, Draft>): { detail: string; stuck: boolean; on?: Draft } | undefined {
-  for (const req of directive.requires) {
+function unmetDependency(draft: Draft, directive: CompiledDirective, earlier: EarlierDrafts): { detail: string; stuck: boolean; on?: Draft } | undefined {
+  const requires = directive.requires;
+  for (let i = 0; i < requires.length; i++) {
+    const req = requires[i]!;
     const other = earlier.get(req.pkg.name);
     const have = other ? other.effectiveInstalled : installedRef(draft.tenant, req.pkg.name, undefined);
     if (have && satisfies(have, req.range, req.pkg.compare)) continue;

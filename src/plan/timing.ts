@@ -60,16 +60,23 @@ export function policyChooser(state: CompiledState): (tenant: Omit<TenantView, '
     if (!byValue) byLabel.set(pair[0], (byValue = new Map()));
     byValue.set(pair[1], [...(byValue.get(pair[1]) ?? []), p]);
   });
+  // Indexed loops below: this runs once per tenant, mostly before the optimizing compiler has
+  // seen it, when a for...of over a Map allocates an entry per step.
+  const labels = [...byLabel];
   return (tenant) => {
     const named = tenant.override?.maintenancePolicy;
     if (named !== undefined) return share(state.policies.get(named));
     let matches: CompiledPolicyRef[] | undefined;
-    for (const [key, byValue] of byLabel) {
+    for (let i = 0; i < labels.length; i++) {
+      const [key, byValue] = labels[i]!;
       const value = tenant.labels[key];
       const found = typeof value === 'string' ? byValue.get(value) : undefined;
       if (found) matches = matches ? [...matches, ...found] : found;
     }
-    for (const p of others) if (p.appliesTo!(tenant)) matches = [...(matches ?? []), p];
+    for (let i = 0; i < others.length; i++) {
+      const p = others[i]!;
+      if (p.appliesTo!(tenant)) matches = [...(matches ?? []), p];
+    }
     if (!matches || matches.length === 0) return share(state.defaultPolicy);
     if (matches.length === 1) return share(matches[0]);
     // choosePolicy lists a conflict in policy order.

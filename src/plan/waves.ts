@@ -21,7 +21,7 @@ const ALL_WAVE: CompiledWave = { name: 'all', approval: false, bakeMs: 0 };
 /** Places a directive's members into its strategy's waves; returns the groups and the unplaced drafts. */
 export function assignWaves(directive: CompiledDirective, members: readonly Draft[]): { groups: WaveGroup[]; unplaced: Draft[] } {
   const waves = directive.strategy?.waves ?? [ALL_WAVE];
-  let remaining: Draft[] = [...members];
+  let remaining: Draft[] = members.slice();
   const groups: WaveGroup[] = [];
   for (const wave of waves) {
     const criteria = wave.criteria;
@@ -30,7 +30,10 @@ export function assignWaves(directive: CompiledDirective, members: readonly Draf
     let rest: Draft[] = [];
     if (criteria) {
       eligible = [];
-      for (const d of remaining) (criteria(d.tenant) ? eligible : rest).push(d);
+      for (let i = 0; i < remaining.length; i++) {
+        const d = remaining[i]!;
+        (criteria(d.tenant) ? eligible : rest).push(d);
+      }
     }
     let taken = eligible;
     if (wave.percent !== undefined) {
@@ -62,10 +65,11 @@ const sha256Key: (text: string) => string =
  */
 function withoutChosen(remaining: readonly Draft[], eligible: readonly Draft[], chosen: readonly number[]): Draft[] {
   const isChosen = new Uint8Array(eligible.length);
-  for (const i of chosen) isChosen[i] = 1;
+  for (let c = 0; c < chosen.length; c++) isChosen[chosen[c]!] = 1;
   const rest: Draft[] = [];
   let e = 0;
-  for (const d of remaining) {
+  for (let i = 0; i < remaining.length; i++) {
+    const d = remaining[i]!;
     if (e < eligible.length && eligible[e] === d) {
       if (isChosen[e++] === 0) rest.push(d);
     } else rest.push(d);
@@ -90,7 +94,13 @@ function stableSample(directive: string, drafts: readonly Draft[], count: number
     heads[i] = ((key.charCodeAt(0) * 256 + key.charCodeAt(1)) * 256 + key.charCodeAt(2)) * 16777216 + ((key.charCodeAt(3) * 256 + key.charCodeAt(4)) * 256 + key.charCodeAt(5));
   }
   // Ties (never seen: a tenant is hashed once per directive) fall back to draft order, as a stable sort would.
-  const before = (a: number, b: number): number => heads[a]! - heads[b]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b);
+  // A sign, never the difference of two heads: a large double would be boxed on every call.
+  const before = (a: number, b: number): number => {
+    const ha = heads[a]!;
+    const hb = heads[b]!;
+    if (ha !== hb) return ha < hb ? -1 : 1;
+    return keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b;
+  };
   const order = drafts.map((_, i) => i);
   // A canary of 5% needs the smallest few keys in order, not all 100k sorted.
   selectSmallest(order, count, before);
