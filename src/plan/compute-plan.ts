@@ -259,9 +259,9 @@ function mergeLabels(base: Readonly<Record<string, string>> | undefined, over: R
 }
 
 function copyLabels(out: Record<string, string>, source: Readonly<Record<string, string>>): void {
-  const keys = Object.keys(source);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  // for...in with an own-key test: the keys and order of Object.keys, without an array per tenant.
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     // A plain assignment to `__proto__` would set the prototype; spread defines the key.
     if (key === '__proto__') Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
     else out[key] = source[key]!;
