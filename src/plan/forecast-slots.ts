@@ -4,6 +4,8 @@
  * allowed intervals, or at any time from the deadline on, while fewer than `maxInFlight` jobs of
  * the rollout run; every job takes the same duration. Pure and event driven: one step per slot
  * release or window opening, never per tenant, so 100k tenants in a few dozen pools stay cheap.
+ * A step with more tenants waiting than slots free walks the wave's ranks upward from the
+ * smallest waiting one (a typed array lookup per rank) rather than merging the pools in a heap.
  */
 import type { Interval } from './schedule/intervals.js';
 
@@ -63,28 +65,30 @@ export function runWave(
   let t = start;
   let firstStart: number | undefined;
   let lastEnd = slots.releases.length > 0 ? slots.releases[slots.releases.length - 1]!.at : undefined;
-  const open: Pool[] = [];
+  const open: number[] = [];
+  const crowd = crowdedFill(pools);
   for (;;) {
     release(slots, t);
     open.length = 0;
     let waiting = false;
     let next = Number.POSITIVE_INFINITY;
-    for (const p of pools) {
+    for (let i = 0; i < pools.length; i++) {
+      const p = pools[i]!;
       if (p.next >= p.ranks.length) continue;
       const from = opensAt(p, t);
-      if (from <= t) open.push(p);
+      if (from <= t) open.push(i);
       else if (from < next) next = from;
       waiting = true;
     }
     if (!waiting) break;
     if (open.length > 0 && slots.free > 0) {
-      const started = fill(open, slots.free, t, onStart);
+      const started = fill(pools, open, slots.free, t, onStart, crowd);
       slots.free -= started;
       insertRelease(slots, t + jobMs, started);
       if (firstStart === undefined) firstStart = t;
       if (lastEnd === undefined || t + jobMs > lastEnd) lastEnd = t + jobMs;
       // Pools still open after the fill wait for a slot.
-      if (open.some((p) => p.next < p.ranks.length)) next = Math.min(next, slots.releases[0]?.at ?? Number.POSITIVE_INFINITY);
+      if (open.some((i) => pools[i]!.next < pools[i]!.ranks.length)) next = Math.min(next, slots.releases[0]?.at ?? Number.POSITIVE_INFINITY);
     } else if (open.length > 0) {
       next = Math.min(next, slots.releases[0]?.at ?? Number.POSITIVE_INFINITY);
     }
@@ -103,54 +107,81 @@ function opensAt(p: Pool, t: number): number {
   return interval.start <= t ? t : Math.min(interval.start, p.forcedFrom);
 }
 
-/** Starts up to `room` tenants of the open pools, smallest rank first; returns how many started. */
-function fill(open: readonly Pool[], room: number, t: number, onStart: (pool: Pool, from: number, to: number, t: number) => void): number {
+/** Starts up to `room` tenants of the open pools (indices into `pools`), smallest rank first; returns how many started. */
+function fill(
+  pools: readonly Pool[],
+  open: readonly number[],
+  room: number,
+  t: number,
+  onStart: (pool: Pool, from: number, to: number, t: number) => void,
+  crowd: (open: readonly number[], room: number, t: number, onStart: (pool: Pool, from: number, to: number, t: number) => void) => number,
+): number {
   let waiting = 0;
-  for (const p of open) waiting += p.ranks.length - p.next;
+  for (const i of open) waiting += pools[i]!.ranks.length - pools[i]!.next;
   if (waiting <= room) {
-    for (const p of open) {
+    for (const i of open) {
+      const p = pools[i]!;
       onStart(p, p.next, p.ranks.length, t);
       p.next = p.ranks.length;
     }
     return waiting;
   }
-  // More tenants than slots: merge the pools by rank with a heap keyed by each pool's next rank,
-  // taking from the top pool every rank below the runner-up's (one heap step per run, not per tenant).
-  const heap = open.filter((p) => p.next < p.ranks.length);
-  const head = (p: Pool): number => p.ranks[p.next]!;
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, head);
-  let left = room;
-  while (left > 0 && heap.length > 0) {
-    const top = heap[0]!;
-    const second = heap.length > 1 ? Math.min(head(heap[1]!), heap.length > 2 ? head(heap[2]!) : Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
-    let end = top.next;
-    while (end < top.ranks.length && end - top.next < left && top.ranks[end]! < second) end++;
-    onStart(top, top.next, end, t);
-    left -= end - top.next;
-    top.next = end;
-    if (top.next >= top.ranks.length) {
-      heap[0] = heap[heap.length - 1]!;
-      heap.pop();
-    }
-    if (heap.length > 0) siftDown(heap, 0, head);
-  }
-  return room - left;
+  return crowd(open, room, t, onStart);
 }
 
-/** Restores the min-heap order below `i`. */
-function siftDown(heap: Pool[], i: number, key: (p: Pool) => number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let smallest = i;
-    if (l < heap.length && key(heap[l]!) < key(heap[smallest]!)) smallest = l;
-    if (r < heap.length && key(heap[r]!) < key(heap[smallest]!)) smallest = r;
-    if (smallest === i) return;
-    const t = heap[i]!;
-    heap[i] = heap[smallest]!;
-    heap[smallest] = t;
-    i = smallest;
+/**
+ * The fill for more waiting tenants than free slots: the `room` smallest ranks of the open
+ * pools. Every rank of the wave belongs to at most one pool (`owner`, built on first use), so
+ * a walk up the ranks from the smallest open head meets each open pool's next rank in order;
+ * a rank whose pool is closed, or that started earlier, is passed over. Consecutive starts from
+ * one pool are reported as one range.
+ */
+function crowdedFill(pools: readonly Pool[]): (open: readonly number[], room: number, t: number, onStart: (pool: Pool, from: number, to: number, t: number) => void) => number {
+  let owner: Int32Array | undefined;
+  // Which pools are open in the current fill: stamp[i] === fills.
+  const stamp = new Int32Array(pools.length);
+  let fills = 0;
+  return (open, room, t, onStart) => {
+    owner ??= ownerOfRanks(pools);
+    fills++;
+    let rank = Number.POSITIVE_INFINITY;
+    for (const i of open) {
+      const p = pools[i]!;
+      if (p.next >= p.ranks.length) continue;
+      stamp[i] = fills;
+      rank = Math.min(rank, p.ranks[p.next]!);
+    }
+    let left = room;
+    let run: Pool | undefined;
+    let runFrom = 0;
+    for (let r = rank; left > 0 && r < owner.length; r++) {
+      const i = owner[r]!;
+      if (i < 0 || stamp[i] !== fills) continue;
+      const p = pools[i]!;
+      if (p.ranks[p.next] !== r) continue;
+      if (run !== p) {
+        if (run) onStart(run, runFrom, run.next, t);
+        run = p;
+        runFrom = p.next;
+      }
+      p.next++;
+      left--;
+    }
+    if (run) onStart(run, runFrom, run.next, t);
+    return room - left;
+  };
+}
+
+/** For each rank of a wave, the index of the pool holding it, or -1. */
+function ownerOfRanks(pools: readonly Pool[]): Int32Array {
+  let size = 0;
+  for (const p of pools) if (p.ranks.length > 0) size = Math.max(size, p.ranks[p.ranks.length - 1]! + 1);
+  const owner = new Int32Array(size).fill(-1);
+  for (let i = 0; i < pools.length; i++) {
+    const ranks = pools[i]!.ranks;
+    for (let k = 0; k < ranks.length; k++) owner[ranks[k]!] = i;
   }
+  return owner;
 }
 
 function release(slots: Slots, t: number): void {

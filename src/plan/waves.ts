@@ -182,6 +182,10 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
     let hadJobs = false;
     let inSync = 0;
     const blocked = new Map<BlockReason, number>();
+    // Blocked members come in runs of one reason (a gated wave is all waiting-wave): count a run,
+    // then add it to `blocked`. Runs are added in the order they start, so first-seen order holds.
+    let runReason: BlockReason | undefined;
+    let run = 0;
     // One pass per member: gate it, then count it for `pending`, `inSync` and `blocked`.
     for (let i = 0; i < members.length; i++) {
       const d = members[i]!;
@@ -199,11 +203,17 @@ export function gateWaves(directive: CompiledDirective, groups: readonly WaveGro
         if (job?.state !== 'succeeded') inSync++;
       } else if (status === 'blocked') {
         const reason = d.reason as BlockReason;
-        blocked.set(reason, (blocked.get(reason) ?? 0) + 1);
+        if (reason !== runReason) {
+          if (runReason !== undefined) blocked.set(runReason, (blocked.get(runReason) ?? 0) + run);
+          runReason = reason;
+          run = 0;
+        }
+        run++;
         if (!isSettledBlock(d, reason)) pending++;
       } else if (status !== 'failed' && status !== 'not-installed') pending++;
       onGated?.(d, w, i);
     }
+    if (runReason !== undefined) blocked.set(runReason, (blocked.get(runReason) ?? 0) + run);
     const complete = pending === 0;
     let completedAt: number | undefined;
     let bakeUntil: number | undefined;
