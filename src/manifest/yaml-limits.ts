@@ -103,6 +103,9 @@ function deeperThanLimit(node: object, depth: number): boolean {
 /** Indentation (columns) beyond which a line is refused before parsing: block nesting that deep overflows the parsers. */
 export const MAX_INDENT = 512;
 
+/** A line indented MAX_INDENT columns or more (no `g` flag: exec keeps no state between calls). */
+const DEEP_INDENT = new RegExp(`^ {${MAX_INDENT},}`, 'm');
+
 /**
  * Finds nesting too deep to hand to a parser, from the text alone: a flow collection (`[`, `{`)
  * opened more than MAX_DEPTH levels deep, or a line indented more than MAX_INDENT columns. The
@@ -111,7 +114,7 @@ export const MAX_INDENT = 512;
  * comments are skipped; anything it misses is still bounded by checkShape after parsing.
  */
 export function findDeepText(text: string): { readonly line: number; readonly column: number } | undefined {
-  const indented = new RegExp(`^ {${MAX_INDENT},}`, 'm').exec(text);
+  const indented = DEEP_INDENT.exec(text);
   let firstIndent = indented ? positionOf(text, indented.index + MAX_INDENT) : undefined;
   // Only these characters change the depth or what counts: jump from one to the next.
   const special = /[[\]{}"'#\\]/g;
