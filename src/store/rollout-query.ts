@@ -49,7 +49,7 @@ export function summaryPageSql(afterRolloutId: string | undefined, limit: number
 }
 
 /** Jobs by state over every summary row, summed in the database. */
-export const JOB_COUNT_TOTALS = 'SELECT state, CAST(sum(jobs) AS BIGINT) AS n FROM rollout_job_counts GROUP BY state';
+export const JOB_COUNT_TOTALS = 'SELECT state, CAST(sum(jobs) AS BIGINT) AS n FROM rollout_job_counts WHERE jobs > 0 GROUP BY state';
 
 /** Whether rolloutSummaries was asked for a page rather than a list of ids. */
 export function isSummaryPage(arg: readonly string[] | SummaryPage | undefined): arg is SummaryPage {

@@ -293,7 +293,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async jobCountTotals() {
       const found = (await rows(JOB_COUNT_TOTALS)) as readonly { state: JobState; n: number }[];
-      return Object.fromEntries(found.filter((r) => r.n !== 0).map((r) => [r.state, r.n]));
+      return Object.fromEntries(found.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       const limit = Math.max(0, Math.floor(options.limit));

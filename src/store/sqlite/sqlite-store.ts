@@ -342,7 +342,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async jobCountTotals() {
       const rows = stmt(JOB_COUNT_TOTALS).all() as { state: JobState; n: number }[];
-      return Object.fromEntries(rows.filter((r) => r.n !== 0).map((r) => [r.state, r.n]));
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       return pruneBatch.immediate(options);
