@@ -10,6 +10,7 @@ import { controllerHarness, type Harness } from '../../test/support/controller-h
 import { readingStore } from '../../test/support/reading-store.js';
 import { SCENARIO_START, scenarioFiles } from '../../test/support/server-scenario.js';
 import { sampleJob } from '../../test/support/store-contract.js';
+import { dropSchemas } from '../../test/support/postgres.js';
 import type { JobRecord, JobState, Store } from '../store/store.js';
 import { listRolloutPage } from './api/rollouts.js';
 import { createServerMetrics } from './metrics.js';
@@ -23,9 +24,24 @@ const PLANNED = ['billing-default/billing@2.4.0', 'billing-gold/billing@2.5.0'];
 /** Created before every other rollout, and still pushing: shown however old it is. */
 const LINGERING = 'legacy-old/legacy@0.9.0';
 
-let h: Harness;
-/** Every rollout id in the order `GET /api/v1/rollouts` lists them, computed from a full read. */
-let expectedOrder: string[];
+const pgUrl = process.env.PUSHFLEET_TEST_POSTGRES_URL;
+const pgSchemas: string[] = [];
+if (!pgUrl) console.warn('rollout-history.test.ts: PUSHFLEET_TEST_POSTGRES_URL is not set; the PostgreSQL run is skipped');
+const kinds: [string, () => { url?: string; schema?: string }][] = [['SQLite', () => ({})]];
+if (pgUrl) {
+  kinds.push([
+    'PostgreSQL',
+    () => {
+      const schema = `pushfleet_history_${process.pid.toString(36)}_${Date.now().toString(36)}`;
+      pgSchemas.push(schema);
+      return { url: pgUrl, schema };
+    },
+  ]);
+}
+
+afterAll(async () => {
+  await dropSchemas(pgUrl, pgSchemas);
+});
 
 function pastId(i: number): string {
   return `legacy-${i}/legacy@1.${i}.0`;
@@ -47,27 +63,31 @@ async function seedPastRollouts(store: Store): Promise<void> {
   await store.insertJobs(jobs);
 }
 
-beforeAll(async () => {
-  h = await controllerHarness(scenarioFiles(), SCENARIO_START);
-  await h.runUntilSettled();
-  await seedPastRollouts(h.store);
-  const all = await h.store.listRollouts();
-  const others = all.filter((r) => !PLANNED.includes(r.id)).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
-  expectedOrder = [...PLANNED, ...others.map((r) => r.id)];
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
-
 /** Jobs by state over every rollout, from a full read of the summaries (the reference). */
-async function referenceTotals(): Promise<Partial<Record<JobState, number>>> {
+async function referenceTotals(h: Harness): Promise<Partial<Record<JobState, number>>> {
   const totals: Partial<Record<JobState, number>> = {};
   for (const s of await h.store.rolloutSummaries()) for (const [state, n] of Object.entries(s.counts) as [JobState, number][]) totals[state] = (totals[state] ?? 0) + n;
   return totals;
 }
 
-describe('reads that do not grow with past rollouts', () => {
+describe.each(kinds)('%s store: reads that do not grow with past rollouts', (_name, storeOptions) => {
+  let h: Harness;
+  /** Every rollout id in the order `GET /api/v1/rollouts` lists them, computed from a full read. */
+  let expectedOrder: string[];
+
+  beforeAll(async () => {
+    h = await controllerHarness(scenarioFiles(), SCENARIO_START, storeOptions());
+    await h.runUntilSettled();
+    await seedPastRollouts(h.store);
+    const all = await h.store.listRollouts();
+    const others = all.filter((r) => !PLANNED.includes(r.id)).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+    expectedOrder = [...PLANNED, ...others.map((r) => r.id)];
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
   it('status shows the planned, the still-running and the newest rollouts, and counts the rest', async () => {
     expect(expectedOrder).toHaveLength(PAST + 1 + PLANNED.length);
     const { store, reads } = readingStore(h.store);
@@ -104,7 +124,7 @@ describe('reads that do not grow with past rollouts', () => {
     const text = await metrics.render();
     const labelled = new Set([...text.matchAll(/^pushfleet_rollout_jobs\{rollout="([^"]+)"/gm)].map((m) => m[1]));
     expect(labelled).toEqual(new Set([...PLANNED, LINGERING]));
-    const totals = await referenceTotals();
+    const totals = await referenceTotals(h);
     expect(totals.succeeded).toBeGreaterThan(PAST);
     for (const state of ['succeeded', 'failed', 'running'] as const) expect(text).toContain(`pushfleet_jobs{state="${state}"} ${totals[state]}\n`);
     expect(text).toContain('pushfleet_rollouts_halted 1\n');
@@ -118,7 +138,7 @@ describe('reads that do not grow with past rollouts', () => {
     const base = await server.listen('127.0.0.1', 0);
     try {
       const status = (await (await fetch(`${base}/api/v1/status`)).json()) as { jobTotals: unknown; rolloutsNotShown: number };
-      expect(status.jobTotals).toEqual(await referenceTotals());
+      expect(status.jobTotals).toEqual(await referenceTotals(h));
       expect(status.rolloutsNotShown).toBeGreaterThan(PAST - RECENT_ROLLOUTS - 1);
       expect(reads.summaries.length).toBeLessThanOrEqual(PLANNED.length + 1 + RECENT_ROLLOUTS);
     } finally {
