@@ -242,6 +242,19 @@ export interface PruneResult {
   readonly events: number;
 }
 
+/** Narrows a kv listing: keys after `after`, below `below` (both exclusive), at most `limit`. */
+export interface KvRange {
+  readonly after?: string;
+  readonly below?: string;
+  readonly limit?: number;
+}
+
+/** What kvDeleteMany removes: exact keys, and every key starting with one of the prefixes. */
+export interface KvSelection {
+  readonly keys?: readonly string[];
+  readonly prefixes?: readonly string[];
+}
+
 /** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
 export interface Store {
   /** Applies pending numbered migrations (append-only). Idempotent. */
@@ -334,8 +347,14 @@ export interface Store {
 
   /** Provider state (the simulator's fleet), JSON values by key. */
   kvGet(key: string): Promise<unknown>;
-  kvList(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  /** Entries whose key starts with `prefix`, in key order (by code point); `range` narrows and pages it. */
+  kvList(prefix: string, range?: KvRange): Promise<readonly { key: string; value: unknown }[]>;
   kvPutMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+  /**
+   * Removes the given keys and every key under the given prefixes, in one transaction (fenced
+   * like every write of a leader); returns how many entries went. Absent keys are no error.
+   */
+  kvDeleteMany(selection: KvSelection): Promise<number>;
 
   /**
    * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds
