@@ -1,7 +1,8 @@
 /**
  * What `pushfleet status` and `GET /api/v1/status` show: the record the controller leaves in
- * the store after every pass, job counts and halts per rollout, and the newest events. Read
- * from the store only, so any process pointed at the store (a follower too) can serve it.
+ * the store after every pass, job counts and halts of the rollouts worth showing (planned, in
+ * flight, newest), and the newest events. Read from the store only, so any process pointed at
+ * the store (a follower too) can serve it.
  */
 import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
