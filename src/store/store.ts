@@ -255,6 +255,12 @@ export interface KvSelection {
   readonly prefixes?: readonly string[];
 }
 
+/** What Store.unfinishedRequests returns. */
+export interface UnfinishedRequests {
+  readonly requestRefs: readonly string[];
+  readonly batchKeys: readonly string[];
+}
+
 /** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
 export interface Store {
   /** Applies pending numbered migrations (append-only). Idempotent. */
@@ -312,6 +318,11 @@ export interface Store {
   listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
   /** Job counts by state, optionally for one rollout. */
   countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
+  /**
+   * The request refs and batch keys of unfinished jobs (created, submitted, running), each once:
+   * the pushes a provider must still be able to answer for (provider state retention).
+   */
+  unfinishedRequests(): Promise<UnfinishedRequests>;
 
   /**
    * Permanent job summaries (RolloutSummary) of the given rollouts, of one page of rollouts (in

@@ -170,6 +170,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('jobs', () => {
+      it('names the requests and batches of unfinished jobs, each once', async () => {
+        expect(await store.unfinishedRequests()).toEqual({ requestRefs: [], batchKeys: [] });
+        await store.insertJobs([
+          sampleJob('a', { state: 'created', batchKey: 'b1' }),
+          sampleJob('b', { state: 'submitted', batchKey: 'b2', requestRef: 'req-2' }),
+          sampleJob('c', { state: 'running', batchKey: 'b2', requestRef: 'req-2' }),
+          sampleJob('d', { state: 'succeeded', batchKey: 'b3', requestRef: 'req-3' }),
+          sampleJob('e', { state: 'failed', batchKey: 'b4', requestRef: 'req-4' }),
+          sampleJob('f', { state: 'canceled', batchKey: 'b5', requestRef: 'req-5' }),
+          sampleJob('g', { state: 'created' }),
+        ]);
+        const live = await store.unfinishedRequests();
+        expect([...live.requestRefs].sort()).toEqual(['req-2']);
+        expect([...live.batchKeys].sort()).toEqual(['b1', 'b2']);
+      });
+
       it('round-trips every field, and leaves absent ones absent', async () => {
         const full = sampleJob('j1', {
           patch: 2,

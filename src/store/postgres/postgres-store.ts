@@ -20,7 +20,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
 import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import {
   EVENT_INSERT_COLUMNS,
@@ -268,6 +268,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       });
       if (clauses === undefined) return [];
       return (await rows(`SELECT * FROM jobs${clauses}`, params)).map(jobFromRow);
+    },
+    async unfinishedRequests() {
+      return unfinishedFromRows((await rows(UNFINISHED_REQUESTS)) as { request_ref: string | null; batch_key: string | null }[]);
     },
     async countJobs(rolloutId) {
       const found = (

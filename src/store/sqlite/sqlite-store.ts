@@ -22,7 +22,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { JobFilter, JobPatch, JobRecord, JobState, KvSelection, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
 import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
@@ -328,6 +328,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return (stmt(`SELECT ${columnNames(JOB_COLUMNS)} FROM jobs${clauses}`).raw(true).all(params) as unknown[][]).map((values) =>
         fromValues<JobRecord>(values, JOB_COLUMNS),
       );
+    },
+    async unfinishedRequests() {
+      return unfinishedFromRows(stmt(UNFINISHED_REQUESTS).all() as { request_ref: string | null; batch_key: string | null }[]);
     },
     async countJobs(rolloutId) {
       const rows = (
