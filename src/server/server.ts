@@ -28,7 +28,7 @@ import { RequestError, send, sendError, sendJson } from './http-io.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import type { CallMeter } from '../providers/call-meter.js';
 import { lastPass, type LastPass } from './last-pass.js';
-import { jobTotals, readStatus } from './read-status.js';
+import { readStatus } from './read-status.js';
 import { listRolloutPage, readRolloutDetail } from './api/rollouts.js';
 import { eventPage } from './api/events.js';
 import { planPage } from './api/plan-items.js';
@@ -151,7 +151,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           role: role ?? null,
           lease: await readLeaseView(store),
           lastPass: pass ? { at: pass.plan.at, revision: pass.revision, durationSeconds: pass.durationSeconds ?? null } : null,
-          jobTotals: jobTotals(await store.rolloutSummaries()),
+          jobTotals: await store.jobCountTotals(),
           upcoming: pass?.upcoming(10) ?? [],
         }),
     },

@@ -20,7 +20,8 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -60,6 +61,14 @@ const LEASE_NAME = 'controller';
 /** `$1, $2, ...` from `start`. */
 function placeholders(count: number, start = 1): string {
   return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
+}
+
+/** How PostgreSQL spells parameters for the shared query builders, collecting values into `params`. */
+function postgresDialect(params: unknown[]): JobQueryDialect {
+  return {
+    bind: (value) => `$${params.push(value)}`,
+    inList: (column, values) => `${column} = ANY($${params.push(values)}::text[])`,
+  };
 }
 
 /** The array type a column's values travel in (JSON as text, cast where it is stored). */
@@ -199,11 +208,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = await first('SELECT * FROM rollouts WHERE id = $1', [id]);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
-      const ids = options.ids;
-      if (ids === undefined) return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
-      if (ids.length === 0) return [];
-      return (await rows('SELECT * FROM rollouts WHERE id = ANY($1::text[]) ORDER BY created_at, id', [ids])).map(rolloutFromRow);
+    async listRollouts(query = {}): Promise<readonly RolloutRecord[]> {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, postgresDialect(params));
+      if (where === undefined) return [];
+      return (await rows(`SELECT * FROM rollouts${where}${rolloutOrder(query, postgresDialect(params))}`, params)).map(rolloutFromRow);
+    },
+    async countRollouts(query = {}) {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, postgresDialect(params));
+      if (where === undefined) return 0;
+      return ((await first(`SELECT count(*) AS n FROM rollouts${where}`, params)) as { n: number }).n;
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -267,12 +282,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async rolloutSummaries(rolloutIds) {
+      if (isSummaryPage(rolloutIds)) {
+        const params: unknown[] = [];
+        const sql = summaryPageSql(rolloutIds.afterRolloutId, rolloutIds.limit, postgresDialect(params));
+        return summariesFromRows((await rows(sql, params)) as readonly JobCountRow[]);
+      }
       if (rolloutIds?.length === 0) return [];
       const found =
         rolloutIds === undefined
           ? await rows('SELECT * FROM rollout_job_counts ORDER BY rollout_id')
           : await rows('SELECT * FROM rollout_job_counts WHERE rollout_id = ANY($1::text[]) ORDER BY rollout_id', [rolloutIds]);
       return summariesFromRows(found as readonly JobCountRow[]);
+    },
+    async jobCountTotals() {
+      const found = (await rows(JOB_COUNT_TOTALS)) as readonly { state: JobState; n: number }[];
+      return Object.fromEntries(found.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       const limit = Math.max(0, Math.floor(options.limit));

@@ -22,7 +22,8 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { JobFilter, JobPatch, JobRecord, JobState, KvSelection, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
   EVENT_INSERT_COLUMNS,
@@ -282,11 +283,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
-      const ids = options.ids;
-      if (ids === undefined) return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
-      if (ids.length === 0) return [];
-      return stmt(`SELECT * FROM rollouts WHERE id IN (${marks(ids.length)}) ORDER BY created_at, id`).all(ids).map(rolloutFromRow);
+    async listRollouts(query = {}): Promise<readonly RolloutRecord[]> {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, sqliteDialect(params));
+      if (where === undefined) return [];
+      return stmt(`SELECT * FROM rollouts${where}${rolloutOrder(query, sqliteDialect(params))}`).all(params).map(rolloutFromRow);
+    },
+    async countRollouts(query = {}) {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, sqliteDialect(params));
+      if (where === undefined) return 0;
+      return (stmt(`SELECT count(*) AS n FROM rollouts${where}`).get(params) as { n: number }).n;
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -335,6 +342,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async rolloutSummaries(rolloutIds) {
+      if (isSummaryPage(rolloutIds)) {
+        const params: unknown[] = [];
+        const sql = summaryPageSql(rolloutIds.afterRolloutId, rolloutIds.limit, sqliteDialect(params));
+        return summariesFromRows(stmt(sql).all(params) as JobCountRow[]);
+      }
       if (rolloutIds?.length === 0) return [];
       const rows = (
         rolloutIds === undefined
@@ -342,6 +354,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           : stmt(`SELECT * FROM rollout_job_counts WHERE rollout_id IN (${marks(rolloutIds.length)}) ORDER BY rollout_id`).all(rolloutIds)
       ) as JobCountRow[];
       return summariesFromRows(rows);
+    },
+    async jobCountTotals() {
+      const rows = stmt(JOB_COUNT_TOTALS).all() as { state: JobState; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       return pruneBatch.immediate(options);
@@ -414,6 +430,14 @@ type NullableCounted = { [K in keyof CountedJob]-?: Exclude<CountedJob[K], undef
 
 function countedOf(row: NullableCounted): CountedJob {
   return { rolloutId: row.rolloutId!, state: row.state!, errorType: row.errorType ?? undefined, createdAt: row.createdAt!, finishedAt: row.finishedAt ?? undefined };
+}
+
+/** How SQLite spells parameters for the shared query builders, collecting values into `params`. */
+function sqliteDialect(params: unknown[]): JobQueryDialect {
+  return {
+    bind: (value) => (params.push(value), '?'),
+    inList: (column, values) => (params.push(...values), `${column} IN (${marks(values.length)})`),
+  };
 }
 
 /** `?, ?, ...`: `count` placeholders. */
