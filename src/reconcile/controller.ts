@@ -78,6 +78,12 @@ export interface ControllerOptions {
   readonly callMeter?: CallMeter;
   /** Called after every pass attempt, failed or not, with the pass health (readiness). */
   readonly onHealth?: (health: PassHealth) => void;
+  /**
+   * Called before every pass with the revision it acts on (or why none), including passes that
+   * then fail: the notifier needs the Notification manifests to report a controller whose passes
+   * fail from its first one on.
+   */
+  readonly onRevision?: (status: RevisionStatus) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -268,6 +274,7 @@ export function createController(options: ControllerOptions): Controller {
               return lastStatus;
             });
             lastStatus = status;
+            options.onRevision?.(status);
             if (!status.good) {
               log.error({ revision: status.rejected?.id, reason: status.idle }, 'no valid revision to act on');
               const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now, null);

@@ -169,7 +169,7 @@ describe('the failed-pass streak across restarts', () => {
     platform.proxy.handle(async (_req, forward) => (down ? { status: 401, body: '{"error":{"code":"unauthorized","message":"token revoked"}}' } : forward()));
 
     /** Runs one controller process until it has reported `passes` pass outcomes (like a crash right after). */
-    async function process(passes: number): Promise<PassHealth[]> {
+    async function runProcess(passes: number): Promise<PassHealth[]> {
       const seen: PassHealth[] = [];
       const stop = new AbortController();
       await h!.runUntilStopped(stop, {
@@ -182,14 +182,14 @@ describe('the failed-pass streak across restarts', () => {
     }
     const events = async (type: string): Promise<readonly EventRecord[]> => (await h!.store.listEvents({ limit: 1000 })).filter((e) => e.type === type);
 
-    const first = await process(FAILING_AFTER - 1);
+    const first = await runProcess(FAILING_AFTER - 1);
     expect(first.map((x) => [x.failedPasses, x.failing])).toEqual([
       [1, false],
       [2, false],
     ]);
     const since = first[0]!.since!;
     // A new process on the same store continues the count: its first failure is the third in a row.
-    const second = await process(1);
+    const second = await runProcess(1);
     expect(second.map((x) => [x.failedPasses, x.failing])).toEqual([[FAILING_AFTER, true]]);
     expect(second[0]!.since).toBe(since);
     const failing = await events('controller.failing');
@@ -198,13 +198,13 @@ describe('the failed-pass streak across restarts', () => {
     expect((await readStatus(h.store)).controller).toMatchObject({ failing: true, failedPasses: FAILING_AFTER });
 
     // Restarted while red: still red from its first pass, and controller.failing is not announced again.
-    const third = await process(1);
+    const third = await runProcess(1);
     expect(third.map((x) => [x.failedPasses, x.failing])).toEqual([[FAILING_AFTER + 1, true]]);
     expect(await events('controller.failing')).toHaveLength(1);
 
     // The platform is back: the next process's first pass recovers, saying how long it was failing.
     down = false;
-    const fourth = await process(1);
+    const fourth = await runProcess(1);
     expect(fourth.map((x) => [x.failedPasses, x.failing])).toEqual([[0, false]]);
     const recovered = await events('controller.recovered');
     expect(recovered).toHaveLength(1);
