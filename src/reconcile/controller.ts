@@ -20,7 +20,8 @@ import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
 import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
-import { pruneRound, type Retention } from './retention.js';
+import { PROVIDER_PRUNE_INTERVAL_MS, PRUNE_BUDGET_MS, pruneProviderState, pruneRound, type Retention } from './retention.js';
+import type { Provider } from '../providers/provider.js';
 import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
@@ -179,13 +180,28 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
-  /** Between passes: one bounded round of pruning; a failure is logged and tried again next time. */
-  async function pruneAfterPass(declared: readonly string[], now: number): Promise<void> {
-    if (options.retention === undefined || options.retention === 'off') return;
+  // When provider state is pruned next: every pass while a backlog is left, else every few minutes.
+  let providerPruneAt = 0;
+
+  /**
+   * Between passes: one bounded round of pruning, history first, then provider state within the
+   * same budget; a failure is logged and tried again next time. A lost lease is not a failure of
+   * pruning: it goes up to the loop, which follows.
+   */
+  async function pruneAfterPass(declared: readonly string[], now: number, providers: readonly Provider[]): Promise<void> {
+    const retention = options.retention;
+    if (retention === undefined || retention === 'off') return;
+    const started = performance.now();
     try {
-      const pruned = await pruneRound(store, { retention: options.retention, declared, now });
+      const pruned = await pruneRound(store, { retention, declared, now });
       if (pruned.jobs > 0 || pruned.events > 0) log.info({ jobs: pruned.jobs, events: pruned.events, caughtUp: pruned.caughtUp }, 'history pruned');
+      const left = PRUNE_BUDGET_MS - (performance.now() - started);
+      if (!pruned.caughtUp || now < providerPruneAt || left <= 0) return;
+      const state = await pruneProviderState(store, providers, { retention, now, budgetMs: left });
+      if (state.removed > 0) log.info({ pushes: state.removed, caughtUp: state.caughtUp }, 'provider state pruned');
+      providerPruneAt = state.caughtUp ? now + PROVIDER_PRUNE_INTERVAL_MS : 0;
     } catch (err) {
+      if (err instanceof LeaseLostError) throw err;
       log.warn({ err: (err as Error).message }, 'pruning history failed');
     }
   }
@@ -285,10 +301,11 @@ export function createController(options: ControllerOptions): Controller {
               if (options.once) return false;
             } else {
               everGood = true;
+              const passProviders = providers.forState(status.good.state, status.good.readFile);
               const result = await runPass({
                 store,
                 log,
-                providers: providers.forState(status.good.state, status.good.readFile),
+                providers: passProviders,
                 revision: status.good,
                 now,
                 signal: passSignal,
@@ -306,7 +323,7 @@ export function createController(options: ControllerOptions): Controller {
               await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }, passHealthEntry(h)]);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
-              await pruneAfterPass(declaredRollouts(status.good.state), now);
+              await pruneAfterPass(declaredRollouts(status.good.state), now, passProviders.all);
               // The pass acted on the last revision, but the source is failing: count it.
               if (sourceError !== undefined) throw sourceError;
               failures = 0;

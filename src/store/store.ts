@@ -207,6 +207,25 @@ export interface PruneResult {
   readonly events: number;
 }
 
+/** Narrows a kv listing: keys after `after`, below `below` (both exclusive), at most `limit`. */
+export interface KvRange {
+  readonly after?: string;
+  readonly below?: string;
+  readonly limit?: number;
+}
+
+/** What kvDeleteMany removes: exact keys, and every key starting with one of the prefixes. */
+export interface KvSelection {
+  readonly keys?: readonly string[];
+  readonly prefixes?: readonly string[];
+}
+
+/** What Store.unfinishedRequests returns. */
+export interface UnfinishedRequests {
+  readonly requestRefs: readonly string[];
+  readonly batchKeys: readonly string[];
+}
+
 /** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
 export interface Store {
   /** Applies pending numbered migrations (append-only). Idempotent. */
@@ -258,6 +277,11 @@ export interface Store {
   listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
   /** Job counts by state, optionally for one rollout. */
   countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
+  /**
+   * The request refs and batch keys of unfinished jobs (created, submitted, running), each once:
+   * the pushes a provider must still be able to answer for (provider state retention).
+   */
+  unfinishedRequests(): Promise<UnfinishedRequests>;
 
   /**
    * Permanent job summaries (RolloutSummary) of the given rollouts, or of all; an aggregate table
@@ -287,8 +311,14 @@ export interface Store {
 
   /** Provider state (the simulator's fleet), JSON values by key. */
   kvGet(key: string): Promise<unknown>;
-  kvList(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  /** Entries whose key starts with `prefix`, in key order (by code point); `range` narrows and pages it. */
+  kvList(prefix: string, range?: KvRange): Promise<readonly { key: string; value: unknown }[]>;
   kvPutMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+  /**
+   * Removes the given keys and every key under the given prefixes, in one transaction (fenced
+   * like every write of a leader); returns how many entries went. Absent keys are no error.
+   */
+  kvDeleteMany(selection: KvSelection): Promise<number>;
 
   /**
    * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds

@@ -26,7 +26,7 @@ import { createSqlApiClient } from './sql-api-client.js';
 import type { SqlClient } from './sql-client.js';
 import { snowflakeSettings } from './settings.js';
 import { isSnowflakeName } from './identifiers.js';
-import { submitJournal, answerOf } from './submit-journal.js';
+import { submitJournal, submitJournalPruner, answerOf } from './submit-journal.js';
 import { resumePush, submitPush } from './submit-push.js';
 
 /** Accounts per push request: one statement lists them all (about 30 bytes each). */
@@ -82,7 +82,8 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
         ctx.onCallFailure?.({ operation: `${f.method} ${f.path}`, code: f.error.code, message: f.error.message, retrying: f.retryInMs !== undefined });
       },
     });
-  const sf: SnowflakeContext = { provider: settings.name, sql, channel: settings.channel, journal: submitJournal(ctx.state ?? memoryStateStore(), settings.name), clock: ctx.clock };
+  const state = ctx.state ?? memoryStateStore();
+  const sf: SnowflakeContext = { provider: settings.name, sql, channel: settings.channel, journal: submitJournal(state, settings.name), clock: ctx.clock };
   // The context maps every Package of the repository; only names Snowflake could hold are asked
   // for (a Salesforce 033… id or a dotted name is another provider's package).
   const packages = new Map([...(ctx.packages ?? new Map<string, string>())].filter(([, id]) => isSnowflakeName(id)));
@@ -105,5 +106,6 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
       if (!record || record.phase === 'abandoned') return undefined;
       return answerOf(record.phase === 'sending' ? await resumePush(sf, record, signal) : record);
     },
+    pruneState: submitJournalPruner(state, settings.name),
   };
 }

@@ -20,7 +20,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow } from '../job-query.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -41,7 +41,7 @@ import {
   waveFromRow,
 } from '../columns.js';
 import type { Column } from '../columns.js';
-import { prefixUpperBound } from '../key-range.js';
+import { kvDeletePrefixQuery, kvListQuery } from '../kv-query.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { createPgPool, inTransaction } from './pg-pool.js';
 import { createLeaderLock } from './leader-lock.js';
@@ -254,6 +254,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (clauses === undefined) return [];
       return (await rows(`SELECT * FROM jobs${clauses}`, params)).map(jobFromRow);
     },
+    async unfinishedRequests() {
+      return unfinishedFromRows((await rows(UNFINISHED_REQUESTS)) as { request_ref: string | null; batch_key: string | null }[]);
+    },
     async countJobs(rolloutId) {
       const found = (
         rolloutId === undefined
@@ -314,13 +317,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = (await first('SELECT value FROM kv WHERE key = $1', [key])) as { value: string } | undefined;
       return row === undefined ? undefined : decodeJson(row.value);
     },
-    async kvList(prefix) {
-      const upper = prefixUpperBound(prefix);
-      const found = (
-        upper === undefined
-          ? await rows('SELECT key, value FROM kv WHERE key >= $1 ORDER BY key', [prefix])
-          : await rows('SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key', [prefix, upper])
-      ) as readonly { key: string; value: string }[];
+    async kvList(prefix, range = {}) {
+      const params: unknown[] = [];
+      const sql = kvListQuery(prefix, range, (value) => `$${params.push(value)}`);
+      const found = (await rows(sql, params)) as readonly { key: string; value: string }[];
       return found.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries) {
@@ -329,6 +329,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
       await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]));
+    },
+    async kvDeleteMany(selection) {
+      const keys = selection.keys ?? [];
+      const prefixes = selection.prefixes ?? [];
+      if (keys.length === 0 && prefixes.length === 0) return 0;
+      // Always one transaction: the keys and prefixes of one call go together or not at all.
+      return inTransaction(pool, async (client) => {
+        await checkFence(client);
+        let removed = keys.length === 0 ? 0 : ((await client.query('DELETE FROM kv WHERE key = ANY($1::text[])', [keys])).rowCount ?? 0);
+        for (const prefix of prefixes) {
+          const params: unknown[] = [];
+          removed += (await client.query(kvDeletePrefixQuery(prefix, (value) => `$${params.push(value)}`), params)).rowCount ?? 0;
+        }
+        return removed;
+      });
     },
 
     async acquireLease(holder, ttlMs, now) {

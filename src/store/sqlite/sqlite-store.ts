@@ -21,8 +21,8 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, KvSelection, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow } from '../job-query.js';
 import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
   EVENT_INSERT_COLUMNS,
@@ -44,7 +44,7 @@ import {
   rolloutFromRow,
   waveFromRow,
 } from '../columns.js';
-import { prefixUpperBound } from '../key-range.js';
+import { kvDeletePrefixQuery, kvListQuery } from '../kv-query.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { leaseProcessGone, thisProcess } from '../lease-process.js';
@@ -232,6 +232,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
   });
 
+  const kvDeleteMany = db.transaction((selection: KvSelection): number => {
+    checkFence();
+    let removed = 0;
+    const remove = stmt('DELETE FROM kv WHERE key = ?');
+    for (const key of selection.keys ?? []) removed += remove.run(key).changes;
+    for (const prefix of selection.prefixes ?? []) {
+      const params: unknown[] = [];
+      removed += stmt(kvDeletePrefixQuery(prefix, (value) => (params.push(value), '?'))).run(...params).changes;
+    }
+    return removed;
+  });
+
   return {
     async migrate() {
       migrateSqlite(db);
@@ -310,6 +322,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         fromValues<JobRecord>(values, JOB_COLUMNS),
       );
     },
+    async unfinishedRequests() {
+      return unfinishedFromRows(stmt(UNFINISHED_REQUESTS).all() as { request_ref: string | null; batch_key: string | null }[]);
+    },
     async countJobs(rolloutId) {
       const rows = (
         rolloutId === undefined
@@ -359,17 +374,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
       return row === undefined ? undefined : decodeJson(row.value);
     },
-    async kvList(prefix) {
-      const upper = prefixUpperBound(prefix);
-      const rows = (
-        upper === undefined
-          ? stmt('SELECT key, value FROM kv WHERE key >= ? ORDER BY key').all(prefix)
-          : stmt('SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key').all(prefix, upper)
-      ) as { key: string; value: string }[];
+    async kvList(prefix, range = {}) {
+      const params: unknown[] = [];
+      const sql = kvListQuery(prefix, range, (value) => (params.push(value), '?'));
+      const rows = stmt(sql).all(...params) as { key: string; value: string }[];
       return rows.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries) {
       if (entries.length > 0) kvPutMany.immediate(entries);
+    },
+    async kvDeleteMany(selection) {
+      return kvDeleteMany.immediate(selection);
     },
 
     async acquireLease(holder, ttlMs, now) {
