@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
+import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import { PROVIDER_PRUNE_INTERVAL_MS, PRUNE_BUDGET_MS, pruneProviderState, pruneRound, type Retention } from './retention.js';
 import type { Provider } from '../providers/provider.js';
@@ -78,6 +79,12 @@ export interface ControllerOptions {
   readonly callMeter?: CallMeter;
   /** Called after every pass attempt, failed or not, with the pass health (readiness). */
   readonly onHealth?: (health: PassHealth) => void;
+  /**
+   * Called before every pass with the revision it acts on (or why none), including passes that
+   * then fail: the notifier needs the Notification manifests to report a controller whose passes
+   * fail from its first one on.
+   */
+  readonly onRevision?: (status: RevisionStatus) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -220,16 +227,20 @@ export function createController(options: ControllerOptions): Controller {
       // Poll cadence and observe times live in memory: a restart polls and observes soon again.
       const pacing = createPacing(pacingOverrides);
       const health = createPassHealth(store, log);
+      // Whether the streak saved by earlier processes or leaders has been read since this replica
+      // started leading (pass-health-record.ts); read again after each time it followed.
+      let healthRestored = false;
       let lastStatus: RevisionStatus | undefined;
       const report = (h: PassHealth): void => options.onHealth?.(h);
       await source.start(wake);
       /** Counts a failed pass and leaves its health in the status record (best effort: the store may be what failed). */
       async function recordFailure(err: unknown, now: number): Promise<void> {
-        const h = await health.failed(err, now);
+        const h = await health.failed(err, now, lastStatus?.good?.revision.id ?? null);
         report(h);
         try {
           const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-          if (previous) await store.kvPutMany([{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }]);
+          const status = previous ? [{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }] : [];
+          await store.kvPutMany([...status, passHealthEntry(h)]);
         } catch (cause) {
           log.warn({ err: (cause as Error).message }, 'could not record the failed pass in the status record');
         }
@@ -252,6 +263,9 @@ export function createController(options: ControllerOptions): Controller {
               // Another replica leads; look again soon, to take over quickly once it is gone.
               if (!following) log.info({ replica: holder, leader: (await store.readLease?.())?.holder }, 'another replica holds the lease; following');
               following = true;
+              // The leader keeps the count now; this replica reads it back when it leads again.
+              health.reset();
+              healthRestored = false;
               options.onFollow?.();
               await sleepUntil(now + Math.min(idleIntervalMs, followerCheckMs), stop);
               continue;
@@ -259,6 +273,12 @@ export function createController(options: ControllerOptions): Controller {
             leaseUntil = now + leaseTtlMs;
             if (following) log.info({ holder }, 'lease acquired; leading');
             following = false;
+            if (!healthRestored) {
+              const saved = parsePassHealth(await store.kvGet(PASS_HEALTH_KEY));
+              if (saved) health.restore(saved);
+              if (saved?.failedPasses) log.info({ failedPasses: saved.failedPasses, failing: saved.failing }, 'continuing the failed-pass streak recorded before');
+              healthRestored = true;
+            }
             const started = performance.now();
             judged = true;
             // A source that cannot be read this time (a failed fetch) does not stop the work:
@@ -270,12 +290,13 @@ export function createController(options: ControllerOptions): Controller {
               return lastStatus;
             });
             lastStatus = status;
+            options.onRevision?.(status);
             if (!status.good) {
               log.error({ revision: status.rejected?.id, reason: status.idle }, 'no valid revision to act on');
-              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now);
+              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now, null);
               // Say what is true: this process acts on nothing, whatever an earlier process recorded.
               const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }]);
+              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }, passHealthEntry(h)]);
               report(h);
               if (options.once) return false;
             } else {
@@ -298,8 +319,8 @@ export function createController(options: ControllerOptions): Controller {
               at = wakeInfo.at;
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);
-              const h = sourceError === undefined ? await health.succeeded(now) : health.current();
-              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }]);
+              const h = sourceError === undefined ? await health.succeeded(now, status.good.revision.id) : health.current();
+              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }, passHealthEntry(h)]);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
               await pruneAfterPass(declaredRollouts(status.good.state), now, passProviders.all);
@@ -313,6 +334,8 @@ export function createController(options: ControllerOptions): Controller {
               // the next turn of the loop finds the lease held and follows.
               log.warn({ replica: holder, err: err.message }, 'lost the leader lease; following');
               leaseUntil = -Infinity;
+              health.reset();
+              healthRestored = false;
               continue;
             }
             failures++;
