@@ -9,6 +9,7 @@
  * new reason to wait) becomes a `rollout.finished` or `rollout.finish-waiting` event; a failure
  * is a `provider.error` and the next pass tries again.
  */
+import type { DesiredState } from '../manifest/types.js';
 import type { Plan, PlanItem, PlanRollout } from '../plan/types.js';
 import type { RolloutFinish } from '../providers/push-types.js';
 import type { NewEvent } from '../store/store.js';
@@ -22,21 +23,10 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
   const state = ctx.revision.state;
   let changed = 0;
   for (const rollout of plan.rollouts) {
-    if (rollout.halted || rollout.suspended || !rollout.waves.every((w) => w.state === 'complete')) continue;
-    const directive = pushDirective(state, state.directives.get(rollout.directive));
-    if (!directive?.isDefault || directive.singleWave) continue;
     const provider = ctx.providers.providerOf(rollout.package);
     if (!provider?.finishRollout) continue;
-    const pkg = state.packages.get(rollout.package);
-    const finish: RolloutFinish = {
-      idempotencyKey: `${rollout.id}@${rollout.generation}`,
-      package: rollout.package,
-      externalId: pkg?.spec.externalId ?? rollout.package,
-      version: rollout.version,
-      ...(rollout.patch !== undefined ? { patch: rollout.patch } : {}),
-      directive,
-      movable: movableTenants(plan.items, rollout),
-    };
+    const finish = rolloutFinish(state, plan, rollout);
+    if (!finish) continue;
     const base = { at: ctx.now, rolloutId: rollout.id, revision: ctx.revision.revision.id };
     try {
       const result = await provider.finishRollout(finish, ctx.signal);
@@ -56,6 +46,27 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
     }
   }
   return changed;
+}
+
+/**
+ * What a provider is told about `rollout` when it is a staged rollout of its package's default
+ * directive whose waves are all complete (the last one baked and approved), not halted or
+ * suspended; undefined otherwise. Pure: `plan` (the preview) shares it with the controller.
+ */
+export function rolloutFinish(state: DesiredState, plan: Plan, rollout: PlanRollout): RolloutFinish | undefined {
+  if (rollout.halted || rollout.suspended || !rollout.waves.every((w) => w.state === 'complete')) return undefined;
+  const directive = pushDirective(state, state.directives.get(rollout.directive));
+  if (!directive?.isDefault || directive.singleWave) return undefined;
+  const pkg = state.packages.get(rollout.package);
+  return {
+    idempotencyKey: `${rollout.id}@${rollout.generation}`,
+    package: rollout.package,
+    externalId: pkg?.spec.externalId ?? rollout.package,
+    version: rollout.version,
+    ...(rollout.patch !== undefined ? { patch: rollout.patch } : {}),
+    directive,
+    movable: movableTenants(plan.items, rollout),
+  };
 }
 
 /**
