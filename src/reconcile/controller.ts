@@ -21,7 +21,7 @@ import { createPassHealth, type PassHealth } from './pass-health.js';
 import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import type { Retention } from './retention.js';
-import { createPruneAfterPass } from './prune-after-pass.js';
+import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
 import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
@@ -85,6 +85,8 @@ export interface ControllerOptions {
    * fail from its first one on.
    */
   readonly onRevision?: (status: RevisionStatus) => void;
+  /** Called when pruning between passes removed something (metrics). */
+  readonly onPruned?: (pruned: Pruned) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -180,7 +182,7 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
-  const pruneAfterPass = createPruneAfterPass(store, options.retention, log);
+  const pruneAfterPass = createPruneAfterPass(store, options.retention, log, options.onPruned);
 
   return {
     wake,
