@@ -80,6 +80,21 @@ describe('snowflake: finishing a staged default rollout', () => {
     s.fake.resetCounts();
     expect(await s.provider.finishRollout!(finish(), signal)).toEqual({ state: 'done', sent: [], news: false });
     expect(s.fake.statements).toHaveLength(0);
+
+    // State retention forgets the done record (after the submit journal); a later call looks once
+    // more, finds nothing to do, sends nothing and has no news.
+    const prune = { before: s.fake.now() + 1, liveRequestRefs: new Set<string>(), liveRequestKeys: new Set<string>() };
+    let removed = 0;
+    for (;;) {
+      const r = await s.provider.pruneState!(prune, signal);
+      removed += r.removed;
+      if (r.caughtUp) break;
+    }
+    // The two wave pushes and the finish.
+    expect(removed).toBe(3);
+    expect((await s.state.list('snowflake/')).filter((e) => e.key.includes('/finish/rollout/'))).toEqual([]);
+    expect(await s.provider.finishRollout!(finish(), signal)).toEqual({ state: 'done', sent: [], news: false });
+    expect(writes(s)).toEqual([]);
   });
 
   it('after a crash between SET DEFAULT and UNSET, a restarted provider sends only the UNSET, with the same requestId and retry=true', async () => {
