@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../plan/compute-plan.js';
+import { rolloutId } from '../plan/rollout-id.js';
+import type { Progress } from '../plan/types.js';
 import { desiredFrom, fleet, type TenantSketch } from '../../test/support/desired.js';
 import { planStatements } from './plan-statements.js';
 
@@ -30,9 +32,9 @@ spec: { package: insights, version: V2, patch: 0, strategy: two-waves }
 `,
 });
 
-function statementsFor(tenants: readonly TenantSketch[]): string[][] {
+function statementsFor(tenants: readonly TenantSketch[], progress?: Progress): string[][] {
   const observed = fleet(tenants);
-  const plan = computePlan({ desired, observed, now: NOW });
+  const plan = computePlan({ desired, observed, now: NOW, ...(progress ? { progress } : {}) });
   return planStatements(desired, plan, observed, NOW).map((p) => [...p.statements]);
 }
 
@@ -50,5 +52,16 @@ describe('planStatements: the end of a staged default rollout', () => {
     expect(running.flat().some((s) => s.includes('SET DEFAULT'))).toBe(false);
     expect(running.flat().some((s) => s.includes('ADD ACCOUNTS'))).toBe(true);
     expect(statementsFor([{ id: 'O.A', packages: { insights: { version: 'V2', patch: 0 } } }])).toEqual([]);
+  });
+
+  it('after the finish, a PF_ directive left with only a FAILED account shows nothing; before it, SET DEFAULT and REMOVE ACCOUNTS', () => {
+    const failed: Progress = {
+      rollouts: [],
+      jobs: [{ rollout: rolloutId('insights-default', 'insights', 'V2', 0), tenant: 'O.FAIL', package: 'insights', version: 'V2', patch: 0, state: 'failed', errorType: 'DeployError', finishedAt: NOW - 60_000 }],
+    };
+    expect(statementsFor([inPf('O.FAIL', 'V1')], failed)).toEqual([]);
+    expect(statementsFor([inPf('O.A'), inPf('O.FAIL', 'V1')], failed)).toEqual([
+      [`${HEAD} SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0`, `${HEAD} MODIFY RELEASE DIRECTIVE "${PF}" REMOVE ACCOUNTS = ("O"."A")`],
+    ]);
   });
 });

@@ -41,7 +41,8 @@ export function previewSnowflakePush(provider: ProviderManifest, request: PushRe
  * Previews the end of a staged default rollout (finish-rollout.ts). The snapshot does not show
  * where the DEFAULT directive points: while a tenant still sits in the rollout's PF_ directive
  * the finish has not happened, so DEFAULT is taken as not yet moved; without one nothing is left
- * to show. Accounts the guard would protect make the preview empty, like the controller's wait.
+ * to show, nor when no account in it runs the target (the finish happened and left only pinned
+ * accounts). Accounts the guard would protect make the preview empty, like the controller's wait.
  */
 export function previewSnowflakeFinish(provider: ProviderManifest, finish: RolloutFinish, observed: FleetSnapshot, now: number): PushPreview | undefined {
   const settings = snowflakeSettings(provider);
@@ -62,7 +63,8 @@ export function previewSnowflakeFinish(provider: ProviderManifest, finish: Rollo
     },
     { apps, directives, now },
   );
-  if (plan.statements.length === 0) return undefined;
+  // Nothing on the target left in the PF_ directive: the finish happened (only pinned accounts stay) or has nothing to release.
+  if (plan.statements.length === 0 || plan.released.length === 0) return undefined;
   return { directive: name, accepted: plan.released.length, rejected: 0, statements: plan.statements.map((s) => s.sql) };
 }
 
