@@ -49,14 +49,16 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
 }
 
 /**
- * What a provider is told about `rollout` when it is a staged rollout of its package's default
+ * What a provider is told about `rollout` when it is a rollout of its package's default
  * directive whose waves are all complete (the last one baked and approved), not halted or
  * suspended; undefined otherwise. Pure: `plan` (the preview) shares it with the controller.
  */
 export function rolloutFinish(state: DesiredState, plan: Plan, rollout: PlanRollout): RolloutFinish | undefined {
   if (rollout.halted || rollout.suspended || !rollout.waves.every((w) => w.state === 'complete')) return undefined;
   const directive = pushDirective(state, state.directives.get(rollout.directive));
-  if (!directive?.isDefault || directive.singleWave) return undefined;
+  // One-wave rollouts too: a push that could not set DEFAULT (git held a consumer back) grew a
+  // PF_ directive as a staged one does; where DEFAULT was set, the provider finds nothing to send.
+  if (!directive?.isDefault) return undefined;
   const pkg = state.packages.get(rollout.package);
   return {
     idempotencyKey: `${rollout.id}@${rollout.generation}`,

@@ -228,3 +228,69 @@ spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1
     for (const a of accounts) expect(fake.consumer(a, 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
   });
 });
+
+describe('controller with a one-wave default directive split into batches on snowflake', () => {
+  const accounts = Array.from({ length: 6 }, (_, i) => `ORG1.B${i}`);
+  const pinned = 'ORG1.PINNED';
+
+  /** Rolls the default directive out in requests of 2; with `pin`, another directive keeps `pinned` on V1. */
+  async function rollOut(pin: boolean): Promise<FakeSnowflake> {
+    const keyPair = generateKeyPair();
+    const pinning = `---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-pinned }
+spec: { package: insights, version: V1, patch: 0, targets: { tenants: [ "${pinned}" ] } }
+`;
+    // One wave (no strategy): the fast path SETs DEFAULT, which moves every consumer outside a
+    // custom directive, the ones of later batches and the pinned one too.
+    const defaults = `apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-default }
+spec: { package: insights, version: V2, patch: 0 }
+`;
+    h = await controllerHarness({ 'd.yaml': defaults + (pin ? pinning : '') }, '2026-11-21T12:00:00Z');
+    const sf = await startFakeSnowflake({
+      clock: h.clock,
+      keyPair,
+      packages: [{ name: 'INSIGHTS_APP', versions: [{ name: 'V1' }, { name: 'V2' }], channels: { DEFAULT: { versions: ['V1', 'V2'] } }, directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }] }],
+      consumers: [...accounts, ...(pin ? [pinned] : [])].map((account) => ({ account, package: 'INSIGHTS_APP', version: 'V1', patch: 0 })),
+    });
+    fake = sf;
+    h.write(
+      'm.yaml',
+      `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: snowflake }
+spec: { type: snowflake, snowflake: { account: ${sf.account}, user: ${sf.user}, baseUrl: "${sf.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: insights }
+spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
+`,
+    );
+    const env = { SF_KEY: keyPair.privateKeyPem };
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
+    // The finish step runs once every wave is complete: a pass after the last job settles.
+    h.clock.advance(600_000);
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
+    await sf.advance(3_600_000);
+    for (const a of accounts) expect(sf.consumer(a, 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    return sf;
+  }
+
+  it('ends with DEFAULT on the target and no PF_ directive', async () => {
+    const sf = await rollOut(false);
+    expect(sf.directives('INSIGHTS_APP')).toEqual([expect.objectContaining({ name: 'DEFAULT', version: 'V2', patch: 0 })]);
+    for (const c of sf.consumers('INSIGHTS_APP')) for (const step of c.history) expect(['V1.0', 'V2.0']).toContain(`${step.version}.${step.patch}`);
+  });
+
+  it('never moves a consumer git pins, and says why DEFAULT stays', async () => {
+    const sf = await rollOut(true);
+    for (const step of sf.consumer(pinned, 'INSIGHTS_APP')!.history) expect(`${step.version}.${step.patch}`).toBe('V1.0');
+    expect(sf.statements.filter((e) => e.kind === 'set-default')).toHaveLength(0);
+    const waiting = await h!.store.listEvents({ types: ['rollout.finish-waiting'] });
+    expect(waiting.map((e) => e.message).join('\n')).toContain(pinned);
+  });
+});
