@@ -4,7 +4,8 @@
  * retention on, in virtual time. Per release: the directive is rewritten, the controller runs
  * until the rollout is settled, then through idle passes a day apart (pruning runs after each
  * pass, within its 200 ms budget). In production thousands of idle passes lie between two
- * releases; the few run here stand for them, and a drain (the same pruneRound without a budget)
+ * releases; the few run here stand for them, and a drain (the same pruneRound and
+ * pruneProviderState without a budget)
  * for the rest, timed and reported as the backlog a release leaves. After each release the idle pass time, the jobs left in the store and the store
  * size are recorded. Target: flat, not growing with the number of releases.
  *
@@ -12,8 +13,9 @@
  *                   (the median of five around each); the bytes the controller's tables use
  *                   (SQLite dbstat, everything but `kv`) after release 10 and 50, and the file.
  *
- * `kv` holds the simulator's own platform state: it keeps every push request and job it was
- * sent, as a real platform keeps its push history, so it grows with releases; it is shown apart.
+ * `kv` holds the simulator's own platform state: the fleet (a record per tenant) and every push
+ * request and job it was sent, which go after the retention like the controller's history
+ * (docs/decisions/0016-provider-state-retention.md); it is shown apart.
  *
  * The whole series is printed to stderr, and written as JSON to $PUSHFLEET_BENCH_SOAK_SERIES
  * when set. `--scale` scales the tenants, not the number of releases.
@@ -24,7 +26,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createController } from '../src/reconcile/controller.js';
 import { isSettled } from '../src/reconcile/settled.js';
-import { pruneRound } from '../src/reconcile/retention.js';
+import { pruneProviderState, pruneRound, type ProviderPruneResult } from '../src/reconcile/retention.js';
+import { createProviderCache } from '../src/reconcile/providers.js';
+import { createRevisionTracker } from '../src/reconcile/revisions.js';
+import type { Store } from '../src/store/store.js';
+import type { WaitingClock } from '../src/util/clock.js';
 import { openSource } from '../src/source/open-source.js';
 import { openStore } from '../src/store/open-store.js';
 import { virtualClock } from '../src/util/clock.js';
@@ -48,6 +54,8 @@ interface ReleasePoint {
   readonly idlePassMs: number;
   /** Rows the drain after the idle passes removed, and its time: the pruning backlog a release leaves. */
   readonly drainedRows: number;
+  /** Push requests whose provider state the drain removed (the simulator's records). */
+  readonly drainedPushes: number;
   readonly drainMs: number;
   readonly jobsInStore: number;
   readonly eventsInStore: number;
@@ -68,7 +76,9 @@ const figures: readonly Figure[] = [
   { key: 'controllerGrowth', label: "controller's tables growth (50 / 10)", unit: 'x', target: { op: '<', value: 1.2 } },
   { key: 'size10Mb', label: 'SQLite file after release 10', unit: 'MB' },
   { key: 'size50Mb', label: 'SQLite file after release 50', unit: 'MB' },
-  { key: 'kv50Mb', label: "  of which kv (simulator's push records) after 50", unit: 'MB' },
+  { key: 'kv10Mb', label: "  of which kv (simulator's state) after 10", unit: 'MB' },
+  { key: 'kv50Mb', label: "  of which kv (simulator's state) after 50", unit: 'MB' },
+  { key: 'sizeGrowth', label: 'SQLite file growth (50 / 10)', unit: 'x', target: { op: '<', value: 1.2 } },
   { key: 'jobsLeft', label: 'jobs in the store after release 50', unit: '' },
   { key: 'totalS', label: 'whole soak', unit: 's' },
 ];
@@ -88,6 +98,23 @@ function usedMb(path: string): { controllerMb: number; kvMb: number } {
 
 function fileMb(path: string): number {
   return ['', '-wal'].reduce((s, x) => s + (existsSync(path + x) ? statSync(path + x).size : 0), 0) / 2 ** 20;
+}
+
+/**
+ * The provider half of the drain: the state the simulator keeps about pushes, pruned as the
+ * controller prunes it after passes (pruneProviderState), without a budget, through the providers
+ * of the current revision as the controller would build them.
+ */
+async function drainProviderState(store: Store, dir: string, clock: WaitingClock): Promise<ProviderPruneResult> {
+  const source = openSource({ dir });
+  try {
+    const status = await createRevisionTracker(source, store, quietLogger(), () => clock.now()).current(new AbortController().signal);
+    if (!status.good) throw new Error('the soak manifests are invalid');
+    const providers = createProviderCache(store, clock, {}).forState(status.good.state, status.good.readFile);
+    return await pruneProviderState(store, providers.all, { retention: RETENTION_MS, now: clock.now(), budgetMs: Infinity });
+  } finally {
+    await source.close();
+  }
 }
 
 const soak: BenchCase = {
@@ -136,11 +163,12 @@ const soak: BenchCase = {
         // 200 ms; the few idle passes run here stand for them, and this drain for the rest.
         const drainStart = performance.now();
         const drained = await pruneRound(store, { retention: RETENTION_MS, declared: [`core-default/core@${versions[k]!}`], now: clock.now(), budgetMs: Infinity });
+        const providerState = await drainProviderState(store, dir, clock);
         const drainMs = performance.now() - drainStart;
         const [jobs, events] = await Promise.all([store.listJobs({ limit: 10_000_000 }), store.listEvents({ limit: 100_000_000 })]);
-        const point: ReleasePoint = { release: k + 1, version: versions[k]!, created, idlePassMs: lastIdleMs, drainedRows: drained.jobs + drained.events, drainMs, jobsInStore: jobs.length, eventsInStore: events.length, sizeMb: fileMb(dbFile), ...usedMb(dbFile) };
+        const point: ReleasePoint = { release: k + 1, version: versions[k]!, created, idlePassMs: lastIdleMs, drainedRows: drained.jobs + drained.events, drainedPushes: providerState.removed, drainMs, jobsInStore: jobs.length, eventsInStore: events.length, sizeMb: fileMb(dbFile), ...usedMb(dbFile) };
         series.push(point);
-        process.stderr.write(`    release ${point.release} ${point.version}: ${point.created} jobs; idle pass ${point.idlePassMs.toFixed(0)} ms; drained ${point.drainedRows} rows in ${point.drainMs.toFixed(0)} ms; store ${point.jobsInStore} jobs, ${point.eventsInStore} events; controller tables ${point.controllerMb.toFixed(2)} MB, kv ${point.kvMb.toFixed(1)} MB, file ${point.sizeMb.toFixed(1)} MB\n`);
+        process.stderr.write(`    release ${point.release} ${point.version}: ${point.created} jobs; idle pass ${point.idlePassMs.toFixed(0)} ms; drained ${point.drainedRows} rows and ${point.drainedPushes} pushes in ${point.drainMs.toFixed(0)} ms; store ${point.jobsInStore} jobs, ${point.eventsInStore} events; controller tables ${point.controllerMb.toFixed(2)} MB, kv ${point.kvMb.toFixed(1)} MB, file ${point.sizeMb.toFixed(1)} MB\n`);
       }
     } finally {
       await store.close();
@@ -162,7 +190,9 @@ const soak: BenchCase = {
       controllerGrowth: series[RELEASES - 1]!.controllerMb / series[9]!.controllerMb,
       size10Mb: size10,
       size50Mb: size50,
+      kv10Mb: series[9]!.kvMb,
       kv50Mb: series[RELEASES - 1]!.kvMb,
+      sizeGrowth: size50 / size10,
       jobsLeft: series[RELEASES - 1]!.jobsInStore,
       totalS: (performance.now() - started) / 1000,
     };

@@ -452,6 +452,11 @@ describe('valid documents', () => {
         d.spec.email = { to: ['a@b.example'], from: 'pushfleet@vendor.example', smtp: { file: 'smtp.url' } };
       }),
     ],
+    [
+      'Notification (controller health and ineligible summaries)',
+      'Notification',
+      mutate(notification, (d) => (d.spec.events = ['controller.failing', 'controller.recovered', 'job.ineligible'])),
+    ],
     ['FleetSnapshot (manifests.md)', 'FleetSnapshot', snapshot],
     [
       'FleetSnapshot (extensions: ineligible, provider)',
@@ -809,6 +814,18 @@ describe('typical mistakes fail at the right place', () => {
       'unknown event',
       'Notification',
       mutate(notification, (d) => (d.spec.events = ['rollout.start'])),
+      { instancePath: '/spec/events/0', keyword: 'enum' },
+    ],
+    [
+      'unknown event beside the controller ones',
+      'Notification',
+      mutate(notification, (d) => (d.spec.events = ['controller.failing', 'controller.down'])),
+      { instancePath: '/spec/events/1', keyword: 'enum' },
+    ],
+    [
+      'an event no Notification may subscribe to (notifyTenants covers it)',
+      'Notification',
+      mutate(notification, (d) => (d.spec.events = ['job.succeeded'])),
       { instancePath: '/spec/events/0', keyword: 'enum' },
     ],
     [

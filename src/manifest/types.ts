@@ -157,7 +157,10 @@ export type NotificationEvent =
   | 'wave.completed'
   | 'rollout.completed'
   | 'rollout.halted'
-  | 'job.failed';
+  | 'job.failed'
+  | 'job.ineligible'
+  | 'controller.failing'
+  | 'controller.recovered';
 
 export interface NotificationSpec {
   readonly events: readonly NotificationEvent[];

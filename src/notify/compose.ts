@@ -3,6 +3,7 @@
  *
  * - each Notification whose `events` lists the event's type: a webhook delivery (with `webhook`)
  *   and an email to `email.to` (with `email`; the completion summary for rollout.completed);
+ *   not for `job.ineligible`, which compose-batch.ts summarises per rollout;
  * - for `job.succeeded`, with `notifyTenants: true` and `email`: a notice to the tenant's
  *   `contact` (Tenant manifests). A contact gets one notice per upgrade even when several
  *   Notifications ask for it (the first by name sends it); tenants without a contact get none.
@@ -12,6 +13,7 @@ import type { EventRecord, Store } from '../store/store.js';
 import { DEFAULT_FROM, NOTIFIABLE_EVENTS, TENANT_NOTICE_EVENT, type Delivery } from './deliveries.js';
 import { teamEmail, tenantNotice, webhookBody, type MessageFacts } from './messages.js';
 import { isIneligibleFailure } from '../plan/ineligible.js';
+import { INELIGIBLE_EVENT } from './ineligible-digest.js';
 
 /**
  * The deliveries for one event; reads the rollout and jobs it needs from the store. `observedNames`
@@ -24,7 +26,8 @@ export async function composeDeliveries(
   observedNames: ReadonlyMap<string, string> = new Map(),
 ): Promise<Delivery[]> {
   const notifications = [...desired.notifications.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  const subscribed = NOTIFIABLE_EVENTS.has(event.type) ? notifications.filter((n) => n.spec.events.includes(event.type as never)) : [];
+  // job.ineligible is summarised per rollout (ineligible-digest.ts), never sent event by event.
+  const subscribed = NOTIFIABLE_EVENTS.has(event.type) && event.type !== INELIGIBLE_EVENT ? notifications.filter((n) => n.spec.events.includes(event.type as never)) : [];
   const noticeBy = event.type === TENANT_NOTICE_EVENT && event.tenant ? notifications.find((n) => n.spec.notifyTenants && n.spec.email) : undefined;
   if (subscribed.length === 0 && !noticeBy) return [];
 

@@ -8,7 +8,7 @@
  * `<seq>.tenant.<tenant>`) and travel with the message (X-Pushfleet-Delivery, Message-ID), so
  * a receiver can drop the one repeat a crash in mid-send can cause.
  */
-import type { SecretRef } from '../manifest/types.js';
+import type { NotificationEvent, SecretRef } from '../manifest/types.js';
 
 /** Fields every delivery has. */
 interface DeliveryBase {
@@ -46,7 +46,16 @@ export type Delivery = WebhookDelivery | EmailDelivery;
 export const DEFAULT_FROM = 'pushfleet <pushfleet@localhost>';
 
 /** Events a Notification may subscribe to (manifests.md); others are never sent to `events` subscribers. */
-export const NOTIFIABLE_EVENTS: ReadonlySet<string> = new Set(['rollout.started', 'wave.completed', 'rollout.completed', 'rollout.halted', 'job.failed']);
+export const NOTIFIABLE_EVENTS: ReadonlySet<string> = new Set([
+  'rollout.started',
+  'wave.completed',
+  'rollout.completed',
+  'rollout.halted',
+  'job.failed',
+  'job.ineligible',
+  'controller.failing',
+  'controller.recovered',
+] satisfies readonly NotificationEvent[]);
 
 /** The event behind `notifyTenants` notices: a tenant's upgrade succeeded. */
 export const TENANT_NOTICE_EVENT = 'job.succeeded';

@@ -4,11 +4,13 @@
  * - the completion summary (rollout.completed) tells the release team how many tenants were
  *   processed, succeeded and failed, and lists the failures (LongJump's mass-deployment mail);
  * - a tenant notice tells a tenant's contact that its package was upgraded;
+ * - controller.failing / controller.recovered get an on-call message (health-message.ts);
  * - any other subscribed event gets a short message with its facts.
  */
 import type { EventRecord, JobRecord, RolloutRecord } from '../store/store.js';
 import { iso } from '../util/time.js';
 import { formatVersion } from '../plan/versions.js';
+import { CONTROLLER_HEALTH_EVENTS, controllerHealthEmail } from './health-message.js';
 
 /** What composing a message may know besides the event. */
 export interface MessageFacts {
@@ -52,6 +54,7 @@ export function webhookBody(deliveryId: string, notification: string, event: Eve
 /** The release team's email for an event: the completion summary for rollout.completed. */
 export function teamEmail(event: EventRecord, facts: MessageFacts): MessageText {
   if (event.type === 'rollout.completed') return completionSummary(event, facts);
+  if (CONTROLLER_HEALTH_EVENTS.has(event.type)) return controllerHealthEmail(event);
   const what = target(facts.rollout);
   const lines = [event.message, '', ...factLines(event, facts.rollout)];
   // Job events already name the package and version (reconcile/job-wording.ts): say it once.

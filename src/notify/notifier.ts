@@ -10,9 +10,11 @@
  *              the state from the store (the leader may have moved it meanwhile) -> idle or
  *              delivering. Checked before every step and every send.
  *   idle       no pending deliveries: read the events after the cursor (up to `batchSize`),
- *              compose their deliveries under the current Notification manifests, and save
- *              { cursor: last seq read, pending } in one write -> delivering; no new events
- *              (or no valid revision yet) -> sleep until the next poll or wake()
+ *              compose their deliveries under the current Notification manifests (job.ineligible
+ *              folded into per-rollout digests, closed when due: compose-batch.ts), and save
+ *              { cursor: last seq read, pending, digests } in one write -> delivering; no new
+ *              events and no digest due (or no valid revision yet) -> sleep until the next poll
+ *              or wake()
  *   delivering send every pending delivery (at most `concurrency` at once), each retried with
  *              exponential backoff and full jitter (Retry-After honored); a sent or given-up
  *              delivery leaves `pending` (saved) -> idle once none is left
@@ -30,8 +32,9 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/time.js';
 import { packageVersion } from '../util/package-root.js';
-import { composeDeliveries } from './compose.js';
+import { composeBatch, digestsDue } from './compose-batch.js';
 import type { Delivery } from './deliveries.js';
+import { DEFAULT_INELIGIBLE_WINDOW_MS } from './ineligible-digest.js';
 import { latestEventSeq, loadNotifierState, saveNotifierState, type NotifierState } from './notifier-state.js';
 import { createMailer } from './smtp.js';
 import { sendWebhook, type SendOutcome } from './webhook.js';
@@ -65,10 +68,15 @@ export interface NotifierOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Stops the loop. */
   readonly signal: AbortSignal;
-  /** How often the event log is read when idle. Default 1 s. */
+  /** How often the event log is read (and open ineligible summaries looked at) when idle. Default 1 s. */
   readonly pollIntervalMs?: number;
   /** Events read per step. Default 100. */
   readonly batchSize?: number;
+  /**
+   * How long a rollout's job.ineligible summary collects tenants before it is sent (on `clock`);
+   * it is also sent when its rollout completes or halts, and on flush. Default 10 min.
+   */
+  readonly ineligibleWindowMs?: number;
   readonly retry?: Partial<DeliveryRetry>;
   /** Timeout of one send. Default 10 s. */
   readonly timeoutMs?: number;
@@ -96,7 +104,7 @@ export interface Notifier {
   wake(): void;
   /**
    * Resolves once every event appended before the call is handled (its deliveries sent or given
-   * up); rejects after `timeoutMs` (default 30 s), or while inactive (the leader sends them).
+   * up, open job.ineligible summaries sent at once rather than at their window's end); rejects after `timeoutMs` (default 30 s), or while inactive (the leader sends them).
    * For `run --once` before exiting, and for tests.
    */
   flush(timeoutMs?: number): Promise<void>;
@@ -123,7 +131,10 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
   const active = options.active ?? ((): boolean => true);
 
   const saved = await loadNotifierState(store);
-  let state: NotifierState = saved ?? { cursor: options.fromStart ? 0 : await latestEventSeq(store), pending: [] };
+  const ineligibleWindowMs = options.ineligibleWindowMs ?? DEFAULT_INELIGIBLE_WINDOW_MS;
+  let state: NotifierState = saved ?? { cursor: options.fromStart ? 0 : await latestEventSeq(store), pending: [], digests: [] };
+  // While a flush waits, open ineligible summaries are sent at once instead of at their window's end.
+  let flushing = 0;
   // Every replica fixes the cursor on the first start (before any holds the lease, so the first
   // pass's events are not skipped); an existing state is the leader's to write, not ours.
   if (!saved) await saveNotifierState(store, state);
@@ -180,15 +191,16 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     });
   }
 
-  /** Reads and composes the next batch of events; false when there is nothing to read. */
+  /** Reads and composes the next batch of events (and due ineligible summaries); false when there is nothing to do. */
   async function readEvents(): Promise<boolean> {
     const desired = options.desiredState();
     if (!desired) return false;
     const events = await store.listEvents({ afterSeq: state.cursor, limit: batchSize });
-    if (events.length === 0) return false;
-    const pending: Delivery[] = [];
-    for (const e of events) pending.push(...(await composeDeliveries(e, desired, store, options.tenantNames?.())));
-    state = { cursor: events.at(-1)!.seq, pending };
+    // A flush sends open summaries once it has caught up with the log, not batch by batch.
+    const timing = { now: options.clock.now(), windowMs: ineligibleWindowMs, force: flushing > 0 && events.length < batchSize };
+    if (events.length === 0 && !digestsDue(state.digests, timing)) return false;
+    const { pending, digests } = await composeBatch(events, state.digests, desired, store, options.tenantNames?.(), timing);
+    state = { cursor: events.at(-1)?.seq ?? state.cursor, pending, digests };
     await save();
     if (pending.length > 0) log.debug({ cursor: state.cursor, deliveries: pending.length }, 'notifications composed');
     return true;
@@ -288,12 +300,17 @@ export async function startNotifier(options: NotifierOptions): Promise<Notifier>
     async flush(flushTimeoutMs = 30_000) {
       const target = await latestEventSeq(store);
       const deadline = Date.now() + flushTimeoutMs;
-      while (state.cursor < target || state.pending.length > 0) {
-        if (stopped) throw new Error('the notifier stopped before it caught up with the event log');
-        if (!active()) throw new Error('the notifier is inactive (this replica does not hold the lease); the leader sends the notifications');
-        if (Date.now() > deadline) throw new Error(`the notifier did not catch up with event ${target} within ${flushTimeoutMs} ms`);
-        wake();
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      flushing++;
+      try {
+        while (state.cursor < target || state.pending.length > 0 || state.digests.length > 0) {
+          if (stopped) throw new Error('the notifier stopped before it caught up with the event log');
+          if (!active()) throw new Error('the notifier is inactive (this replica does not hold the lease); the leader sends the notifications');
+          if (Date.now() > deadline) throw new Error(`the notifier did not catch up with event ${target} within ${flushTimeoutMs} ms`);
+          wake();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        flushing--;
       }
     },
   };

@@ -2,9 +2,10 @@
  * The notifier as `pushfleet run` uses it: started beside the controller, fed the desired state
  * of each pass, and stopped after the controller (flushing first for `--once` / `--until-settled`,
  * so a finite run exits only after its notifications went out). Every replica starts one; only
- * the lease holder's sends (`active`). Three lines in run.ts:
+ * the lease holder's sends (`active`). In run.ts:
  *
  *   const notifications = await startRunNotifier({ store, log, clock, env: io.env, active: () => controller.isLeader() });
+ *   onRevision: (status) => notifications.observe(status),   // before each pass, failed ones too
  *   onPass: (result, status) => { notifications.observe(status, result.snapshot); ... }
  *   finally { await notifications.stop({ flush: finite }); await store.close(); }
  */

@@ -14,15 +14,32 @@ export function memoryStateStore(): ProviderStateStore {
       const text = data.get(key);
       return text === undefined ? undefined : JSON.parse(text);
     },
-    async list(prefix) {
-      const out: { key: string; value: unknown }[] = [];
-      for (const [key, text] of data) if (key.startsWith(prefix)) out.push({ key, value: JSON.parse(text) });
-      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    async list(prefix, range = {}) {
+      const keys = [...data.keys()]
+        .filter((key) => key.startsWith(prefix) && (range.after === undefined || key > range.after) && (range.below === undefined || key < range.below))
+        .sort(byCodePoint);
+      return keys.slice(0, range.limit ?? keys.length).map((key) => ({ key, value: JSON.parse(data.get(key)!) }));
     },
     async putMany(entries) {
       // Serialize everything first so a value that cannot be stored leaves the map untouched.
       const texts = entries.map((e) => [e.key, JSON.stringify(e.value)] as const);
       for (const [key, text] of texts) data.set(key, text);
     },
+    async deleteMany(selection) {
+      let removed = 0;
+      for (const key of selection.keys ?? []) if (data.delete(key)) removed++;
+      for (const prefix of selection.prefixes ?? []) {
+        for (const key of [...data.keys()]) if (key.startsWith(prefix) && data.delete(key)) removed++;
+      }
+      return removed;
+    },
   };
+}
+
+/**
+ * Key order of the SQL stores (by code point). `<` on JS strings compares UTF-16 units, which
+ * differs above U+FFFF; the keys providers write are ASCII (URI-encoded), so both agree on them.
+ */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

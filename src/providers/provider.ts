@@ -5,8 +5,9 @@
 import type { CatalogVersion, PackageManifest, ProviderManifest } from '../manifest/types.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Clock } from '../util/time.js';
-import type { CancelResult, JobUpdate, PushRequest, SubmitResult } from './push-types.js';
+import type { CancelResult, JobUpdate, PushRequest, RolloutFinish, RolloutFinishResult, SubmitResult } from './push-types.js';
 import type { PushRequestAdmin } from './push-request-admin.js';
+import type { KvRange, KvSelection } from '../store/store.js';
 
 /** What a provider factory receives. */
 export interface ProviderContext {
@@ -68,8 +69,34 @@ export interface CallFailure {
  */
 export interface ProviderStateStore {
   get(key: string): Promise<unknown>;
-  list(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  /** Entries under `prefix` in key order (by code point); `range` narrows and pages it. */
+  list(prefix: string, range?: KvRange): Promise<readonly { key: string; value: unknown }[]>;
   putMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+  /** Removes keys and whole prefixes atomically; returns how many entries went. */
+  deleteMany(selection: KvSelection): Promise<number>;
+}
+
+/**
+ * What the controller tells a provider when its state may shrink (docs/decisions/0016): the
+ * records of a push may go once the push was submitted before `before` (now minus the store's
+ * retention) and the controller has no unfinished job of it. What a provider needs to answer for
+ * a live job (find, poll, cancel) is never removed.
+ */
+export interface StatePrune {
+  /** Epoch ms: pushes submitted before this may be forgotten. */
+  readonly before: number;
+  /** Request refs of the controller's unfinished jobs. */
+  readonly liveRequestRefs: ReadonlySet<string>;
+  /** Idempotency keys of the requests of the controller's unfinished jobs (their batch keys). */
+  readonly liveRequestKeys: ReadonlySet<string>;
+}
+
+/** What one pruning call of a provider removed. */
+export interface StatePruneResult {
+  /** Pushes (requests) whose records were removed. */
+  readonly removed: number;
+  /** True when nothing more can go for now; false: call again (each call is one small transaction). */
+  readonly caughtUp: boolean;
 }
 
 /**
@@ -140,8 +167,21 @@ export interface Provider {
   cancel?(requestRef: string, signal: AbortSignal): Promise<CancelResult>;
   /** After a crash: the request submitted under this idempotency key, if any. */
   find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
+  /**
+   * Extension: finishes a rollout whose waves are all done, for platforms that need a last step
+   * of their own (Snowflake moves the DEFAULT release directive after a staged rollout of the
+   * package's default directive, docs/decisions/0019). Idempotent: the controller calls it every
+   * pass while the rollout stays complete. Absent: nothing to finish.
+   */
+  finishRollout?(finish: RolloutFinish, signal: AbortSignal): Promise<RolloutFinishResult>;
   /** The platform's own push requests of a package, whoever made them (Salesforce: `0DV…`). */
   readonly pushRequests?: PushRequestAdmin;
+  /**
+   * Forgets the state the provider keeps in `ctx.state` about pushes `prune` allows to go, a
+   * small batch per call, so the store stays bounded under steady releases. Absent: the provider
+   * keeps no per-push state.
+   */
+  pruneState?(prune: StatePrune, signal: AbortSignal): Promise<StatePruneResult>;
 }
 
 /** Push request size for providers that do not state one (`maxRequestTenants`). */

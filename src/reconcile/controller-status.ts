@@ -33,7 +33,7 @@ export function actingFields(status: RevisionStatus | undefined, health: PassHea
     idleReason: good === null ? (status?.idle ?? 'no revision of the manifests has been read yet') : null,
     failedPasses: health.failedPasses,
     failing: health.failing,
-    lastError: health.lastError ? { ...health.lastError, at: iso(health.lastError.at) } : null,
+    lastError: health.lastError ? { at: iso(health.lastError.at), message: health.lastError.message, code: health.lastError.code } : null,
   };
 }
 

@@ -18,8 +18,10 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
+import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
-import { pruneRound, type Retention } from './retention.js';
+import type { Retention } from './retention.js';
+import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
 import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
@@ -77,6 +79,14 @@ export interface ControllerOptions {
   readonly callMeter?: CallMeter;
   /** Called after every pass attempt, failed or not, with the pass health (readiness). */
   readonly onHealth?: (health: PassHealth) => void;
+  /**
+   * Called before every pass with the revision it acts on (or why none), including passes that
+   * then fail: the notifier needs the Notification manifests to report a controller whose passes
+   * fail from its first one on.
+   */
+  readonly onRevision?: (status: RevisionStatus) => void;
+  /** Called when pruning between passes removed something (metrics). */
+  readonly onPruned?: (pruned: Pruned) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -172,16 +182,7 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
-  /** Between passes: one bounded round of pruning; a failure is logged and tried again next time. */
-  async function pruneAfterPass(declared: readonly string[], now: number): Promise<void> {
-    if (options.retention === undefined || options.retention === 'off') return;
-    try {
-      const pruned = await pruneRound(store, { retention: options.retention, declared, now });
-      if (pruned.jobs > 0 || pruned.events > 0) log.info({ jobs: pruned.jobs, events: pruned.events, caughtUp: pruned.caughtUp }, 'history pruned');
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'pruning history failed');
-    }
-  }
+  const pruneAfterPass = createPruneAfterPass(store, options.retention, log, options.onPruned);
 
   return {
     wake,
@@ -204,16 +205,20 @@ export function createController(options: ControllerOptions): Controller {
       // Poll cadence and observe times live in memory: a restart polls and observes soon again.
       const pacing = createPacing(pacingOverrides);
       const health = createPassHealth(store, log);
+      // Whether the streak saved by earlier processes or leaders has been read since this replica
+      // started leading (pass-health-record.ts); read again after each time it followed.
+      let healthRestored = false;
       let lastStatus: RevisionStatus | undefined;
       const report = (h: PassHealth): void => options.onHealth?.(h);
       await source.start(wake);
       /** Counts a failed pass and leaves its health in the status record (best effort: the store may be what failed). */
       async function recordFailure(err: unknown, now: number): Promise<void> {
-        const h = await health.failed(err, now);
+        const h = await health.failed(err, now, lastStatus?.good?.revision.id ?? null);
         report(h);
         try {
           const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-          if (previous) await store.kvPutMany([{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }]);
+          const status = previous ? [{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }] : [];
+          await store.kvPutMany([...status, passHealthEntry(h)]);
         } catch (cause) {
           log.warn({ err: (cause as Error).message }, 'could not record the failed pass in the status record');
         }
@@ -236,6 +241,9 @@ export function createController(options: ControllerOptions): Controller {
               // Another replica leads; look again soon, to take over quickly once it is gone.
               if (!following) log.info({ replica: holder, leader: (await store.readLease?.())?.holder }, 'another replica holds the lease; following');
               following = true;
+              // The leader keeps the count now; this replica reads it back when it leads again.
+              health.reset();
+              healthRestored = false;
               options.onFollow?.();
               await sleepUntil(now + Math.min(idleIntervalMs, followerCheckMs), stop);
               continue;
@@ -243,6 +251,12 @@ export function createController(options: ControllerOptions): Controller {
             leaseUntil = now + leaseTtlMs;
             if (following) log.info({ holder }, 'lease acquired; leading');
             following = false;
+            if (!healthRestored) {
+              const saved = parsePassHealth(await store.kvGet(PASS_HEALTH_KEY));
+              if (saved) health.restore(saved);
+              if (saved?.failedPasses) log.info({ failedPasses: saved.failedPasses, failing: saved.failing }, 'continuing the failed-pass streak recorded before');
+              healthRestored = true;
+            }
             const started = performance.now();
             judged = true;
             // A source that cannot be read this time (a failed fetch) does not stop the work:
@@ -254,20 +268,22 @@ export function createController(options: ControllerOptions): Controller {
               return lastStatus;
             });
             lastStatus = status;
+            options.onRevision?.(status);
             if (!status.good) {
               log.error({ revision: status.rejected?.id, reason: status.idle }, 'no valid revision to act on');
-              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now);
+              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now, null);
               // Say what is true: this process acts on nothing, whatever an earlier process recorded.
               const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }]);
+              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }, passHealthEntry(h)]);
               report(h);
               if (options.once) return false;
             } else {
               everGood = true;
+              const passProviders = providers.forState(status.good.state, status.good.readFile);
               const result = await runPass({
                 store,
                 log,
-                providers: providers.forState(status.good.state, status.good.readFile),
+                providers: passProviders,
                 revision: status.good,
                 now,
                 signal: passSignal,
@@ -281,11 +297,11 @@ export function createController(options: ControllerOptions): Controller {
               at = wakeInfo.at;
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);
-              const h = sourceError === undefined ? await health.succeeded(now) : health.current();
-              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }]);
+              const h = sourceError === undefined ? await health.succeeded(now, status.good.revision.id) : health.current();
+              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }, passHealthEntry(h)]);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
-              await pruneAfterPass(declaredRollouts(status.good.state), now);
+              await pruneAfterPass(declaredRollouts(status.good.state), now, passProviders.all);
               // The pass acted on the last revision, but the source is failing: count it.
               if (sourceError !== undefined) throw sourceError;
               failures = 0;
@@ -296,6 +312,8 @@ export function createController(options: ControllerOptions): Controller {
               // the next turn of the loop finds the lease held and follows.
               log.warn({ replica: holder, err: err.message }, 'lost the leader lease; following');
               leaseUntil = -Infinity;
+              health.reset();
+              healthRestored = false;
               continue;
             }
             failures++;

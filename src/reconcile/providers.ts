@@ -152,8 +152,9 @@ function callFailureRecorder(provider: string, store: Store, clock: Clock, log: 
 export function providerStateOf(store: Store): ProviderStateStore {
   return {
     get: (key) => store.kvGet(key),
-    list: (prefix) => store.kvList(prefix),
+    list: (prefix, range) => store.kvList(prefix, range),
     putMany: (entries) => store.kvPutMany(entries),
+    deleteMany: (selection) => store.kvDeleteMany(selection),
   };
 }
 

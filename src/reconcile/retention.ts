@@ -12,6 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/store.js';
+import type { Provider, StatePrune } from '../providers/provider.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { InputError } from '../util/errors.js';
 
@@ -81,7 +82,8 @@ export interface PruneRoundResult {
 }
 
 const DEFAULT_BATCH = 1_000;
-const DEFAULT_BUDGET_MS = 200;
+/** Wall-clock budget of one round of pruning between passes. */
+export const PRUNE_BUDGET_MS = 200;
 
 /**
  * Prunes in batches until nothing prunable is left or the budget is spent. Each batch is one
@@ -91,7 +93,7 @@ export async function pruneRound(store: Store, round: PruneRound): Promise<Prune
   if (round.retention === 'off') return { jobs: 0, events: 0, batches: 0, caughtUp: true };
   const elapsed = round.elapsed ?? (() => performance.now());
   const batch = round.batch ?? DEFAULT_BATCH;
-  const budget = round.budgetMs ?? DEFAULT_BUDGET_MS;
+  const budget = round.budgetMs ?? PRUNE_BUDGET_MS;
   const start = elapsed();
   let jobs = 0;
   let events = 0;
@@ -105,3 +107,40 @@ export async function pruneRound(store: Store, round: PruneRound): Promise<Prune
     if (caughtUp || round.signal?.aborted || elapsed() - start >= budget) return { jobs, events, batches, caughtUp };
   }
 }
+
+/** How often provider state is pruned once it has caught up: pushes end on a scale of hours. */
+export const PROVIDER_PRUNE_INTERVAL_MS = 10 * 60_000;
+
+/** What provider pruning removed, and whether every provider caught up. */
+export interface ProviderPruneResult {
+  readonly removed: number;
+  readonly caughtUp: boolean;
+}
+
+/**
+ * Prunes the state providers keep in the store (push journals, the simulator's requests) of
+ * pushes submitted before the retention and no longer referenced by an unfinished job, one small
+ * transaction per call, until every provider caught up or the budget is spent
+ * (docs/decisions/0016-provider-state-retention.md).
+ */
+export async function pruneProviderState(store: Store, providers: readonly Provider[], round: Omit<PruneRound, 'declared' | 'batch'>): Promise<ProviderPruneResult> {
+  const pruning = providers.filter((p) => p.pruneState !== undefined);
+  if (round.retention === 'off' || pruning.length === 0) return { removed: 0, caughtUp: true };
+  const elapsed = round.elapsed ?? (() => performance.now());
+  const budget = round.budgetMs ?? PRUNE_BUDGET_MS;
+  const start = elapsed();
+  const live = await store.unfinishedRequests();
+  const prune: StatePrune = { before: round.now - round.retention, liveRequestRefs: new Set(live.requestRefs), liveRequestKeys: new Set(live.batchKeys) };
+  const signal = round.signal ?? new AbortController().signal;
+  let removed = 0;
+  for (const provider of pruning) {
+    for (;;) {
+      if (signal.aborted || elapsed() - start >= budget) return { removed, caughtUp: false };
+      const result = await provider.pruneState!(prune, signal);
+      removed += result.removed;
+      if (result.caughtUp) break;
+    }
+  }
+  return { removed, caughtUp: true };
+}
+

@@ -8,8 +8,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Store } from '../store/store.js';
 import { STATUSES } from '../plan/types.js';
 import { JOB_STATES } from './api/views.js';
-import { isHalted, jobTotals, readControllerStatus } from './read-status.js';
+import { isHalted, readControllerStatus } from './read-status.js';
 import type { CallMeter } from '../providers/call-meter.js';
+import type { Pruned } from '../reconcile/prune-after-pass.js';
 
 /** Metrics of one server. */
 export interface ServerMetrics {
@@ -18,6 +19,8 @@ export interface ServerMetrics {
   start(): Promise<void>;
   /** Records a finished reconcile pass. */
   observePass(durationSeconds: number | undefined): void;
+  /** Counts what pruning between passes removed. */
+  countPruned(pruned: Pruned): void;
   /** Refreshes from the store and renders the exposition text. */
   render(): Promise<string>;
 }
@@ -36,7 +39,12 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   const registers = [registry];
 
   const jobs = new Gauge({ name: 'pushfleet_jobs', help: 'Jobs by state, counting jobs removed by retention.', labelNames: ['state'], registers });
-  const rolloutJobs = new Gauge({ name: 'pushfleet_rollout_jobs', help: 'Jobs of a rollout by state, counting jobs removed by retention.', labelNames: ['rollout', 'state'], registers });
+  const rolloutJobs = new Gauge({
+    name: 'pushfleet_rollout_jobs',
+    help: 'Jobs of a rollout by state, counting jobs removed by retention; only rollouts planned now or with unfinished jobs.',
+    labelNames: ['rollout', 'state'],
+    registers,
+  });
   const waveTenants = new Gauge({ name: 'pushfleet_rollout_wave_tenants', help: 'Tenants in a wave of a rollout.', labelNames: ['rollout', 'wave'], registers });
   const wavePending = new Gauge({ name: 'pushfleet_rollout_wave_pending', help: 'Tenants of a wave that still need a push.', labelNames: ['rollout', 'wave'], registers });
   const waveProgress = new Gauge({ name: 'pushfleet_rollout_wave_progress_ratio', help: 'Share of a wave done (0 to 1; 1 for an empty wave).', labelNames: ['rollout', 'wave'], registers });
@@ -59,6 +67,12 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
     registers,
   });
   const passes = new Counter({ name: 'pushfleet_reconcile_passes_total', help: 'Reconcile passes run by this process.', registers });
+  const pruned = new Counter({
+    name: 'pushfleet_pruned_total',
+    help: 'What retention removed in this process: jobs and events of history, pushes of provider state (journal records, simulator requests).',
+    labelNames: ['kind'],
+    registers,
+  });
   const providerErrors = new Counter({ name: 'pushfleet_provider_errors_total', help: 'Failed provider calls (whole requests: submit, poll).', labelNames: ['operation'], registers });
   const providerRetries = new Counter({
     name: 'pushfleet_provider_call_retries_total',
@@ -114,22 +128,28 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
   }
 
   async function refresh(): Promise<void> {
-    const [summaries, status, records, latest, valid] = await Promise.all([
-      store.rolloutSummaries(),
+    const [totals, status, active, latest, valid] = await Promise.all([
+      store.jobCountTotals(),
       readControllerStatus(store),
-      store.listRollouts(),
+      store.listRollouts({ withUnfinishedJobs: true }),
       store.latestRevision(),
       store.latestValidRevision(),
     ]);
-    // From the summary table: one small read, however many jobs the store holds (issue #11).
-    const counts = jobTotals(summaries);
-    for (const s of JOB_STATES) jobs.set({ state: s }, counts[s] ?? 0);
+    // Totals are summed in the database over the summary table (issue #11).
+    for (const s of JOB_STATES) jobs.set({ state: s }, totals[s] ?? 0);
 
+    // Per-rollout series only for the rollouts planned now and those with unfinished jobs: a
+    // series per rollout ever recorded would grow without bound (one per package and release).
+    const plannedIds = (status?.rollouts ?? []).map((r) => r.id);
+    const declared = await store.listRollouts({ ids: plannedIds });
+    const records = [...new Map([...declared, ...active].map((r) => [r.id, r])).values()];
+    const shownIds = [...new Set([...plannedIds, ...records.map((r) => r.id)])];
+    const summaries = await store.rolloutSummaries(shownIds);
     rolloutJobs.reset();
     const byRollout = new Map(summaries.map((x) => [x.rolloutId, x.counts]));
-    for (const r of records) {
-      const c = byRollout.get(r.id) ?? {};
-      for (const s of JOB_STATES) rolloutJobs.set({ rollout: r.id, state: s }, c[s] ?? 0);
+    for (const id of shownIds) {
+      const c = byRollout.get(id) ?? {};
+      for (const s of JOB_STATES) rolloutJobs.set({ rollout: id, state: s }, c[s] ?? 0);
     }
 
     for (const g of [waveTenants, wavePending, waveProgress, rolloutProgress, rolloutHalted, items, revisionInfo]) g.reset();
@@ -148,7 +168,7 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
       rolloutProgress.set({ rollout: r.id }, total === 0 ? 1 : (total - pending) / total);
       if (r.halted) halted.add(r.id);
     }
-    for (const r of new Set([...records.map((x) => x.id), ...(status?.rollouts ?? []).map((x) => x.id)])) rolloutHalted.set({ rollout: r }, halted.has(r) ? 1 : 0);
+    for (const r of shownIds) rolloutHalted.set({ rollout: r }, halted.has(r) ? 1 : 0);
     haltedCount.set(halted.size);
 
     for (const s of STATUSES) items.set({ status: s }, status?.summary[s] ?? 0);
@@ -178,6 +198,9 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
     observePass(durationSeconds) {
       passes.inc();
       if (durationSeconds !== undefined) passDuration.observe(durationSeconds);
+    },
+    countPruned(removed) {
+      for (const kind of ['jobs', 'events', 'pushes'] as const) if (removed[kind] > 0) pruned.inc({ kind }, removed[kind]);
     },
     async render() {
       // Concurrent scrapes share one refresh, so no event is counted twice.

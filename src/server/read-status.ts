@@ -1,13 +1,14 @@
 /**
  * What `pushfleet status` and `GET /api/v1/status` show: the record the controller leaves in
- * the store after every pass, job counts and halts per rollout, and the newest events. Read
- * from the store only, so any process pointed at the store (a follower too) can serve it.
+ * the store after every pass, job counts and halts of the rollouts worth showing (planned, in
+ * flight, newest), and the newest events. Read from the store only, so any process pointed at
+ * the store (a follower too) can serve it.
  */
 import type { Problem } from '../manifest/problem.js';
 import type { ItemStatus, PlanRollout } from '../plan/types.js';
 import { STATUS_KEY } from '../reconcile/controller.js';
 import type { ActingFields } from '../reconcile/controller-status.js';
-import type { JobState, RolloutRecord, RolloutSummary, Store } from '../store/store.js';
+import type { RolloutRecord, Store } from '../store/store.js';
 import { eventView, type EventView, type JobCounts } from './api/views.js';
 import { INELIGIBLE_ERROR_TYPE } from '../plan/ineligible.js';
 
@@ -33,10 +34,19 @@ export interface ControllerStatus extends Partial<ActingFields> {
 /** The status report; `controller` is null before the first pass. */
 export interface StatusReport {
   readonly controller: ControllerStatus | null;
-  /** Job counts by state, per rollout id; `ineligible` (taken out of `failed`) for the rollouts planned now. */
+  /**
+   * Job counts by state, per rollout id, of the rollouts shown: the ones planned now, those with
+   * unfinished jobs, and the newest RECENT_ROLLOUTS; `ineligible` (taken out of `failed`) for the
+   * rollouts planned now.
+   */
   readonly jobs: Readonly<Record<string, JobCounts & { readonly ineligible?: number }>>;
-  /** Halt reason per halted rollout id. */
+  /** Halt reason per halted rollout id, of the rollouts shown. */
   readonly halts: Readonly<Record<string, string>>;
+  /**
+   * Rollouts the store records that `jobs` and `halts` leave out: older, finished ones
+   * (`GET /api/v1/rollouts` pages through all of them). Absent from servers before it.
+   */
+  readonly rolloutsNotShown?: number;
   /** The newest events first. */
   readonly recentEvents: readonly EventView[];
 }
@@ -46,12 +56,27 @@ export async function readControllerStatus(store: Store): Promise<ControllerStat
   return ((await store.kvGet(STATUS_KEY)) as ControllerStatus | undefined) ?? null;
 }
 
-/** Reads the status report; `events` newest events (default 10). */
+/** Newest rollouts the status report shows besides the planned ones and those with unfinished jobs. */
+export const RECENT_ROLLOUTS = 20;
+
+/**
+ * Reads the status report; `events` newest events (default 10). Reads the rollouts the
+ * controller plans, those with unfinished jobs and the newest RECENT_ROLLOUTS, never the whole
+ * history: rollout and summary records are kept forever, one per package and release (issue #11).
+ */
 export async function readStatus(store: Store, events = 10): Promise<StatusReport> {
   const controller = await readControllerStatus(store);
+  const planned = (controller?.rollouts ?? []).map((r) => r.id);
+  const [declared, active, recent, total] = await Promise.all([
+    store.listRollouts({ ids: planned }),
+    store.listRollouts({ withUnfinishedJobs: true }),
+    store.listRollouts({ newestFirst: true, limit: RECENT_ROLLOUTS }),
+    store.countRollouts(),
+  ]);
+  const rollouts = [...new Map([...declared, ...active, ...recent].map((r) => [r.id, r])).values()];
   // Counts come from the summary table (one row per rollout, state and error type), not from
-  // counting jobs: a year of finished rollouts costs as little as one (issue #11).
-  const [rollouts, summaries] = await Promise.all([store.listRollouts(), store.rolloutSummaries()]);
+  // counting jobs, and only for the rollouts shown.
+  const summaries = await store.rolloutSummaries(rollouts.map((r) => r.id));
   const byId = new Map(summaries.map((s) => [s.rolloutId, s]));
   const jobs: Record<string, JobCounts & { readonly ineligible?: number }> = {};
   for (const r of rollouts) jobs[r.id] = byId.get(r.id)?.counts ?? {};
@@ -63,18 +88,11 @@ export async function readStatus(store: Store, events = 10): Promise<StatusRepor
     if (counts?.failed && ineligible > 0) jobs[r.id] = { ...counts, failed: counts.failed - ineligible, ineligible };
   }
   const halts = Object.fromEntries(rollouts.filter(isHalted).map((r) => [r.id, r.haltReason ?? 'halted']));
-  const recent = await store.listEvents({ newestFirst: true, limit: events });
-  return { controller, jobs, halts, recentEvents: recent.map(eventView) };
+  const newest = await store.listEvents({ newestFirst: true, limit: events });
+  return { controller, jobs, halts, rolloutsNotShown: Math.max(0, total - rollouts.length), recentEvents: newest.map(eventView) };
 }
 
 /** A halt applies to the generation it was recorded for; a changed directive resumes the rollout. */
 export function isHalted(rollout: RolloutRecord): boolean {
   return rollout.haltedGeneration !== undefined && rollout.haltedGeneration === rollout.generation;
-}
-
-/** Jobs by state over all rollouts, from their summaries (jobs removed by retention included). */
-export function jobTotals(summaries: readonly RolloutSummary[]): JobCounts {
-  const totals: Partial<Record<JobState, number>> = {};
-  for (const s of summaries) for (const [state, n] of Object.entries(s.counts) as [JobState, number][]) totals[state] = (totals[state] ?? 0) + n;
-  return totals;
 }

@@ -22,13 +22,14 @@ import type { Store } from '../store/store.js';
 import type { PassResult } from '../reconcile/pass.js';
 import type { RevisionStatus } from '../reconcile/revisions.js';
 import { HEALTHY, type PassHealth } from '../reconcile/pass-health.js';
+import type { Pruned } from '../reconcile/prune-after-pass.js';
 import { PushfleetError } from '../util/errors.js';
 import { bearerMatches } from './auth.js';
 import { RequestError, send, sendError, sendJson } from './http-io.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import type { CallMeter } from '../providers/call-meter.js';
 import { lastPass, type LastPass } from './last-pass.js';
-import { jobTotals, readStatus } from './read-status.js';
+import { readStatus } from './read-status.js';
 import { listRolloutPage, readRolloutDetail } from './api/rollouts.js';
 import { eventPage } from './api/events.js';
 import { planPage } from './api/plan-items.js';
@@ -63,6 +64,8 @@ export interface ApiServer {
   recordPass(result: PassResult, status: RevisionStatus, durationSeconds?: number): void;
   /** Records the controller's pass health: a controller whose passes keep failing is not ready. */
   recordHealth(health: PassHealth): void;
+  /** Counts what pruning between passes removed (`pushfleet_pruned_total`). */
+  recordPruned(pruned: Pruned): void;
   /**
    * Records that another replica holds the lease: this process is ready as a follower, and
    * forgets its own last pass (a plan from before it lost the lease would be stale).
@@ -151,7 +154,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           role: role ?? null,
           lease: await readLeaseView(store),
           lastPass: pass ? { at: pass.plan.at, revision: pass.revision, durationSeconds: pass.durationSeconds ?? null } : null,
-          jobTotals: jobTotals(await store.rolloutSummaries()),
+          jobTotals: await store.jobCountTotals(),
           upcoming: pass?.upcoming(10) ?? [],
         }),
     },
@@ -257,6 +260,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     recordHealth(h) {
       health = h;
+    },
+    recordPruned(pruned) {
+      metrics.countPruned(pruned);
     },
     recordFollow() {
       role = 'follower';

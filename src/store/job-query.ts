@@ -3,7 +3,7 @@
  * each store passes how it spells a bind parameter and a list membership, so the filters and
  * their order cannot drift apart between SQLite and PostgreSQL.
  */
-import type { JobFilter, JobState, RolloutSummary } from './store.js';
+import type { JobFilter, JobState, RolloutSummary, UnfinishedRequests } from './store.js';
 
 /** How a dialect writes parameters: `bind` returns the placeholder for one value, `inList` a membership test. */
 export interface JobQueryDialect {
@@ -36,6 +36,20 @@ export function jobQueryClauses(filter: JobFilter, dialect: JobQueryDialect): st
   const orderBy = order === 'created' ? 'created_at, id' : order === 'updated' ? 'updated_at, id' : 'updated_at DESC, id';
   const limit = filter.limit === undefined ? '' : ` LIMIT ${dialect.bind(Math.max(0, Math.floor(filter.limit)))}`;
   return `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy}${limit}`;
+}
+
+/** The refs and batch keys of unfinished jobs (the partial index jobs_one_unfinished covers the WHERE). */
+export const UNFINISHED_REQUESTS = `SELECT DISTINCT request_ref, batch_key FROM jobs WHERE state IN ('created', 'submitted', 'running')`;
+
+/** Folds UNFINISHED_REQUESTS rows into distinct refs and keys. */
+export function unfinishedFromRows(rows: readonly { request_ref: string | null; batch_key: string | null }[]): UnfinishedRequests {
+  const refs = new Set<string>();
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (row.request_ref !== null) refs.add(row.request_ref);
+    if (row.batch_key !== null) keys.add(row.batch_key);
+  }
+  return { requestRefs: [...refs], batchKeys: [...keys] };
 }
 
 /** Job states that never change again: what pruning may remove. */

@@ -191,6 +191,41 @@ export interface RolloutSummary {
   readonly lastFinishedAt?: number;
 }
 
+/** Which rollouts Store.listRollouts and Store.countRollouts match; every filter given must hold. */
+export interface RolloutFilter {
+  /** Only these rollouts (an empty list matches none). */
+  readonly ids?: readonly string[];
+  /** None of these rollouts. */
+  readonly notIds?: readonly string[];
+  /**
+   * Only rollouts with unfinished jobs (created, submitted or running), read from the summary
+   * table through a partial index: with the rollouts the revision declares, the ones that can
+   * still change (a rollout retargeted before it completed keeps no `completedAt`, so "not
+   * completed" would keep it forever).
+   */
+  readonly withUnfinishedJobs?: boolean;
+}
+
+/** A RolloutFilter with an order and a page. */
+export interface RolloutQuery extends RolloutFilter {
+  /** Newest first (createdAt descending, then id ascending); default creation order (createdAt, id). */
+  readonly newestFirst?: boolean;
+  /** Only rollouts after this one in the chosen order (keyset paging: pass the last of a page). */
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  /** Rollouts to skip; default 0. */
+  readonly offset?: number;
+  /** At most this many rollouts; default all. */
+  readonly limit?: number;
+}
+
+/** A page of summaries in rollout id order (Store.rolloutSummaries), for reading all of them in pieces. */
+export interface SummaryPage {
+  /** Only rollouts whose id sorts after this one. */
+  readonly afterRolloutId?: string;
+  /** At most this many rollouts' summaries. */
+  readonly limit: number;
+}
+
 /** One batch of pruning (Store.pruneHistory). */
 export interface PruneOptions {
   /** Rollouts the current revision declares: nothing of theirs is removed. */
@@ -205,6 +240,25 @@ export interface PruneOptions {
 export interface PruneResult {
   readonly jobs: number;
   readonly events: number;
+}
+
+/** Narrows a kv listing: keys after `after`, below `below` (both exclusive), at most `limit`. */
+export interface KvRange {
+  readonly after?: string;
+  readonly below?: string;
+  readonly limit?: number;
+}
+
+/** What kvDeleteMany removes: exact keys, and every key starting with one of the prefixes. */
+export interface KvSelection {
+  readonly keys?: readonly string[];
+  readonly prefixes?: readonly string[];
+}
+
+/** What Store.unfinishedRequests returns. */
+export interface UnfinishedRequests {
+  readonly requestRefs: readonly string[];
+  readonly batchKeys: readonly string[];
 }
 
 /** The store contract; test/support/store-contract.ts holds the suite every implementation passes. */
@@ -235,8 +289,14 @@ export interface Store {
     events?: readonly NewEvent[],
   ): Promise<void>;
   getRollout(id: string): Promise<RolloutRecord | undefined>;
-  /** Rollouts in creation order; with `ids`, only those (an empty list matches none). */
-  listRollouts(options?: { readonly ids?: readonly string[] }): Promise<readonly RolloutRecord[]>;
+  /**
+   * Rollouts matching `query` (all by default) in creation order, or newest first; paged in the
+   * database (`limit`, `offset`, or the `after` cursor), so a page costs the same however many
+   * rollouts the store has recorded over the years.
+   */
+  listRollouts(query?: RolloutQuery): Promise<readonly RolloutRecord[]>;
+  /** How many rollouts match the filters of `query` (its order and paging are ignored). */
+  countRollouts(query?: RolloutFilter): Promise<number>;
 
   /**
    * Records a wave's start or completion; a timestamp already set is never overwritten.
@@ -258,13 +318,24 @@ export interface Store {
   listJobs(filter?: JobFilter): Promise<readonly JobRecord[]>;
   /** Job counts by state, optionally for one rollout. */
   countJobs(rolloutId?: string): Promise<Readonly<Partial<Record<JobState, number>>>>;
+  /**
+   * The request refs and batch keys of unfinished jobs (created, submitted, running), each once:
+   * the pushes a provider must still be able to answer for (provider state retention).
+   */
+  unfinishedRequests(): Promise<UnfinishedRequests>;
 
   /**
-   * Permanent job summaries (RolloutSummary) of the given rollouts, or of all; an aggregate table
+   * Permanent job summaries (RolloutSummary) of the given rollouts, of one page of rollouts (in
+   * id order), or of all; an aggregate table
    * kept in step with every job write, so the cost is per rollout, not per job. Every method that
    * writes `jobs` updates it in the same transaction (store/job-counts.ts).
    */
-  rolloutSummaries(rolloutIds?: readonly string[]): Promise<readonly RolloutSummary[]>;
+  rolloutSummaries(rolloutIds?: readonly string[] | SummaryPage): Promise<readonly RolloutSummary[]>;
+  /**
+   * Jobs by state over every rollout, pruned jobs included: one aggregate over the summary table
+   * (SUM ... GROUP BY state) in the database, not a summary per rollout sent to the caller.
+   */
+  jobCountTotals(): Promise<Readonly<Partial<Record<JobState, number>>>>;
   /**
    * Removes one small batch of history in one transaction: finished jobs (succeeded, failed,
    * canceled) last updated before `before` of rollouts not in `keepRolloutIds`, and events
@@ -287,8 +358,14 @@ export interface Store {
 
   /** Provider state (the simulator's fleet), JSON values by key. */
   kvGet(key: string): Promise<unknown>;
-  kvList(prefix: string): Promise<readonly { key: string; value: unknown }[]>;
+  /** Entries whose key starts with `prefix`, in key order (by code point); `range` narrows and pages it. */
+  kvList(prefix: string, range?: KvRange): Promise<readonly { key: string; value: unknown }[]>;
   kvPutMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+  /**
+   * Removes the given keys and every key under the given prefixes, in one transaction (fenced
+   * like every write of a leader); returns how many entries went. Absent keys are no error.
+   */
+  kvDeleteMany(selection: KvSelection): Promise<number>;
 
   /**
    * Takes or renews the controller's leader lease until `now + ttlMs`; true when `holder` holds

@@ -93,7 +93,7 @@ export async function startSmtpReceiver(auth?: { user: string; pass: string }): 
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
-          subject: header('subject') ?? '',
+          subject: decodeEncodedWords(header('subject') ?? ''),
           text: decodeQuotedPrintable(rest.join('\n\n'), header('content-transfer-encoding')),
           header,
         });
@@ -116,4 +116,15 @@ function decodeQuotedPrintable(text: string, encoding: string | undefined): stri
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
     .replace(/\r\n/g, '\n');
+}
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`), which mailers use for subjects with quotes or non-ASCII text. */
+function decodeEncodedWords(text: string): string {
+  return text
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=/gi, (_m, _charset: string, encoding: string, data: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+    );
 }

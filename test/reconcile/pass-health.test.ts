@@ -2,11 +2,14 @@
  * A controller whose passes keep failing turns red (readiness, metric, event) and green again
  * when a pass succeeds; an invalid revision is always recorded and surfaced, and the controller
  * keeps acting on the last good revision meanwhile (running jobs are still polled to the end).
+ * The streak is kept in the store, so restarts in the middle of it neither reset nor repeat it.
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src/server/server.js';
 import { FAILING_AFTER, type PassHealth } from '../../src/reconcile/pass-health.js';
+import { PASS_HEALTH_KEY, parsePassHealth } from '../../src/reconcile/pass-health-record.js';
+import type { EventRecord } from '../../src/store/store.js';
 import { readStatus } from '../../src/server/read-status.js';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { controllerHarness, type Harness } from '../support/controller-harness.js';
@@ -153,5 +156,60 @@ describe('a restart on an invalid folder', () => {
     expect(await metric(url, 'pushfleet_revision_invalid')).toContain('pushfleet_revision_invalid 1');
     const api = (await (await fetch(`${url}/api/v1/status`)).json()) as { controller: Record<string, unknown> };
     expect(api.controller).toMatchObject({ actingOn: null, idleReason: expect.stringContaining('is invalid') });
+  });
+});
+
+describe('the failed-pass streak across restarts', () => {
+  it('continues on the same SQLite store: two failures, a restart and one more turn it red once; a restart while red stays red; a good pass recovers', async () => {
+    h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, START);
+    platform = await proxiedPlatform(h, fleetFile(tenants(3)));
+    await h.runPasses(1);
+    const revision = (await readStatus(h.store)).controller?.actingOn;
+    let down = true;
+    platform.proxy.handle(async (_req, forward) => (down ? { status: 401, body: '{"error":{"code":"unauthorized","message":"token revoked"}}' } : forward()));
+
+    /** Runs one controller process until it has reported `passes` pass outcomes (like a crash right after). */
+    async function runProcess(passes: number): Promise<PassHealth[]> {
+      const seen: PassHealth[] = [];
+      const stop = new AbortController();
+      await h!.runUntilStopped(stop, {
+        onHealth: (x) => {
+          seen.push(x);
+          if (seen.length >= passes) stop.abort();
+        },
+      });
+      return seen;
+    }
+    const events = async (type: string): Promise<readonly EventRecord[]> => (await h!.store.listEvents({ limit: 1000 })).filter((e) => e.type === type);
+
+    const first = await runProcess(FAILING_AFTER - 1);
+    expect(first.map((x) => [x.failedPasses, x.failing])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+    const since = first[0]!.since!;
+    // A new process on the same store continues the count: its first failure is the third in a row.
+    const second = await runProcess(1);
+    expect(second.map((x) => [x.failedPasses, x.failing])).toEqual([[FAILING_AFTER, true]]);
+    expect(second[0]!.since).toBe(since);
+    const failing = await events('controller.failing');
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatchObject({ revision, data: { failedPasses: FAILING_AFTER, since: new Date(since).toISOString(), revision, error: expect.stringContaining('token revoked') } });
+    expect((await readStatus(h.store)).controller).toMatchObject({ failing: true, failedPasses: FAILING_AFTER });
+
+    // Restarted while red: still red from its first pass, and controller.failing is not announced again.
+    const third = await runProcess(1);
+    expect(third.map((x) => [x.failedPasses, x.failing])).toEqual([[FAILING_AFTER + 1, true]]);
+    expect(await events('controller.failing')).toHaveLength(1);
+
+    // The platform is back: the next process's first pass recovers, saying how long it was failing.
+    down = false;
+    const fourth = await runProcess(1);
+    expect(fourth.map((x) => [x.failedPasses, x.failing])).toEqual([[0, false]]);
+    const recovered = await events('controller.recovered');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.data).toMatchObject({ failedPasses: FAILING_AFTER + 1, since: new Date(since).toISOString(), failedForMs: recovered[0]!.at - since });
+    expect(recovered[0]!.message).toMatch(/after 4 failed in a row over \d+[dhms]\S* \(since 2026-11-21T12:00:00.000Z\)/);
+    expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: 0, failing: false, since: null });
   });
 });

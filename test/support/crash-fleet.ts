@@ -15,6 +15,7 @@ import type { ProviderStateStore } from '../../src/providers/provider.js';
 import { createSimulatorProvider } from '../../src/providers/simulator/simulator-provider.js';
 import { readPushCounters } from '../../src/providers/simulator/push-counters.js';
 import { openStore } from '../../src/store/open-store.js';
+import { providerStateOf } from '../../src/reconcile/providers.js';
 import type { EventRecord, JobRecord, Store } from '../../src/store/store.js';
 import { realClock } from '../../src/util/clock.js';
 import { seededRandom } from '../../src/util/seeded-random.js';
@@ -224,7 +225,7 @@ export async function checkExactlyOnce(fleet: CrashFleet, context: string): Prom
 
   const store = await openStore(fleet.storeUrl);
   try {
-    const state = kvState(store);
+    const state = providerStateOf(store);
     const targeted = new Set(fleet.targeted);
 
     // 1. Exactly one accepted push per targeted tenant, none to a tenant already on the target.
@@ -353,11 +354,6 @@ async function allEvents(store: Store): Promise<EventRecord[]> {
     out.push(...page);
     if (page.length < 10_000) return out;
   }
-}
-
-/** The store's kv table as the simulator's state store. */
-function kvState(store: Store): ProviderStateStore {
-  return { get: (k) => store.kvGet(k), list: (p) => store.kvList(p), putMany: (e) => store.kvPutMany(e) };
 }
 
 /** Every tenant's installed version of the package, as the simulator (over the store's state) reports it. */

@@ -3,27 +3,35 @@
  * a command asked the store for (which rollouts' jobs, how many rows), not on how long it took.
  * Everything else passes through to the real store unchanged.
  */
-import type { JobRecord, RolloutRecord, Store, WaveRecord } from '../../src/store/store.js';
+import type { JobRecord, RolloutQuery, RolloutRecord, RolloutSummary, Store, WaveRecord } from '../../src/store/store.js';
 
 /** The rows list reads returned, in call order. */
 export interface StoreReads {
   readonly jobs: JobRecord[];
   readonly rollouts: RolloutRecord[];
   readonly waves: WaveRecord[];
+  /** Summaries rolloutSummaries returned. */
+  readonly summaries: RolloutSummary[];
+  /** What listRollouts was asked, one entry per call (`{}` for a call without a query). */
+  readonly rolloutQueries: RolloutQuery[];
   /** Clears what was recorded so far. */
   reset(): void;
 }
 
-/** Wraps `store`; the returned `reads` fill up as listJobs, listRollouts and listWaves answer. */
+/** Wraps `store`; the returned `reads` fill up as listJobs, listRollouts, listWaves and rolloutSummaries answer. */
 export function readingStore(store: Store): { readonly store: Store; readonly reads: StoreReads } {
   const reads: StoreReads = {
     jobs: [],
     rollouts: [],
     waves: [],
+    summaries: [],
+    rolloutQueries: [],
     reset() {
       reads.jobs.length = 0;
       reads.rollouts.length = 0;
       reads.waves.length = 0;
+      reads.summaries.length = 0;
+      reads.rolloutQueries.length = 0;
     },
   };
   const wrapped: Store = {
@@ -33,9 +41,15 @@ export function readingStore(store: Store): { readonly store: Store; readonly re
       reads.jobs.push(...rows);
       return rows;
     },
-    async listRollouts(options) {
-      const rows = await store.listRollouts(options);
+    async listRollouts(query) {
+      reads.rolloutQueries.push(query ?? {});
+      const rows = await store.listRollouts(query);
       reads.rollouts.push(...rows);
+      return rows;
+    },
+    async rolloutSummaries(rolloutIds) {
+      const rows = await store.rolloutSummaries(rolloutIds);
+      reads.summaries.push(...rows);
       return rows;
     },
     async listWaves(rolloutId) {

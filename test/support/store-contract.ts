@@ -170,6 +170,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('jobs', () => {
+      it('names the requests and batches of unfinished jobs, each once', async () => {
+        expect(await store.unfinishedRequests()).toEqual({ requestRefs: [], batchKeys: [] });
+        await store.insertJobs([
+          sampleJob('a', { state: 'created', batchKey: 'b1' }),
+          sampleJob('b', { state: 'submitted', batchKey: 'b2', requestRef: 'req-2' }),
+          sampleJob('c', { state: 'running', batchKey: 'b2', requestRef: 'req-2' }),
+          sampleJob('d', { state: 'succeeded', batchKey: 'b3', requestRef: 'req-3' }),
+          sampleJob('e', { state: 'failed', batchKey: 'b4', requestRef: 'req-4' }),
+          sampleJob('f', { state: 'canceled', batchKey: 'b5', requestRef: 'req-5' }),
+          sampleJob('g', { state: 'created' }),
+        ]);
+        const live = await store.unfinishedRequests();
+        expect([...live.requestRefs].sort()).toEqual(['req-2']);
+        expect([...live.batchKeys].sort()).toEqual(['b1', 'b2']);
+      });
+
       it('round-trips every field, and leaves absent ones absent', async () => {
         const full = sampleJob('j1', {
           patch: 2,
@@ -439,6 +455,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.kvGet('a')).toBe('old');
         expect(await store.kvGet('b')).toBeUndefined();
       });
+
+      it('lists a prefix narrowed to a key range and paged by limit', async () => {
+        const keys = ['idx/0001/a', 'idx/0002/b', 'idx/0003/c', 'idx/0004/d', 'idy/0001'];
+        await store.kvPutMany(keys.map((key) => ({ key, value: key })));
+        const listed = async (range: { after?: string; below?: string; limit?: number }): Promise<string[]> => (await store.kvList('idx/', range)).map((e) => e.key);
+        expect(await listed({ below: 'idx/0003' })).toEqual(['idx/0001/a', 'idx/0002/b']);
+        expect(await listed({ after: 'idx/0002/b' })).toEqual(['idx/0003/c', 'idx/0004/d']);
+        expect(await listed({ limit: 3 })).toEqual(['idx/0001/a', 'idx/0002/b', 'idx/0003/c']);
+        expect(await listed({ after: 'idx/0001/a', below: 'idx/0004', limit: 1 })).toEqual(['idx/0002/b']);
+        expect(await listed({ limit: 0 })).toEqual([]);
+        // A bound beyond the prefix never lets a foreign key in.
+        expect(await listed({ below: 'idz' })).toEqual(keys.slice(0, 4));
+      });
+
+      it('deletes keys and whole prefixes in one call, and counts what went', async () => {
+        await store.kvPutMany(['sim/req/1', 'sim/jobs/1/0', 'sim/jobs/1/1', 'sim/jobs/10/0', 'sim/jobs/2/0', 'sim/pushes/t1'].map((key) => ({ key, value: 1 })));
+        expect(await store.kvDeleteMany({ keys: ['sim/req/1', 'sim/absent'], prefixes: ['sim/jobs/1/'] })).toBe(3);
+        expect((await store.kvList('sim/')).map((e) => e.key)).toEqual(['sim/jobs/10/0', 'sim/jobs/2/0', 'sim/pushes/t1']);
+        expect(await store.kvDeleteMany({})).toBe(0);
+        expect(await store.kvDeleteMany({ prefixes: ['sim/'] })).toBe(3);
+        expect(await store.kvList('')).toEqual([]);
+      });
     });
 
     describe('leader lease', () => {
@@ -493,6 +531,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           await store.recordRevision(revision('rev1'));
           await store.upsertRollout(rollout('r1'));
           await store.insertJobs([sampleJob('j1', { tenant: 't1' })]);
+          await store.kvPutMany([{ key: 'sim/kept', value: 'before the takeover' }]);
           expect(await store.acquireLease!('a', 10_000, 1_000)).toBe(true);
           await store.insertJobs([sampleJob('j2', { tenant: 't2' })]); // still the leader: written
           // 'a' was paused past its expiry; 'b' took over.
@@ -506,6 +545,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             ['upsertRollout', () => store.upsertRollout(rollout('r2'))],
             ['recordRevision', () => store.recordRevision(revision('rev2'))],
             ['kvPutMany', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }])],
+            ['kvDeleteMany', () => store.kvDeleteMany({ keys: ['sim/kept'], prefixes: ['sim/'] })],
           ];
           for (const [name, write] of refused) await expect(write(), name).rejects.toBeInstanceOf(LeaseLostError);
           expect((await other.listJobs()).map((j) => [j.id, j.state])).toEqual([
@@ -518,6 +558,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expect(await other.getRollout('r2')).toBeUndefined();
           expect((await other.latestRevision())?.id).toBe('rev1');
           expect(await other.kvGet('sim/t1')).toBeUndefined();
+          expect(await other.kvGet('sim/kept')).toBe('before the takeover');
           // The new leader writes as usual, and the old one cannot renew its way back in.
           await other.insertJobs([sampleJob('j3', { tenant: 't3' })]);
           expect(await store.acquireLease!('a', 10_000, 12_000)).toBe(false);

@@ -60,6 +60,56 @@ export function describeStoreHistoryContract(name: string, makeStore: () => Prom
       expect(await store.listWaves([])).toEqual([]);
     });
 
+    it('lists rollouts filtered, newest first and in pages, and counts them, in the database', async () => {
+      // Ties on createdAt (rollouts of one pass) go by id, ascending in both orders.
+      const created: [string, number][] = [['a/p@1', T0], ['b/p@1', T0 + 1], ['c/p@1', T0 + 1], ['d/p@1', T0 + 2], ['e/p@1', T0 + 3]];
+      for (const [id, at] of created) await store.upsertRollout(rollout(id, at));
+      const ids = async (query: Parameters<Store['listRollouts']>[0]): Promise<string[]> => (await store.listRollouts(query)).map((r) => r.id);
+      expect(await ids({})).toEqual(['a/p@1', 'b/p@1', 'c/p@1', 'd/p@1', 'e/p@1']);
+      expect(await ids({ newestFirst: true })).toEqual(['e/p@1', 'd/p@1', 'b/p@1', 'c/p@1', 'a/p@1']);
+      expect(await ids({ newestFirst: true, offset: 1, limit: 2 })).toEqual(['d/p@1', 'b/p@1']);
+      expect(await ids({ offset: 3 })).toEqual(['d/p@1', 'e/p@1']);
+      expect(await ids({ limit: 0 })).toEqual([]);
+      expect(await ids({ after: { createdAt: T0 + 1, id: 'b/p@1' }, limit: 2 })).toEqual(['c/p@1', 'd/p@1']);
+      expect(await ids({ newestFirst: true, after: { createdAt: T0 + 1, id: 'b/p@1' } })).toEqual(['c/p@1', 'a/p@1']);
+      expect(await ids({ notIds: ['e/p@1', 'b/p@1'], newestFirst: true, limit: 2 })).toEqual(['d/p@1', 'c/p@1']);
+      expect(await ids({ ids: ['e/p@1', 'a/p@1', 'x'], newestFirst: true })).toEqual(['e/p@1', 'a/p@1']);
+      expect(await store.countRollouts()).toBe(5);
+      expect(await store.countRollouts({ notIds: ['a/p@1', 'x'] })).toBe(4);
+      expect(await store.countRollouts({ ids: [] })).toBe(0);
+
+      // With unfinished jobs: a running job counts, finished or canceled ones do not, and a job
+      // that finishes takes its rollout out (its summary row stays, at zero).
+      await store.insertJobs([
+        sampleJob('b-run', { rolloutId: 'b/p@1', tenant: 't1', state: 'running' }),
+        sampleJob('c-new', { rolloutId: 'c/p@1', tenant: 't2', state: 'created' }),
+        finished('d-done', 'd/p@1', T0),
+        finished('e-off', 'e/p@1', T0, { state: 'canceled' }),
+      ]);
+      expect(await ids({ withUnfinishedJobs: true })).toEqual(['b/p@1', 'c/p@1']);
+      await store.updateJobs([{ id: 'c-new', patch: { state: 'succeeded', finishedAt: T0 + 9, updatedAt: T0 + 9 } }]);
+      expect(await ids({ withUnfinishedJobs: true })).toEqual(['b/p@1']);
+      expect(await store.countRollouts({ withUnfinishedJobs: true, notIds: ['b/p@1'] })).toBe(0);
+    });
+
+    it('sums job counts over all summaries, and reads summaries a page of rollouts at a time', async () => {
+      expect(await store.jobCountTotals()).toEqual({});
+      await store.insertJobs([
+        finished('a1', 'a/p@1', T0),
+        finished('a2', 'a/p@1', T0, { state: 'failed', errorType: 'Timeout' }),
+        finished('b1', 'b/p@1', T0, { state: 'failed' }),
+        sampleJob('c1', { rolloutId: 'c/p@1', tenant: 't-c1', state: 'running' }),
+      ]);
+      // Pruned jobs stay counted.
+      await store.pruneHistory({ keepRolloutIds: [], before: T0 + DAY, limit: 100 });
+      expect(await store.jobCountTotals()).toEqual({ succeeded: 1, failed: 2, running: 1 });
+      const first = await store.rolloutSummaries({ limit: 2 });
+      expect(first.map((s) => s.rolloutId)).toEqual(['a/p@1', 'b/p@1']);
+      expect(first[0]?.counts).toEqual({ succeeded: 1, failed: 1 });
+      expect((await store.rolloutSummaries({ afterRolloutId: 'b/p@1', limit: 2 })).map((s) => s.rolloutId)).toEqual(['c/p@1']);
+      expect(await store.rolloutSummaries({ afterRolloutId: 'c/p@1', limit: 2 })).toEqual([]);
+    });
+
     it('keeps job summaries in step with every insert and update', async () => {
       await store.insertJobs([sampleJob('j1', { rolloutId: 'a/p@1', tenant: 't1' }), sampleJob('j2', { rolloutId: 'a/p@1', tenant: 't2', createdAt: T0 - 5 })]);
       await store.updateJobs([

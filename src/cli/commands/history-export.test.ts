@@ -66,4 +66,49 @@ describe('history export', () => {
       ['b/billing@2.0.0', { failed: 2 }, { DeployError: 2 }],
     ]);
   });
+
+  it('reads rollouts and summaries a page at a time, never a whole table', async () => {
+    // Ten rollouts in all, one created before the others, and one known only from its job.
+    for (let r = 0; r < 8; r++) {
+      const id = `c${r}/billing@3.${r}.0`;
+      await store.upsertRollout({ id, directive: `c${r}`, package: 'billing', version: `3.${r}.0`, generation: 'g', revision: 'r', createdAt: r === 7 ? T0 - 1 : T0 + 1 + r });
+      await store.insertJobs([sampleJob(`${id}#0`, { rolloutId: id, tenant: 't0', state: 'succeeded', createdAt: T0, updatedAt: T0, finishedAt: T0 })]);
+    }
+    await store.insertJobs([sampleJob('orphan#0', { rolloutId: 'orphan', tenant: 't0', state: 'succeeded', createdAt: T0, updatedAt: T0, finishedAt: T0 })]);
+    const calls: { method: string; arg: unknown; rows: number }[] = [];
+    const real = store;
+    const recording: Store = {
+      ...Object.fromEntries(Object.entries(real).map(([k, v]) => [k, typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(real) : v])),
+      async listRollouts(query) {
+        const rows = await real.listRollouts(query);
+        calls.push({ method: 'listRollouts', arg: query, rows: rows.length });
+        return rows;
+      },
+      async rolloutSummaries(arg) {
+        const rows = await real.rolloutSummaries(arg);
+        calls.push({ method: 'rolloutSummaries', arg, rows: rows.length });
+        return rows;
+      },
+    } as Store;
+    const exported = async (kind: HistoryExportOptions['kind']): Promise<Record<string, unknown>[]> => {
+      let out = '';
+      await exportHistory(recording, { kind, format: 'jsonl', pageSize: 3 }, async (chunk) => void (out += chunk));
+      return out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+
+    const rollouts = await exported('rollouts');
+    expect(rollouts.map((r) => r.id)).toEqual(['c7/billing@3.7.0', 'a/billing@1.0.0', 'b/billing@2.0.0', ...Array.from({ length: 7 }, (_, r) => `c${r}/billing@3.${r}.0`)]);
+    expect(rollouts[0]).toMatchObject({ jobCounts: { succeeded: 1 } });
+    expect(calls.length).toBeGreaterThan(4);
+    for (const c of calls) {
+      expect(c.rows, JSON.stringify(c)).toBeLessThanOrEqual(3);
+      expect(c.arg, c.method).toBeDefined();
+    }
+
+    calls.length = 0;
+    const jobs = await exported('jobs');
+    expect(jobs).toHaveLength(9 + 8 + 1);
+    expect(new Set(jobs.map((j) => j.rolloutId)).size).toBe(11);
+    expect(calls.every((c) => c.method === 'rolloutSummaries' && c.rows <= 3 && (c.arg as { limit?: number }).limit === 3)).toBe(true);
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * `pushfleet history export`: the store's history as JSON lines or CSV, read in pages so a store
  * of millions of jobs exports in constant memory. Jobs are read rollout by rollout through the
- * (rollout_id, updated_at) index, events by sequence number, rollouts with their permanent
- * summaries. Times are ISO-8601, as in the API.
+ * (rollout_id, updated_at) index, events by sequence number, rollouts in creation order with their
+ * permanent summaries; never a whole table at once. Times are ISO-8601, as in the API.
  */
 import { quoteCsv } from '../../util/csv.js';
 import type { EventRecord, JobRecord, RolloutRecord, RolloutSummary, Store } from '../../store/store.js';
@@ -68,11 +68,14 @@ function pages(store: Store, options: HistoryExportOptions): AsyncGenerator<read
   return rolloutPages(store, options);
 }
 
-/** Jobs rollout by rollout, oldest change first; rollouts known only from their summaries count too. */
+/**
+ * Jobs rollout by rollout (in rollout id order), oldest change first. The rollouts come a page
+ * at a time from the summary table, which counts every rollout that ever had a job, also one
+ * known only from its jobs.
+ */
 async function* jobPages(store: Store, options: HistoryExportOptions): AsyncGenerator<readonly Readonly<Record<string, unknown>>[]> {
   const size = options.pageSize ?? 1_000;
-  const ids = options.rollout !== undefined ? [options.rollout] : await allRolloutIds(store);
-  for (const rolloutId of ids) {
+  for await (const rolloutId of rolloutIdsWithJobs(store, options, size)) {
     let after: { updatedAt: number; id: string } | undefined;
     for (;;) {
       const page: readonly JobRecord[] = await store.listJobs({
@@ -91,6 +94,22 @@ async function* jobPages(store: Store, options: HistoryExportOptions): AsyncGene
   }
 }
 
+/** The rollout asked for, or every rollout with jobs, read `size` at a time. */
+async function* rolloutIdsWithJobs(store: Store, options: HistoryExportOptions, size: number): AsyncGenerator<string> {
+  if (options.rollout !== undefined) {
+    yield options.rollout;
+    return;
+  }
+  let afterRolloutId: string | undefined;
+  for (;;) {
+    const page = await store.rolloutSummaries({ afterRolloutId, limit: size });
+    for (const s of page) yield s.rolloutId;
+    const last = page.at(-1);
+    if (!last || page.length < size) return;
+    afterRolloutId = last.rolloutId;
+  }
+}
+
 async function* eventPages(store: Store, options: HistoryExportOptions): AsyncGenerator<readonly Readonly<Record<string, unknown>>[]> {
   const size = options.pageSize ?? 1_000;
   let afterSeq = 0;
@@ -103,20 +122,19 @@ async function* eventPages(store: Store, options: HistoryExportOptions): AsyncGe
   }
 }
 
+/** Rollout records in creation order, a page at a time (keyset paging), each page with its summaries. */
 async function* rolloutPages(store: Store, options: HistoryExportOptions): AsyncGenerator<readonly Readonly<Record<string, unknown>>[]> {
   const size = options.pageSize ?? 1_000;
-  const records = (await store.listRollouts(options.rollout === undefined ? {} : { ids: [options.rollout] })).filter((r) => inRange(r.createdAt, options));
-  for (let i = 0; i < records.length; i += size) {
-    const chunk = records.slice(i, i + size);
+  let after: { createdAt: number; id: string } | undefined;
+  for (;;) {
+    const page = await store.listRollouts(options.rollout === undefined ? { after, limit: size } : { ids: [options.rollout] });
+    const chunk = page.filter((r) => inRange(r.createdAt, options));
     const summaries = new Map((await store.rolloutSummaries(chunk.map((r) => r.id))).map((s) => [s.rolloutId, s]));
     yield chunk.map((r) => rolloutLine(r, summaries.get(r.id)));
+    const last = page.at(-1);
+    if (!last || options.rollout !== undefined || page.length < size) return;
+    after = { createdAt: last.createdAt, id: last.id };
   }
-}
-
-/** Ids of every rollout with a record or with jobs, in creation order (summary-only ones last). */
-async function allRolloutIds(store: Store): Promise<readonly string[]> {
-  const [records, summaries] = await Promise.all([store.listRollouts(), store.rolloutSummaries()]);
-  return [...new Set([...records.map((r) => r.id), ...summaries.map((s) => s.rolloutId)])];
 }
 
 function rolloutLine(r: RolloutRecord, s: RolloutSummary | undefined): Readonly<Record<string, unknown>> {

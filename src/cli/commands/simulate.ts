@@ -6,6 +6,7 @@ import type { CommandRuntime } from '../runtime.js';
 import type { ProviderStateStore } from '../../providers/provider.js';
 import { memoryStateStore } from '../../providers/memory-state-store.js';
 import { openStore } from '../../store/open-store.js';
+import { providerStateOf } from '../../reconcile/providers.js';
 import type { Store } from '../../store/store.js';
 import { realClock } from '../../util/clock.js';
 import { InputError } from '../../util/errors.js';
@@ -67,8 +68,7 @@ Examples:
       let state: ProviderStateStore = memoryStateStore();
       if (opts.state !== undefined) {
         store = await openStore(opts.state, { baseDir: io.cwd });
-        const s = store;
-        state = { get: (k) => s.kvGet(k), list: (p) => s.kvList(p), putMany: (e) => s.kvPutMany(e) };
+        state = providerStateOf(store);
       }
       try {
         const { backend, tenants } = await openSimulatedFleet({

@@ -16,8 +16,10 @@
  *
  *   salesforce/<provider>/push/<key>   PushRecord
  *   salesforce/<provider>/ref/<0DV id> the key of the request (for cancel and poll after a restart)
+ *   salesforce/<provider>/by-time/...  the records by time, for retention (journal-retention.ts)
  */
-import type { ProviderStateStore } from '../provider.js';
+import type { ProviderStateStore, StatePrune, StatePruneResult } from '../provider.js';
+import { journalIndexEntry, journalPruner, type JournalShape } from '../journal-retention.js';
 import type { PushError, SubmitResult } from '../push-types.js';
 
 /** Phases of a push record (see the file comment). */
@@ -52,10 +54,26 @@ export interface PushJournal {
   put(record: PushRecord): Promise<void>;
 }
 
+/** Where one provider's journal lives, and how its records age (journal-retention.ts). */
+function journalShape(provider: string): JournalShape<PushRecord> {
+  const root = `salesforce/${encodeURIComponent(provider)}/`;
+  return {
+    root,
+    recordPrefix: `${root}push/`,
+    read: (value) => (isPushRecord(value) ? value : undefined),
+    key: (r) => r.key,
+    at: (r) => r.startedAt,
+    requestRef: (r) => r.requestRef,
+    isFinal: (r) => r.phase === 'done' || r.phase === 'abandoned',
+    extraKeys: (r) => (r.requestRef === undefined ? [] : [`${root}ref/${r.requestRef}`]),
+  };
+}
+
 /** A journal in `store` for one provider. */
 export function pushJournal(store: ProviderStateStore, provider: string): PushJournal {
-  const prefix = `salesforce/${encodeURIComponent(provider)}/`;
-  const recordKey = (key: string): string => `${prefix}push/${encodeURIComponent(key)}`;
+  const shape = journalShape(provider);
+  const prefix = shape.root;
+  const recordKey = (key: string): string => `${shape.recordPrefix}${encodeURIComponent(key)}`;
   const refKey = (ref: string): string => `${prefix}ref/${ref}`;
   return {
     async get(key) {
@@ -66,11 +84,22 @@ export function pushJournal(store: ProviderStateStore, provider: string): PushJo
       return typeof value === 'string' ? value : undefined;
     },
     async put(record) {
-      const entries: { key: string; value: unknown }[] = [{ key: recordKey(record.key), value: record }];
+      const entries: { key: string; value: unknown }[] = [{ key: recordKey(record.key), value: record }, journalIndexEntry(shape, record)];
       if (record.requestRef && record.phase === 'inserting') entries.push({ key: refKey(record.requestRef), value: record.key });
       await store.putMany(entries);
     },
   };
+}
+
+/** Forgets final records of pushes the controller no longer needs (Provider.pruneState). */
+export function pushJournalPruner(store: ProviderStateStore, provider: string): (prune: StatePrune, signal: AbortSignal) => Promise<StatePruneResult> {
+  return journalPruner(store, journalShape(provider));
+}
+
+function isPushRecord(value: unknown): value is PushRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<PushRecord>;
+  return typeof r.key === 'string' && typeof r.phase === 'string' && typeof r.startedAt === 'number';
 }
 
 /** The answer a finished record gives, the same on every call: one entry per requested tenant. */

@@ -28,7 +28,7 @@ import { createJsforceClient, DEFAULT_BULK_DELAYS, jsforceTokenRequester } from 
 import { OpenJobs } from './open-jobs.js';
 import { catalogOf, loadPackageVersions, releasedVersion, type PackageVersionInfo } from './package-versions.js';
 import { pollRequests, type KnownRequest, type PollContext, type RequestCache } from './poll-jobs.js';
-import { answerOf, isEmptyRequestRef, pushJournal, type PushRecord } from './push-journal.js';
+import { answerOf, isEmptyRequestRef, pushJournal, pushJournalPruner, type PushRecord } from './push-journal.js';
 import { memoryStateStore } from '../memory-state-store.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { sleepReal } from '../../util/clock.js';
@@ -116,7 +116,8 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.bulkPollDelaysMs ? { bulkPollDelaysMs: options.bulkPollDelaysMs } : {}),
     });
-  const journal = pushJournal(ctx.state ?? memoryStateStore(), name);
+  const state = ctx.state ?? memoryStateStore();
+  const journal = pushJournal(state, name);
   const index = new SubscriberIndex();
   const openJobs = new OpenJobs();
   const requests: RequestCache = new Map();
@@ -298,6 +299,7 @@ export function createSalesforceProvider(ctx: ProviderContext, options: Salesfor
     maxRequestTenants: MAX_REQUEST_ORGS,
     cost: SALESFORCE_COST,
     pushRequests: salesforcePushRequests(base),
+    pruneState: pushJournalPruner(state, name),
     async versions(pkg: PackageManifest, signal): Promise<readonly CatalogVersion[]> {
       signal.throwIfAborted();
       const packageId = pkg.spec.externalId ?? '';

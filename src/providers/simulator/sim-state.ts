@@ -12,7 +12,7 @@
 import type { ProviderStateStore } from '../provider.js';
 import type { VersionRef } from '../../plan/versions.js';
 import { asJob, asRequest, asVersion, isAccepted, simJob, type ScheduledJob, type SimJob, type SimRequest } from './records.js';
-import { installedKey, jobKey, metaKey, parseStateKey, pushesKey, requestKey, statePrefix } from './state-keys.js';
+import { installedKey, jobKey, jobsPrefix, metaKey, parseStateKey, pushesKey, requestKey, statePrefix } from './state-keys.js';
 
 /** The simulator's cached state with its write batch. */
 export interface SimState {
@@ -36,6 +36,10 @@ export interface SimState {
   countPush(tenant: string, pkg: string): void;
   /** Writes everything changed since the last commit in one putMany; nothing when unchanged. */
   commit(signal: AbortSignal): Promise<void>;
+  /** Every known request (for retention: forget-requests.ts). */
+  requests(): Iterable<SimRequest>;
+  /** Removes requests and all their jobs from the store in one transaction, then from the cache. */
+  forget(requestRefs: readonly string[], signal: AbortSignal): Promise<void>;
 }
 
 /** Creates the state of simulator `provider` over `store` (loaded lazily at the first sync). */
@@ -177,6 +181,18 @@ export function createSimState(store: ProviderStateStore, provider: string): Sim
       pending.set(pushesKey(provider, tenant, pkg), n);
     },
     commit,
+    requests: () => requests.values(),
+    async forget(refs, signal) {
+      if (refs.length === 0) return;
+      signal.throwIfAborted();
+      await store.deleteMany({ keys: refs.map((ref) => requestKey(provider, ref)), prefixes: refs.map((ref) => jobsPrefix(provider, ref)) });
+      for (const ref of refs) {
+        const request = requests.get(ref);
+        if (request && byKey.get(request.idempotencyKey) === ref) byKey.delete(request.idempotencyKey);
+        requests.delete(ref);
+        jobs.delete(ref);
+      }
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { SIM_TENANTS, simulatorFixture, type SimulatorFixture } from '../../../t
 import { installedOf, type FleetSnapshot } from '../../manifest/snapshot.js';
 import { ProviderError } from '../../util/errors.js';
 import { canPush, type ProviderStateStore } from '../provider.js';
+import type { KvSelection } from '../../store/store.js';
 import type { PushRequest } from '../push-types.js';
 import { createProvider } from '../registry.js';
 import { installDurationMs } from './install-timing.js';
@@ -43,6 +44,7 @@ function recordingStore(): ProviderStateStore & { puts: { key: string; value: un
     failNext: 0,
     get: (key: string) => inner.get(key),
     list: (prefix: string) => inner.list(prefix),
+    deleteMany: (selection: KvSelection) => inner.deleteMany(selection),
     async putMany(entries: readonly { key: string; value: unknown }[]) {
       if (store.failNext > 0) {
         store.failNext--;

@@ -19,6 +19,7 @@ import { cancelRequest } from './cancel-request.js';
 import { compileFailureRules } from './failure-rules.js';
 import { parseFleetFile } from './fleet-file.js';
 import { fleetCatalog } from './package-catalog.js';
+import { forgetFinishedRequests } from './forget-requests.js';
 import { DEFAULT_INSTALL_SECONDS } from './install-timing.js';
 import { pollRequests, submitAnswer } from './job-views.js';
 import { memoryStateStore } from '../memory-state-store.js';
@@ -118,6 +119,13 @@ export function createSimulatorProvider(ctx: ProviderContext): PushProvider {
       return operate(signal, () => {
         const request = state.requestByKey(idempotencyKey);
         return request ? submitAnswer(state, request) : undefined;
+      });
+    },
+    pruneState(prune, signal) {
+      return serial(async () => {
+        signal.throwIfAborted();
+        await state.sync(signal);
+        return forgetFinishedRequests(state, prune, signal);
       });
     },
   };

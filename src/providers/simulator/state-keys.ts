@@ -10,6 +10,8 @@
  *
  * `<tenant>`, `<package>` and `<requestRef>` are URI-encoded, so a `/` inside an id cannot
  * shift the segments. The idempotency-key index is rebuilt from the request records on load.
+ * Requests and their jobs go once finished and older than the store's retention
+ * (forget-requests.ts); installed versions and push counters stay (one per tenant and package).
  */
 
 /** The record kinds under `sim/<provider>/`. */
@@ -37,7 +39,12 @@ export function requestKey(provider: string, requestRef: string): string {
 
 /** `sim/<provider>/jobs/<requestRef>/<index>`. */
 export function jobKey(provider: string, requestRef: string, index: number): string {
-  return `${statePrefix(provider)}jobs/${enc(requestRef)}/${index}`;
+  return `${jobsPrefix(provider, requestRef)}${index}`;
+}
+
+/** `sim/<provider>/jobs/<requestRef>/`: every job of one request. */
+export function jobsPrefix(provider: string, requestRef: string): string {
+  return `${statePrefix(provider)}jobs/${enc(requestRef)}/`;
 }
 
 /** `sim/<provider>/pushes/<tenant>/<package>`. */

@@ -14,8 +14,10 @@
  * and `retry=true`, so nothing is applied twice. Cancels add to `canceled`.
  *
  *   snowflake/<provider>/push/<key>   SubmitRecord
+ *   snowflake/<provider>/by-time/...  the records by time, for retention (journal-retention.ts)
  */
-import type { ProviderStateStore } from '../provider.js';
+import type { ProviderStateStore, StatePrune, StatePruneResult } from '../provider.js';
+import { journalIndexEntry, journalPruner, type JournalShape } from '../journal-retention.js';
 import type { PushError, SubmitResult } from '../push-types.js';
 import type { StatementKind } from './statements.js';
 
@@ -59,17 +61,43 @@ export interface SubmitJournal {
   put(record: SubmitRecord): Promise<void>;
 }
 
+/** Where one provider's journal lives, and how its records age (journal-retention.ts). */
+function journalShape(provider: string): JournalShape<SubmitRecord> {
+  const root = `snowflake/${encodeURIComponent(provider)}/`;
+  return {
+    root,
+    recordPrefix: `${root}push/`,
+    read: (value) => (isSubmitRecord(value) ? value : undefined),
+    key: (r) => r.key,
+    at: (r) => r.at,
+    requestRef: (r) => requestRefOf(r.key),
+    isFinal: (r) => r.phase === 'done' || r.phase === 'abandoned',
+    extraKeys: () => [],
+  };
+}
+
 /** A journal in `store` for one provider. */
 export function submitJournal(store: ProviderStateStore, provider: string): SubmitJournal {
-  const prefix = `snowflake/${encodeURIComponent(provider)}/push/`;
+  const shape = journalShape(provider);
   return {
     async get(key) {
-      return (await store.get(prefix + encodeURIComponent(key))) as SubmitRecord | undefined;
+      return (await store.get(shape.recordPrefix + encodeURIComponent(key))) as SubmitRecord | undefined;
     },
     async put(record) {
-      await store.putMany([{ key: prefix + encodeURIComponent(record.key), value: record }]);
+      await store.putMany([{ key: shape.recordPrefix + encodeURIComponent(record.key), value: record }, journalIndexEntry(shape, record)]);
     },
   };
+}
+
+/** Forgets final records of pushes the controller no longer needs (Provider.pruneState). */
+export function submitJournalPruner(store: ProviderStateStore, provider: string): (prune: StatePrune, signal: AbortSignal) => Promise<StatePruneResult> {
+  return journalPruner(store, journalShape(provider));
+}
+
+function isSubmitRecord(value: unknown): value is SubmitRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<SubmitRecord>;
+  return typeof r.key === 'string' && typeof r.phase === 'string' && typeof r.at === 'number';
 }
 
 /** The request ref of a record: the key, marked as Snowflake's. */

@@ -98,29 +98,37 @@ export const ROLLOUT_PAGE = 100;
 
 /**
  * A page of rollouts (`?offset=`, `?limit=` default 100): planned ones in plan order, then the
- * others newest first. Only the page's rollouts are joined with their waves and job summaries,
- * so a page costs the same after years of releases.
+ * others newest first. The others are paged and counted in the database, and only the page's
+ * rollouts are joined with their waves and job summaries, so a page costs the same after years
+ * of releases.
  */
 export async function listRolloutPage(store: Store, query: URLSearchParams): Promise<RolloutPage> {
   const offset = queryInt(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
   const limit = queryInt(query, 'limit', ROLLOUT_PAGE, 0, 1_000);
-  const [status, records] = await Promise.all([readControllerStatus(store), store.listRollouts()]);
+  const status = await readControllerStatus(store);
   const planned = status?.rollouts ?? [];
-  const plannedIds = new Set(planned.map((p) => p.id));
-  const others = records.filter((r) => !plannedIds.has(r.id)).sort((a, b) => b.createdAt - a.createdAt);
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const all: { planned?: PlanRollout; record?: RolloutRecord; id: string }[] = [
-    ...planned.map((p) => ({ planned: p, record: byId.get(p.id), id: p.id })),
+  const plannedIds = planned.map((p) => p.id);
+  const plannedPage = planned.slice(offset, offset + limit);
+  // The page continues into the others where the planned ones end.
+  const othersLimit = limit - plannedPage.length;
+  const othersQuery = { notIds: plannedIds, newestFirst: true, offset: Math.max(0, offset - planned.length), limit: othersLimit };
+  const [plannedRecords, others, othersTotal] = await Promise.all([
+    store.listRollouts({ ids: plannedPage.map((p) => p.id) }),
+    othersLimit > 0 ? store.listRollouts(othersQuery) : [],
+    store.countRollouts({ notIds: plannedIds }),
+  ]);
+  const byId = new Map(plannedRecords.map((r) => [r.id, r]));
+  const page: { planned?: PlanRollout; record?: RolloutRecord; id: string }[] = [
+    ...plannedPage.map((p) => ({ planned: p, record: byId.get(p.id), id: p.id })),
     ...others.map((r) => ({ record: r, id: r.id })),
   ];
-  const page = all.slice(offset, offset + limit);
   const ids = page.map((p) => p.id);
   const [waves, summaries] = await Promise.all([store.listWaves(ids), store.rolloutSummaries(ids)]);
   const wavesOf = groupWaves(waves);
   const countsOf = new Map(summaries.map((s) => [s.rolloutId, s.counts]));
   return {
     rollouts: page.map((p) => rolloutView(p.planned, p.record, wavesOf.get(p.id) ?? [], countsOf.get(p.id) ?? {})),
-    total: all.length,
+    total: planned.length + othersTotal,
     offset,
     limit,
   };

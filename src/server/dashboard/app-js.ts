@@ -187,6 +187,7 @@ ${ROLLOUT_PAGE_JS}
       .then(function (res) {
         var status = res[0];
         var rollouts = (res[1] && res[1].rollouts) || [];
+        var rolloutsTotal = res[1] ? res[1].total : rollouts.length;
         state.rollouts = rollouts;
         $('auth').hidden = true;
         showSignedIn(true);
@@ -198,7 +199,7 @@ ${ROLLOUT_PAGE_JS}
           renderNext(status.upcoming, rollouts);
         }
         if (routed !== null) return loadRolloutPage(routed);
-        renderRollouts(rollouts);
+        renderRollouts(rollouts, rolloutsTotal);
         return Promise.all([loadEvents(), loadTenants()]);
       })
       .then(function () {

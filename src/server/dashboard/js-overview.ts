@@ -65,11 +65,20 @@ export const OVERVIEW_JS = `
     return r.halt ? el('p', { className: 'halt' }, [el('strong', { text: 'Halted: ' }), r.halt.reason + (r.halt.at ? ' (' + fmtTime(r.halt.at) + ')' : '') + '. A change to the directive resumes it.']) : null;
   }
 
-  function renderRollouts(rollouts) {
+  // The first page of GET /api/v1/rollouts (planned ones, then the newest others); its total
+  // counts them all, so the rollouts past the page are counted, not silently dropped.
+  function olderNote(rollouts, total) {
+    var older = (total || 0) - rollouts.length;
+    if (older <= 0) return null;
+    return el('p', { className: 'note', text: fmtCount(older) + (older === 1 ? ' older rollout' : ' older rollouts') + ' not shown (pushfleet history export --kind rollouts lists every one).' });
+  }
+
+  function renderRollouts(rollouts, total) {
     var box = $('rollouts');
     var shown = rollouts.filter(function (r) { return r.planned || r.state !== 'superseded'; });
+    var note = olderNote(rollouts, total);
     if (shown.length === 0) {
-      box.replaceChildren(el('p', { className: 'empty', text: 'No rollouts: the manifests direct no upgrades.' }));
+      box.replaceChildren.apply(box, [el('p', { className: 'empty', text: 'No rollouts: the manifests direct no upgrades.' })].concat(note ? [note] : []));
       return;
     }
     box.replaceChildren.apply(box, shown.map(function (r) {
@@ -88,7 +97,7 @@ export const OVERVIEW_JS = `
         haltNote(r),
         waveTable(r)
       ]);
-    }));
+    }).concat(note ? [note] : []));
   }
 
   // "Next": window openings and deadlines from the plan, plus what gates the waves: bake ends

@@ -7,10 +7,11 @@ import { initialSchema } from './001-initial.js';
 import { leaseProcess } from './002-lease-process.js';
 import { history } from './003-history.js';
 import { leaseFencing } from './005-lease-fencing.js';
+import { rolloutReads } from './006-rollout-reads.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order; append new ones at the end, never edit or reorder. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, leaseProcess, history, leaseFencing];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, leaseProcess, history, leaseFencing, rolloutReads];
 
 /** The migrations not yet applied, in order. Throws when the store is newer than this build. */
 export function pendingMigrations(applied: readonly number[], all: readonly Migration[] = MIGRATIONS): readonly Migration[] {

@@ -20,7 +20,8 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { EventRecord, JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import {
   EVENT_INSERT_COLUMNS,
   JOB_COLUMNS,
@@ -41,7 +42,7 @@ import {
   waveFromRow,
 } from '../columns.js';
 import type { Column } from '../columns.js';
-import { prefixUpperBound } from '../key-range.js';
+import { kvDeletePrefixQuery, kvListQuery } from '../kv-query.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { createPgPool, inTransaction } from './pg-pool.js';
 import { createLeaderLock } from './leader-lock.js';
@@ -60,6 +61,14 @@ const LEASE_NAME = 'controller';
 /** `$1, $2, ...` from `start`. */
 function placeholders(count: number, start = 1): string {
   return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
+}
+
+/** How PostgreSQL spells parameters for the shared query builders, collecting values into `params`. */
+function postgresDialect(params: unknown[]): JobQueryDialect {
+  return {
+    bind: (value) => `$${params.push(value)}`,
+    inList: (column, values) => `${column} = ANY($${params.push(values)}::text[])`,
+  };
 }
 
 /** The array type a column's values travel in (JSON as text, cast where it is stored). */
@@ -199,11 +208,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = await first('SELECT * FROM rollouts WHERE id = $1', [id]);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
-      const ids = options.ids;
-      if (ids === undefined) return (await rows('SELECT * FROM rollouts ORDER BY created_at, id')).map(rolloutFromRow);
-      if (ids.length === 0) return [];
-      return (await rows('SELECT * FROM rollouts WHERE id = ANY($1::text[]) ORDER BY created_at, id', [ids])).map(rolloutFromRow);
+    async listRollouts(query = {}): Promise<readonly RolloutRecord[]> {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, postgresDialect(params));
+      if (where === undefined) return [];
+      return (await rows(`SELECT * FROM rollouts${where}${rolloutOrder(query, postgresDialect(params))}`, params)).map(rolloutFromRow);
+    },
+    async countRollouts(query = {}) {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, postgresDialect(params));
+      if (where === undefined) return 0;
+      return ((await first(`SELECT count(*) AS n FROM rollouts${where}`, params)) as { n: number }).n;
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -254,6 +269,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (clauses === undefined) return [];
       return (await rows(`SELECT * FROM jobs${clauses}`, params)).map(jobFromRow);
     },
+    async unfinishedRequests() {
+      return unfinishedFromRows((await rows(UNFINISHED_REQUESTS)) as { request_ref: string | null; batch_key: string | null }[]);
+    },
     async countJobs(rolloutId) {
       const found = (
         rolloutId === undefined
@@ -264,12 +282,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async rolloutSummaries(rolloutIds) {
+      if (isSummaryPage(rolloutIds)) {
+        const params: unknown[] = [];
+        const sql = summaryPageSql(rolloutIds.afterRolloutId, rolloutIds.limit, postgresDialect(params));
+        return summariesFromRows((await rows(sql, params)) as readonly JobCountRow[]);
+      }
       if (rolloutIds?.length === 0) return [];
       const found =
         rolloutIds === undefined
           ? await rows('SELECT * FROM rollout_job_counts ORDER BY rollout_id')
           : await rows('SELECT * FROM rollout_job_counts WHERE rollout_id = ANY($1::text[]) ORDER BY rollout_id', [rolloutIds]);
       return summariesFromRows(found as readonly JobCountRow[]);
+    },
+    async jobCountTotals() {
+      const found = (await rows(JOB_COUNT_TOTALS)) as readonly { state: JobState; n: number }[];
+      return Object.fromEntries(found.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       const limit = Math.max(0, Math.floor(options.limit));
@@ -314,13 +341,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const row = (await first('SELECT value FROM kv WHERE key = $1', [key])) as { value: string } | undefined;
       return row === undefined ? undefined : decodeJson(row.value);
     },
-    async kvList(prefix) {
-      const upper = prefixUpperBound(prefix);
-      const found = (
-        upper === undefined
-          ? await rows('SELECT key, value FROM kv WHERE key >= $1 ORDER BY key', [prefix])
-          : await rows('SELECT key, value FROM kv WHERE key >= $1 AND key < $2 ORDER BY key', [prefix, upper])
-      ) as readonly { key: string; value: string }[];
+    async kvList(prefix, range = {}) {
+      const params: unknown[] = [];
+      const sql = kvListQuery(prefix, range, (value) => `$${params.push(value)}`);
+      const found = (await rows(sql, params)) as readonly { key: string; value: string }[];
       return found.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries) {
@@ -329,6 +353,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
       await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]));
+    },
+    async kvDeleteMany(selection) {
+      const keys = selection.keys ?? [];
+      const prefixes = selection.prefixes ?? [];
+      if (keys.length === 0 && prefixes.length === 0) return 0;
+      // Always one transaction: the keys and prefixes of one call go together or not at all.
+      return inTransaction(pool, async (client) => {
+        await checkFence(client);
+        let removed = keys.length === 0 ? 0 : ((await client.query('DELETE FROM kv WHERE key = ANY($1::text[])', [keys])).rowCount ?? 0);
+        for (const prefix of prefixes) {
+          const params: unknown[] = [];
+          removed += (await client.query(kvDeletePrefixQuery(prefix, (value) => `$${params.push(value)}`), params)).rowCount ?? 0;
+        }
+        return removed;
+      });
     },
 
     async acquireLease(holder, ttlMs, now) {

@@ -21,8 +21,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import type { JobFilter, JobPatch, JobRecord, JobState, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
-import { FINISHED_STATES, jobQueryClauses, summariesFromRows, type JobCountRow } from '../job-query.js';
+import type { JobFilter, JobPatch, JobRecord, JobState, KvSelection, LeaseRecord, NewEvent, PruneOptions, RevisionRecord, RolloutRecord, Store, WaveRecord } from '../store.js';
+import { FINISHED_STATES, UNFINISHED_REQUESTS, jobQueryClauses, summariesFromRows, unfinishedFromRows, type JobCountRow, type JobQueryDialect } from '../job-query.js';
+import { JOB_COUNT_TOTALS, isSummaryPage, rolloutOrder, rolloutWhere, summaryPageSql } from '../rollout-query.js';
 import { CountDeltas, afterPatch, patchCounts, sameCount, type CountedJob } from '../job-counts.js';
 import {
   EVENT_INSERT_COLUMNS,
@@ -44,7 +45,7 @@ import {
   rolloutFromRow,
   waveFromRow,
 } from '../columns.js';
-import { prefixUpperBound } from '../key-range.js';
+import { kvDeletePrefixQuery, kvListQuery } from '../kv-query.js';
 import { duplicateJobConflict, unfinishedJobConflict } from '../conflict.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { leaseProcessGone, thisProcess } from '../lease-process.js';
@@ -232,6 +233,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
   });
 
+  const kvDeleteMany = db.transaction((selection: KvSelection): number => {
+    checkFence();
+    let removed = 0;
+    const remove = stmt('DELETE FROM kv WHERE key = ?');
+    for (const key of selection.keys ?? []) removed += remove.run(key).changes;
+    for (const prefix of selection.prefixes ?? []) {
+      const params: unknown[] = [];
+      removed += stmt(kvDeletePrefixQuery(prefix, (value) => (params.push(value), '?'))).run(...params).changes;
+    }
+    return removed;
+  });
+
   return {
     async migrate() {
       migrateSqlite(db);
@@ -270,11 +283,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT * FROM rollouts WHERE id = ?').get(id);
       return row === undefined ? undefined : rolloutFromRow(row);
     },
-    async listRollouts(options = {}): Promise<readonly RolloutRecord[]> {
-      const ids = options.ids;
-      if (ids === undefined) return stmt('SELECT * FROM rollouts ORDER BY created_at, id').all().map(rolloutFromRow);
-      if (ids.length === 0) return [];
-      return stmt(`SELECT * FROM rollouts WHERE id IN (${marks(ids.length)}) ORDER BY created_at, id`).all(ids).map(rolloutFromRow);
+    async listRollouts(query = {}): Promise<readonly RolloutRecord[]> {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, sqliteDialect(params));
+      if (where === undefined) return [];
+      return stmt(`SELECT * FROM rollouts${where}${rolloutOrder(query, sqliteDialect(params))}`).all(params).map(rolloutFromRow);
+    },
+    async countRollouts(query = {}) {
+      const params: unknown[] = [];
+      const where = rolloutWhere(query, sqliteDialect(params));
+      if (where === undefined) return 0;
+      return (stmt(`SELECT count(*) AS n FROM rollouts${where}`).get(params) as { n: number }).n;
     },
 
     async markWave(rolloutId, name, patch, events) {
@@ -310,6 +329,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         fromValues<JobRecord>(values, JOB_COLUMNS),
       );
     },
+    async unfinishedRequests() {
+      return unfinishedFromRows(stmt(UNFINISHED_REQUESTS).all() as { request_ref: string | null; batch_key: string | null }[]);
+    },
     async countJobs(rolloutId) {
       const rows = (
         rolloutId === undefined
@@ -320,6 +342,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async rolloutSummaries(rolloutIds) {
+      if (isSummaryPage(rolloutIds)) {
+        const params: unknown[] = [];
+        const sql = summaryPageSql(rolloutIds.afterRolloutId, rolloutIds.limit, sqliteDialect(params));
+        return summariesFromRows(stmt(sql).all(params) as JobCountRow[]);
+      }
       if (rolloutIds?.length === 0) return [];
       const rows = (
         rolloutIds === undefined
@@ -327,6 +354,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           : stmt(`SELECT * FROM rollout_job_counts WHERE rollout_id IN (${marks(rolloutIds.length)}) ORDER BY rollout_id`).all(rolloutIds)
       ) as JobCountRow[];
       return summariesFromRows(rows);
+    },
+    async jobCountTotals() {
+      const rows = stmt(JOB_COUNT_TOTALS).all() as { state: JobState; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     },
     async pruneHistory(options) {
       return pruneBatch.immediate(options);
@@ -359,17 +390,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const row = stmt('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
       return row === undefined ? undefined : decodeJson(row.value);
     },
-    async kvList(prefix) {
-      const upper = prefixUpperBound(prefix);
-      const rows = (
-        upper === undefined
-          ? stmt('SELECT key, value FROM kv WHERE key >= ? ORDER BY key').all(prefix)
-          : stmt('SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key').all(prefix, upper)
-      ) as { key: string; value: string }[];
+    async kvList(prefix, range = {}) {
+      const params: unknown[] = [];
+      const sql = kvListQuery(prefix, range, (value) => (params.push(value), '?'));
+      const rows = stmt(sql).all(...params) as { key: string; value: string }[];
       return rows.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries) {
       if (entries.length > 0) kvPutMany.immediate(entries);
+    },
+    async kvDeleteMany(selection) {
+      return kvDeleteMany.immediate(selection);
     },
 
     async acquireLease(holder, ttlMs, now) {
@@ -399,6 +430,14 @@ type NullableCounted = { [K in keyof CountedJob]-?: Exclude<CountedJob[K], undef
 
 function countedOf(row: NullableCounted): CountedJob {
   return { rolloutId: row.rolloutId!, state: row.state!, errorType: row.errorType ?? undefined, createdAt: row.createdAt!, finishedAt: row.finishedAt ?? undefined };
+}
+
+/** How SQLite spells parameters for the shared query builders, collecting values into `params`. */
+function sqliteDialect(params: unknown[]): JobQueryDialect {
+  return {
+    bind: (value) => (params.push(value), '?'),
+    inList: (column, values) => (params.push(...values), `${column} IN (${marks(values.length)})`),
+  };
 }
 
 /** `?, ?, ...`: `count` placeholders. */
