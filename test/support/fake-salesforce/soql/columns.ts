@@ -120,20 +120,21 @@ const APEX_TYPES: Readonly<Record<FieldDef['type'], string>> = {
 
 /** A column with Salesforce's keys in its (alphabetical) order; `part` overrides the defaults. */
 function column(part: Partial<ColumnMetadata> & Pick<ColumnMetadata, 'columnName' | 'displayName'>): ColumnMetadata {
+  const { columnName, displayName, ...rest } = part;
   return {
     aggregate: false,
     apexType: null,
     booleanType: false,
-    columnName: part.columnName,
+    columnName,
     custom: false,
-    displayName: part.displayName,
+    displayName,
     foreignKeyName: null,
     insertable: false,
     joinColumns: [],
     numberType: false,
     textType: false,
     updatable: false,
-    ...part,
+    ...rest,
   };
 }
 
