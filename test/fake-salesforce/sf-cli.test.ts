@@ -12,7 +12,8 @@
  * `sf package push-upgrade` family (schedule → Bulk API 2.0 insert of PackagePushJob, list,
  * report, abort). Each test asserts both what the CLI printed and what the fake saw.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,6 +31,7 @@ import { createSfCli, sfCliPath, type SfCli, type SfRun } from '../support/fake-
 const SF = sfCliPath();
 const SUITE = SF ? `the real sf CLI (${SF}) against the fake` : 'the real sf CLI against the fake: SKIPPED, set PUSHFLEET_SF_CLI to the path of `sf` to run it';
 const CLI_TIMEOUT = 120_000;
+if (!SF) console.warn(`${SUITE}.`);
 
 const orgs = buildFleet({ count: 6 });
 const key = (n: number): string => orgs[n - 1]!.orgKey;
@@ -257,5 +259,67 @@ describe.skipIf(!SF)(SUITE, () => {
     expect(migrations.code, migrations.stdout).toBe(0);
     expect(migrations.json?.result).toEqual([expect.objectContaining({ Id: id, IsMigration: true })]);
     expect(migrations.calls[0]!.soql).toContain('AND IsMigration = true');
+  }, CLI_TIMEOUT);
+
+  // Before the JWT sign-in below: it is the same user, so it replaces this alias's auth file.
+  it('tells an access-token sign-in whose session expired to sign in again', async () => {
+    fake.expireSessions();
+    const run = await sf(['package', 'push-upgrade', 'list', '-v', 'fakehub', '-p', SAMPLE_PACKAGE_ID, '--json']);
+    expect(run.code).not.toBe(0);
+    expect(run.calls.map((c) => [c.endpoint, c.status])).toEqual([['query', 401]]);
+    expect(JSON.stringify(run.json)).toMatch(/INVALID_SESSION_ID|expired|refresh/i);
+  }, CLI_TIMEOUT);
+
+  it('signs in with the JWT bearer flow (no userinfo call: the token answer names the user)', async () => {
+    const keyFile = join(cli.home, 'server.key');
+    writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const login = await sf(['org', 'login', 'jwt', '--client-id', '3MVG9fakeClientId', '--jwt-key-file', keyFile, '--username', 'release-manager@packaging.example', '--instance-url', fake.instanceUrl, '--alias', 'jwthub']);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain(`Successfully authorized release-manager@packaging.example with org ID ${fake.orgId}`);
+    expect(login.calls.map((c) => [c.method, c.endpoint, c.status])).toEqual([
+      ['POST', 'oauth-token', 200],
+      ['GET', 'query', 200],
+      ['GET', 'versions', 200],
+      ['GET', 'query', 200],
+    ]);
+  }, CLI_TIMEOUT);
+
+  it('schedules 2,000 orgs from --org-file in one Bulk API 2.0 job (seven calls)', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => fakeOrgKey(10_000 + i));
+    for (const orgKey of many) fake.addOrg({ orgKey, installs: [{ versionId: SAMPLE_VERSION_IDS.v1_1_0 }] });
+    const file = join(cli.home, 'orgs.csv');
+    writeFileSync(file, many.join('\n') + '\n');
+    const started = Date.now();
+    const run = await sf(['package', 'push-upgrade', 'schedule', '-v', 'jwthub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-f', file, '--start-time', '2026-12-03T00:00:00Z']);
+    const elapsed = Date.now() - started;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.calls.map((c) => c.endpoint)).toEqual(['sobject-create', 'bulk-ingest-create', 'bulk-ingest-upload', 'bulk-ingest-state', 'bulk-ingest-info', 'bulk-ingest-failed', 'sobject-update']);
+    expect(fake.pushRequest(pushRequestId(run))).toMatchObject({ status: 'Pending', jobCount: 2000 });
+    if (process.env.PUSHFLEET_SF_CLI_VERBOSE) console.log(`sf push-upgrade schedule, 2,000 orgs: ${elapsed} ms`);
+  }, CLI_TIMEOUT);
+
+  it('after a 401 INVALID_SESSION_ID, a JWT sign-in runs the grant again and retries the call, a POST included', async () => {
+    fake.expireSessions();
+    const query = await sf(['data', 'query', '-o', 'jwthub', '--json', '-q', 'SELECT Id FROM MetadataPackage']);
+    expect(query.code, query.stdout).toBe(0);
+    expect(query.calls.map(line)).toEqual([
+      `GET /services/data/v${fake.apiVersion}/query [SELECT Id FROM MetadataPackage] -> 401`,
+      'POST /services/oauth2/token -> 200',
+      'GET /services/data/v51.0/query [SELECT Id FROM ScratchOrgInfo limit 1] -> 200',
+      `GET /services/data/v${fake.apiVersion}/query [SELECT Id FROM MetadataPackage] -> 200`,
+      `GET /services/data/v${fake.apiVersion}/query [SELECT Id FROM MetadataPackage] columns=true -> 200`,
+    ]);
+
+    fake.expireSessions();
+    const run = await sf(['package', 'push-upgrade', 'schedule', '-v', 'jwthub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', fakeOrgKey(10_000)]);
+    // 10_000 already has a job in the 2,000-org request: refused as DUPLICATE_VALUE.
+    expect(run.code).toBe(1);
+    expect(run.calls.slice(0, 4).map((c) => [c.method, c.endpoint, c.status])).toEqual([
+      ['POST', 'sobject-create', 401],
+      ['POST', 'oauth-token', 200],
+      ['GET', 'query', 200],
+      ['POST', 'sobject-create', 201],
+    ]);
+    expect(fake.pushRequests().filter((r) => r.status === 'Created')).toHaveLength(2);
   }, CLI_TIMEOUT);
 });
