@@ -130,6 +130,7 @@ describe.skipIf(!SF)(SUITE, () => {
   }, CLI_TIMEOUT);
 
   let scheduled = '';
+  let running = '';
 
   it('schedules a push upgrade: REST create, Bulk API 2.0 insert of PackagePushJob, PATCH to Pending', async () => {
     const run = await sf(['package', 'push-upgrade', 'schedule', '-v', 'fakehub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', [key(1), key(2), key(3)].join(','), '--start-time', '2026-11-21T13:00:00Z']);
@@ -261,6 +262,69 @@ describe.skipIf(!SF)(SUITE, () => {
     expect(migrations.calls[0]!.soql).toContain('AND IsMigration = true');
   }, CLI_TIMEOUT);
 
+  it('gives up on a Failed Bulk job (deleting it), and polls an InProgress one every second until JobComplete', async () => {
+    fake.setBulkBehavior({ failWith: 'InvalidBatch : fake failure' });
+    const failed = await sf(['package', 'push-upgrade', 'schedule', '-v', 'fakehub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', key(4)]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('Ingest job failed to complete due to: InvalidBatch : fake failure');
+    expect(failed.calls.map((c) => c.endpoint).slice(-2)).toEqual(['bulk-ingest-info', 'bulk-ingest-delete']);
+    expect(fake.pushRequests().filter((r) => r.status === 'Created' && r.jobCount === 0)).toHaveLength(1);
+
+    fake.setBulkBehavior({ failWith: undefined, pollsBeforeComplete: 2 });
+    const started = Date.now();
+    const polled = await sf(['package', 'push-upgrade', 'schedule', '-v', 'fakehub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', key(4)]);
+    expect(polled.code, polled.stderr).toBe(0);
+    expect(polled.calls.filter((c) => c.endpoint === 'bulk-ingest-info')).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    fake.setBulkBehavior({ pollsBeforeComplete: 0 });
+
+    // No --start-time: the request starts at once. Its job hangs, so it stays In Progress, the
+    // spelling the CLI's report compares with before it reads the job counts and errors.
+    running = pushRequestId(polled);
+    fake.setOrgOutcome(key(4), 'stuck');
+    await fake.advance(60_000);
+    expect(fake.pushRequest(running)?.wireStatus).toBe('In Progress');
+    const report = await sf(['package', 'push-upgrade', 'report', '-v', 'fakehub', '-i', running]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/Status\s*│\s*In Progress/);
+    expect(report.calls).toHaveLength(5);
+    const list = await sf(['package', 'push-upgrade', 'list', '-v', 'fakehub', '-p', SAMPLE_PACKAGE_ID, '-s', 'In Progress', '--json']);
+    expect(list.json?.result).toEqual([expect.objectContaining({ Id: running, Status: 'In Progress' })]);
+  }, CLI_TIMEOUT);
+
+  it('meets the fake\'s faults the way jsforce-node does: GETs retried after 500/503, a create or a reset connection not', async () => {
+    fake.injectFailure({ kind: 'server-error', endpoint: 'query', times: 1 });
+    const afterServerError = await sf(['package', 'push-upgrade', 'report', '-v', 'fakehub', '-i', running, '--json']);
+    expect(afterServerError.code, afterServerError.stdout).toBe(0);
+    expect(afterServerError.calls.slice(0, 2).map((c) => [c.endpoint, c.status])).toEqual([['query', 500], ['query', 200]]);
+
+    fake.injectFailure({ kind: 'unavailable', endpoint: 'query', times: 1 });
+    const afterUnavailable = await sf(['data', 'query', '-o', 'fakehub', '--json', '-q', 'SELECT Id FROM MetadataPackage']);
+    expect(afterUnavailable.code, afterUnavailable.stdout).toBe(0);
+    expect(afterUnavailable.calls.map((c) => [c.endpoint, c.status])).toEqual([['query', 503], ['query', 200], ['query', 200]]);
+
+    fake.injectFailure({ kind: 'server-error', endpoint: 'sobject-create', times: 1 });
+    const create = await sf(['package', 'push-upgrade', 'schedule', '-v', 'fakehub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', key(2), '--json']);
+    expect(create.code).toBe(20);
+    expect(create.json?.message).toMatch(/^An unexpected error occurred\. Please include this ErrorId if you contact support: /);
+    expect(create.calls.map((c) => [c.endpoint, c.status])).toEqual([['sobject-create', 500]]);
+
+    fake.injectFailure({ kind: 'reset', endpoint: 'query', times: 1 });
+    const reset = await sf(['data', 'query', '-o', 'fakehub', '--json', '-q', 'SELECT Id FROM MetadataPackage']);
+    expect(reset.code).toBe(10);
+    expect(reset.json?.message).toBe('fetch failed');
+    expect(reset.calls).toHaveLength(1);
+
+    const limit = fake.counters().apiRequests;
+    fake.setApiLimit(limit);
+    const limited = await sf(['data', 'query', '-o', 'fakehub', '--json', '-q', 'SELECT Id FROM MetadataPackage']);
+    expect(limited.code).toBe(1);
+    expect(limited.json).toMatchObject({ name: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+    expect(limited.calls.map((c) => c.status)).toEqual([403]);
+    fake.setApiLimit(100_000);
+    fake.resetCounters();
+  }, CLI_TIMEOUT);
+
   // Before the JWT sign-in below: it is the same user, so it replaces this alias's auth file.
   it('tells an access-token sign-in whose session expired to sign in again', async () => {
     fake.expireSessions();
@@ -311,6 +375,7 @@ describe.skipIf(!SF)(SUITE, () => {
     ]);
 
     fake.expireSessions();
+    const createdBefore = fake.pushRequests().filter((r) => r.status === 'Created').length;
     const run = await sf(['package', 'push-upgrade', 'schedule', '-v', 'jwthub', '-p', SAMPLE_VERSION_IDS.v2_0_0, '-l', fakeOrgKey(10_000)]);
     // 10_000 already has a job in the 2,000-org request: refused as DUPLICATE_VALUE.
     expect(run.code).toBe(1);
@@ -320,6 +385,6 @@ describe.skipIf(!SF)(SUITE, () => {
       ['GET', 'query', 200],
       ['POST', 'sobject-create', 201],
     ]);
-    expect(fake.pushRequests().filter((r) => r.status === 'Created')).toHaveLength(2);
+    expect(fake.pushRequests().filter((r) => r.status === 'Created')).toHaveLength(createdBefore + 1);
   }, CLI_TIMEOUT);
 });
