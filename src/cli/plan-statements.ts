@@ -1,15 +1,18 @@
 /**
  * The provider statements a plan's due pushes would send (manifests.md: for Snowflake packages
  * the plan carries the release-directive statements), grouped like the controller's dispatch:
- * one push per rollout and start instant. Printed by `plan` (text, markdown) and carried in
- * `--output json` as the extension field `providerStatements`.
+ * one push per rollout and start instant, then the end of each complete staged default rollout
+ * (Snowflake: DEFAULT to the target, the PF_ directive retired; docs/decisions/0019). Printed by
+ * `plan` (text, markdown) and carried in `--output json` as the extension field
+ * `providerStatements`.
  */
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { DesiredState } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import { rolloutId } from '../plan/rollout-id.js';
-import { canPreview, previewPush } from '../providers/push-previews.js';
+import { canPreview, previewFinish, previewPush } from '../providers/push-previews.js';
 import { pushDirective } from '../reconcile/push-directive.js';
+import { rolloutFinish } from '../reconcile/finish-rollouts.js';
 
 /** Extension of the Plan: the statements one push would send. */
 export interface PlanStatements {
@@ -57,6 +60,15 @@ export function planStatements(state: DesiredState, plan: Plan, observed: FleetS
     );
     if (!preview) continue;
     out.push({ rollout: key.split('\u0000')[0]!, directive: first.directive!, package: first.package, provider: provider.metadata.name, startAt: first.startAt!, tenants: items.length, statements: preview.statements });
+  }
+  for (const rollout of plan.rollouts) {
+    const pkg = state.packages.get(rollout.package);
+    const provider = pkg ? state.providers.get(pkg.spec.provider) : undefined;
+    if (!provider || !canPreview(provider)) continue;
+    const finish = rolloutFinish(state, plan, rollout);
+    const preview = finish ? previewFinish(provider, finish, observed, now) : undefined;
+    if (!preview) continue;
+    out.push({ rollout: rollout.id, directive: rollout.directive, package: rollout.package, provider: provider.metadata.name, startAt: plan.at, tenants: preview.accepted, statements: preview.statements });
   }
   return out;
 }

@@ -45,7 +45,7 @@ export function lazyDeadline(ms: number, scope: string): Deadline {
 export function withDeadlines(provider: Provider, deadlineOf: (op: ProviderOperation) => Deadline): Provider {
   const bounded = <T>(op: ProviderOperation, caller: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> =>
     callWithin(provider.name, op, deadlineOf(op), caller, call);
-  const { submit, poll, cancel, find, pushRequests: admin } = provider;
+  const { submit, poll, cancel, find, finishRollout, pushRequests: admin } = provider;
   const bounds: Partial<Provider> = {
     observe: (signal) => bounded('observe', signal, (s) => provider.observe(s)),
     versions: (pkg, signal) => bounded('versions', signal, (s) => provider.versions(pkg, s)),
@@ -53,6 +53,8 @@ export function withDeadlines(provider: Provider, deadlineOf: (op: ProviderOpera
     ...(poll ? { poll: (refs, signal) => bounded('poll', signal, (s) => poll.call(provider, refs, s)) } : {}),
     ...(cancel ? { cancel: (ref, signal) => bounded('cancel', signal, (s) => cancel.call(provider, ref, s)) } : {}),
     ...(find ? { find: (key, signal) => bounded('find', signal, (s) => find.call(provider, key, s)) } : {}),
+    // Finishing a rollout sends directive changes like a submit, under the submit phase's deadline.
+    ...(finishRollout ? { finishRollout: (finish, signal) => bounded('submit', signal, (s) => finishRollout.call(provider, finish, s)) } : {}),
     ...(admin
       ? {
           pushRequests: {

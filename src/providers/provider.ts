@@ -5,7 +5,7 @@
 import type { CatalogVersion, PackageManifest, ProviderManifest } from '../manifest/types.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
 import type { Clock } from '../util/time.js';
-import type { CancelResult, JobUpdate, PushRequest, SubmitResult } from './push-types.js';
+import type { CancelResult, JobUpdate, PushRequest, RolloutFinish, RolloutFinishResult, SubmitResult } from './push-types.js';
 import type { PushRequestAdmin } from './push-request-admin.js';
 import type { KvRange, KvSelection } from '../store/store.js';
 
@@ -167,6 +167,13 @@ export interface Provider {
   cancel?(requestRef: string, signal: AbortSignal): Promise<CancelResult>;
   /** After a crash: the request submitted under this idempotency key, if any. */
   find?(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined>;
+  /**
+   * Extension: finishes a rollout whose waves are all done, for platforms that need a last step
+   * of their own (Snowflake moves the DEFAULT release directive after a staged rollout of the
+   * package's default directive, docs/decisions/0019). Idempotent: the controller calls it every
+   * pass while the rollout stays complete. Absent: nothing to finish.
+   */
+  finishRollout?(finish: RolloutFinish, signal: AbortSignal): Promise<RolloutFinishResult>;
   /** The platform's own push requests of a package, whoever made them (Salesforce: `0DV…`). */
   readonly pushRequests?: PushRequestAdmin;
   /**

@@ -94,3 +94,38 @@ export interface CancelResult {
   readonly canceled: readonly string[];
   readonly notCanceled: readonly { readonly tenant: string; readonly reason: string }[];
 }
+
+/**
+ * Extension: a rollout whose waves are all done (every wave complete, the last one baked and
+ * approved), handed to a platform that finishes such a rollout with a change of its own
+ * (Snowflake: a staged rollout of the package's default directive moves the DEFAULT release
+ * directive to the target and retires its PF_ directive). The controller asks again every pass
+ * while the rollout stays declared and complete; the provider answers from its own records.
+ */
+export interface RolloutFinish {
+  /** Stable key of this finish: the rollout id and its generation. */
+  readonly idempotencyKey: string;
+  readonly package: string;
+  readonly externalId: string;
+  readonly version: string;
+  readonly patch?: number;
+  readonly directive: PushDirective;
+  /**
+   * Tenants git assigns to this directive that are not at the target and that waiting cannot
+   * move (failed, inactive, ineligible): the platform's default may take them to the target. Any
+   * other tenant a platform-wide change would move makes the provider wait instead.
+   */
+  readonly movable: readonly string[];
+}
+
+/** What one finish call found or did. */
+export interface RolloutFinishResult {
+  /** `done`: nothing is left to do for this rollout; `waiting`: the provider will look again later. */
+  readonly state: 'done' | 'waiting';
+  /** What this call sent (Snowflake: the statements), oldest first; empty when it sent nothing. */
+  readonly sent: readonly string[];
+  /** Why it waits, or what it left behind; absent when there is nothing to say. */
+  readonly detail?: string;
+  /** True when the answer says something the last one did not (it sent something, or a new reason): worth an event. */
+  readonly news: boolean;
+}

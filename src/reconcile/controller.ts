@@ -20,8 +20,8 @@ import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
 import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
-import { PROVIDER_PRUNE_INTERVAL_MS, PRUNE_BUDGET_MS, pruneProviderState, pruneRound, type Retention } from './retention.js';
-import type { Provider } from '../providers/provider.js';
+import type { Retention } from './retention.js';
+import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
 import { declaredRollouts } from './progress.js';
 
 /** Passes in a row a finite run (--once, --until-settled) lets fail before it gives up. */
@@ -85,6 +85,8 @@ export interface ControllerOptions {
    * fail from its first one on.
    */
   readonly onRevision?: (status: RevisionStatus) => void;
+  /** Called when pruning between passes removed something (metrics). */
+  readonly onPruned?: (pruned: Pruned) => void;
   /** Called after every pass (progress display, metrics, notifications). */
   readonly onPass?: (result: PassResult, status: RevisionStatus, timing: PassTiming) => void | Promise<void>;
 }
@@ -180,31 +182,7 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
-  // When provider state is pruned next: every pass while a backlog is left, else every few minutes.
-  let providerPruneAt = 0;
-
-  /**
-   * Between passes: one bounded round of pruning, history first, then provider state within the
-   * same budget; a failure is logged and tried again next time. A lost lease is not a failure of
-   * pruning: it goes up to the loop, which follows.
-   */
-  async function pruneAfterPass(declared: readonly string[], now: number, providers: readonly Provider[]): Promise<void> {
-    const retention = options.retention;
-    if (retention === undefined || retention === 'off') return;
-    const started = performance.now();
-    try {
-      const pruned = await pruneRound(store, { retention, declared, now });
-      if (pruned.jobs > 0 || pruned.events > 0) log.info({ jobs: pruned.jobs, events: pruned.events, caughtUp: pruned.caughtUp }, 'history pruned');
-      const left = PRUNE_BUDGET_MS - (performance.now() - started);
-      if (!pruned.caughtUp || now < providerPruneAt || left <= 0) return;
-      const state = await pruneProviderState(store, providers, { retention, now, budgetMs: left });
-      if (state.removed > 0) log.info({ pushes: state.removed, caughtUp: state.caughtUp }, 'provider state pruned');
-      providerPruneAt = state.caughtUp ? now + PROVIDER_PRUNE_INTERVAL_MS : 0;
-    } catch (err) {
-      if (err instanceof LeaseLostError) throw err;
-      log.warn({ err: (err as Error).message }, 'pruning history failed');
-    }
-  }
+  const pruneAfterPass = createPruneAfterPass(store, options.retention, log, options.onPruned);
 
   return {
     wake,

@@ -5,6 +5,7 @@
  *   recover unsubmitted batches -> poll running jobs -> observe -> version catalogs -> timed-out
  *   jobs the fleet shows done -> plan -> budgets
  *   -> cancel unwanted jobs -> dispatch due items -> record rollouts and waves
+ *   -> finish complete rollouts the provider ends with a step of its own (finish-rollouts.ts)
  */
 import type { Plan } from '../plan/types.js';
 import { computePlan } from '../plan/compute-plan.js';
@@ -22,6 +23,7 @@ import { withSucceededJobs } from './snapshot-overlay.js';
 import { enforceBudgets } from './halts.js';
 import { cancelUnwanted } from './cancel.js';
 import { recordRollouts } from './rollout-records.js';
+import { finishRollouts } from './finish-rollouts.js';
 import { directiveSettings, type ExecutionSettings } from './settings.js';
 import type { JobRecord, JobState } from '../store/store.js';
 
@@ -79,6 +81,7 @@ export async function runPass(ctx: PassContext): Promise<PassResult> {
   // read above, and reading the live jobs again would only cost time.
   if (created > 0 || retriesWaiting || newlyHalted) view = await readStoreView(ctx.store, declared);
   await recordRollouts(ctx, plan, view.jobs, view.rollouts, view.waves);
+  await finishRollouts(ctx, plan);
   const nextPollAt = ctx.pacing?.cadence.nextAt(view.jobs, ctx.now, cadenceLookups(ctx, settingsOf));
   return { plan, snapshot, jobs: view.jobs, created, finished, canceled, ...(nextPollAt === undefined ? {} : { nextPollAt }) };
 }

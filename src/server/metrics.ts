@@ -10,6 +10,7 @@ import { STATUSES } from '../plan/types.js';
 import { JOB_STATES } from './api/views.js';
 import { isHalted, readControllerStatus } from './read-status.js';
 import type { CallMeter } from '../providers/call-meter.js';
+import type { Pruned } from '../reconcile/prune-after-pass.js';
 
 /** Metrics of one server. */
 export interface ServerMetrics {
@@ -18,6 +19,8 @@ export interface ServerMetrics {
   start(): Promise<void>;
   /** Records a finished reconcile pass. */
   observePass(durationSeconds: number | undefined): void;
+  /** Counts what pruning between passes removed. */
+  countPruned(pruned: Pruned): void;
   /** Refreshes from the store and renders the exposition text. */
   render(): Promise<string>;
 }
@@ -64,6 +67,12 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
     registers,
   });
   const passes = new Counter({ name: 'pushfleet_reconcile_passes_total', help: 'Reconcile passes run by this process.', registers });
+  const pruned = new Counter({
+    name: 'pushfleet_pruned_total',
+    help: 'What retention removed in this process: jobs and events of history, pushes of provider state (journal records, simulator requests).',
+    labelNames: ['kind'],
+    registers,
+  });
   const providerErrors = new Counter({ name: 'pushfleet_provider_errors_total', help: 'Failed provider calls (whole requests: submit, poll).', labelNames: ['operation'], registers });
   const providerRetries = new Counter({
     name: 'pushfleet_provider_call_retries_total',
@@ -189,6 +198,9 @@ export function createServerMetrics(store: Store, options: { readonly defaults?:
     observePass(durationSeconds) {
       passes.inc();
       if (durationSeconds !== undefined) passDuration.observe(durationSeconds);
+    },
+    countPruned(removed) {
+      for (const kind of ['jobs', 'events', 'pushes'] as const) if (removed[kind] > 0) pruned.inc({ kind }, removed[kind]);
     },
     async render() {
       // Concurrent scrapes share one refresh, so no event is counted twice.

@@ -22,6 +22,7 @@ import type { Store } from '../store/store.js';
 import type { PassResult } from '../reconcile/pass.js';
 import type { RevisionStatus } from '../reconcile/revisions.js';
 import { HEALTHY, type PassHealth } from '../reconcile/pass-health.js';
+import type { Pruned } from '../reconcile/prune-after-pass.js';
 import { PushfleetError } from '../util/errors.js';
 import { bearerMatches } from './auth.js';
 import { RequestError, send, sendError, sendJson } from './http-io.js';
@@ -63,6 +64,8 @@ export interface ApiServer {
   recordPass(result: PassResult, status: RevisionStatus, durationSeconds?: number): void;
   /** Records the controller's pass health: a controller whose passes keep failing is not ready. */
   recordHealth(health: PassHealth): void;
+  /** Counts what pruning between passes removed (`pushfleet_pruned_total`). */
+  recordPruned(pruned: Pruned): void;
   /**
    * Records that another replica holds the lease: this process is ready as a follower, and
    * forgets its own last pass (a plan from before it lost the lease would be stale).
@@ -257,6 +260,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     recordHealth(h) {
       health = h;
+    },
+    recordPruned(pruned) {
+      metrics.countPruned(pruned);
     },
     recordFollow() {
       role = 'follower';

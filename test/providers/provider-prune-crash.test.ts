@@ -6,20 +6,18 @@
  * and the push counters are untouched; a last life finishes. The process runs dist/: `npm run
  * build` first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { providerStateOf } from '../../src/reconcile/providers.js';
 import { readPushCounters, type PushCount } from '../../src/providers/simulator/push-counters.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { prng } from '../support/crash-fleet.js';
+import { expectSqliteIntact, killScripts, startScript, type KillableScript } from '../support/killable-script.js';
 import { SIM_START, simulatorFixture, simulatorFleet } from '../support/simulator-fixture.js';
 
 const BUILT = join(packageRoot(), 'dist', 'src');
@@ -30,11 +28,7 @@ const SEED = (Date.now() ^ (process.pid << 16)) >>> 0;
 const signal = new AbortController().signal;
 
 const roots: string[] = [];
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-});
+afterEach(killScripts);
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -65,7 +59,7 @@ function fleetPath(storePath: string): string {
 }
 
 /** A process pruning the simulator's state until caught up, printing `batch` after each call. */
-function pruner(path: string, manifest: unknown, live: string): { child: ChildProcess; lines: AsyncIterableIterator<string>; exited: Promise<number | null> } {
+function pruner(path: string, manifest: unknown, live: string): KillableScript {
   const mod = (file: string): string => JSON.stringify(pathToFileURL(join(BUILT, file)).href);
   const code = `
     const { openSqliteStore } = await import(${mod('store/sqlite/sqlite-store.js')});
@@ -90,20 +84,12 @@ function pruner(path: string, manifest: unknown, live: string): { child: ChildPr
     await store.close();
     console.log('done');
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator](), exited };
+  return startScript(code);
 }
 
 /** Checks the invariants after a kill; returns how many finished requests are left. */
 async function check(path: string, live: string, counters: readonly PushCount[]): Promise<number> {
-  const db = new Database(path, { readonly: true });
-  try {
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-  } finally {
-    db.close();
-  }
+  expectSqliteIntact(path);
   const store = openSqliteStore({ path });
   try {
     const requests = (await store.kvList('sim/fleet/requests/')).map((e) => decodeURIComponent(e.key.slice('sim/fleet/requests/'.length)));

@@ -122,5 +122,175 @@ spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1
     expect(writes.filter((e) => e.kind === 'add-version')).toHaveLength(1);
     expect(writes.filter((e) => e.kind === 'set-custom')).toHaveLength(1);
     expect(fake.counts().duplicateRequestIds).toBe(0);
+
+    // The staged default rollout is over: DEFAULT points at V2, and the PF_ directive keeps only
+    // the account whose upgrade FAILED (handing it to DEFAULT would not change its version, but
+    // pushfleet never retires a pin of an account that is not exactly on the target).
+    expect(writes.filter((e) => e.kind === 'set-default').map((e) => e.text)).toEqual([
+      'ALTER APPLICATION PACKAGE "INSIGHTS_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0',
+    ]);
+    expect(writes.filter((e) => e.kind === 'remove-accounts')).toHaveLength(1);
+    expect(fake.directives('INSIGHTS_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    expect(fake.directives('INSIGHTS_APP').find((d) => d.name === pf.name)!.accounts).toEqual([FAILING]);
+    const finished = await h.store.listEvents({ types: ['rollout.finished'] });
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.message).toContain(`${FAILING} (FAILED, V1 patch 0)`);
+  });
+});
+
+describe('controller finishing a staged default rollout on snowflake', () => {
+  it('moves DEFAULT to the target and retires the PF_ directive after the last wave, converging after a failure between the two statements', async () => {
+    const keyPair = generateKeyPair();
+    const accounts = Array.from({ length: 8 }, (_, i) => `ORG1.A${i}`);
+    const disabled = 'ORG1.OFF';
+    h = await controllerHarness(
+      {
+        'd.yaml': `apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-default }
+spec: { package: insights, version: V2, patch: 0, strategy: two-waves }
+`,
+        's.yaml': `apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: two-waves }
+spec:
+  waves:
+    - { name: canary, percent: 25 }
+    - { name: everyone }
+  jobTimeout: 6h
+`,
+      },
+      '2026-11-21T12:00:00Z',
+    );
+    fake = await startFakeSnowflake({
+      clock: h.clock,
+      keyPair,
+      packages: [
+        {
+          name: 'INSIGHTS_APP',
+          versions: [{ name: 'V1' }, { name: 'V2' }],
+          channels: { DEFAULT: { versions: ['V1', 'V2'] } },
+          directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }],
+        },
+      ],
+      consumers: [
+        ...accounts.map((account) => ({ account, package: 'INSIGHTS_APP', version: 'V1', patch: 0 })),
+        { account: disabled, package: 'INSIGHTS_APP', version: 'V1', patch: 0, disabled: true },
+      ],
+    });
+    h.write(
+      'm.yaml',
+      `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: snowflake }
+spec: { type: snowflake, snowflake: { account: ${fake.account}, user: ${fake.user}, baseUrl: "${fake.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: insights }
+spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
+`,
+    );
+    const env = { SF_KEY: keyPair.privateKeyPem };
+    // The UNSET fails (503 before Snowflake runs it) however often it is retried: the controller stops there.
+    const fault = fake.faults.inject({ kind: 'unavailable', statementKind: 'unset', times: 1_000 });
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000 });
+    const pf = 'PF_INSIGHTS_DEFAULT__V2_P0';
+    expect(fake.directives('INSIGHTS_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    expect(fake.directives('INSIGHTS_APP').find((d) => d.name === pf)!.accounts).toHaveLength(accounts.length);
+    expect((await h.store.listEvents({ types: ['provider.error'] })).map((e) => e.message).join('\n')).toContain('finishing the rollout failed');
+    expect(await h.store.listEvents({ types: ['rollout.finished'] })).toHaveLength(0);
+
+    // A restarted controller (same store) resumes the journaled UNSET: same requestId, retry=true, run once.
+    fault.remove();
+    h.clock.advance(60_000);
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000 });
+    expect(fake.directives('INSIGHTS_APP').map((d) => d.name)).toEqual(['DEFAULT']);
+    const writes = fake.statements.filter((e) => e.kind === 'set-default' || e.kind === 'unset');
+    expect(writes.filter((e) => e.kind === 'set-default' && !e.replay)).toHaveLength(1);
+    expect(new Set(writes.filter((e) => e.kind === 'unset').map((e) => e.requestId)).size).toBe(1);
+    expect(fake.counts().byKind.unset).toBe(1);
+    const finished = await h.store.listEvents({ types: ['rollout.finished'] });
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.data).toMatchObject({ statements: [expect.stringContaining(`UNSET RELEASE DIRECTIVE "${pf}"`)] });
+
+    // Every pass after that answers from the journal: no statement but the regular reads.
+    const before = fake.counts().byKind['set-default'];
+    h.clock.advance(3_600_000);
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000 });
+    expect(fake.counts().byKind['set-default']).toBe(before);
+
+    // A new install now gets the target; nobody was ever on another version.
+    fake.addConsumer({ account: 'ORG2.NEW', package: 'INSIGHTS_APP', version: 'V1', patch: 0 });
+    await fake.advance(3_600_000);
+    expect(fake.consumer('ORG2.NEW', 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    for (const c of fake.consumers('INSIGHTS_APP')) for (const step of c.history) expect(['V1.0', 'V2.0']).toContain(`${step.version}.${step.patch}`);
+    for (const a of accounts) expect(fake.consumer(a, 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
+  });
+});
+
+describe('controller with a one-wave default directive split into batches on snowflake', () => {
+  const accounts = Array.from({ length: 6 }, (_, i) => `ORG1.B${i}`);
+  const pinned = 'ORG1.PINNED';
+
+  /** Rolls the default directive out in requests of 2; with `pin`, another directive keeps `pinned` on V1. */
+  async function rollOut(pin: boolean): Promise<FakeSnowflake> {
+    const keyPair = generateKeyPair();
+    const pinning = `---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-pinned }
+spec: { package: insights, version: V1, patch: 0, targets: { tenants: [ "${pinned}" ] } }
+`;
+    // One wave (no strategy): the fast path SETs DEFAULT, which moves every consumer outside a
+    // custom directive, the ones of later batches and the pinned one too.
+    const defaults = `apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-default }
+spec: { package: insights, version: V2, patch: 0 }
+`;
+    h = await controllerHarness({ 'd.yaml': defaults + (pin ? pinning : '') }, '2026-11-21T12:00:00Z');
+    const sf = await startFakeSnowflake({
+      clock: h.clock,
+      keyPair,
+      packages: [{ name: 'INSIGHTS_APP', versions: [{ name: 'V1' }, { name: 'V2' }], channels: { DEFAULT: { versions: ['V1', 'V2'] } }, directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }] }],
+      consumers: [...accounts, ...(pin ? [pinned] : [])].map((account) => ({ account, package: 'INSIGHTS_APP', version: 'V1', patch: 0 })),
+    });
+    fake = sf;
+    h.write(
+      'm.yaml',
+      `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: snowflake }
+spec: { type: snowflake, snowflake: { account: ${sf.account}, user: ${sf.user}, baseUrl: "${sf.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: insights }
+spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
+`,
+    );
+    const env = { SF_KEY: keyPair.privateKeyPem };
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
+    // The finish step runs once every wave is complete: a pass after the last job settles.
+    h.clock.advance(600_000);
+    await h.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
+    await sf.advance(3_600_000);
+    for (const a of accounts) expect(sf.consumer(a, 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    return sf;
+  }
+
+  it('ends with DEFAULT on the target and no PF_ directive', async () => {
+    const sf = await rollOut(false);
+    expect(sf.directives('INSIGHTS_APP')).toEqual([expect.objectContaining({ name: 'DEFAULT', version: 'V2', patch: 0 })]);
+    for (const c of sf.consumers('INSIGHTS_APP')) for (const step of c.history) expect(['V1.0', 'V2.0']).toContain(`${step.version}.${step.patch}`);
+  });
+
+  it('never moves a consumer git pins, and says why DEFAULT stays', async () => {
+    const sf = await rollOut(true);
+    for (const step of sf.consumer(pinned, 'INSIGHTS_APP')!.history) expect(`${step.version}.${step.patch}`).toBe('V1.0');
+    expect(sf.statements.filter((e) => e.kind === 'set-default')).toHaveLength(0);
+    const waiting = await h!.store.listEvents({ types: ['rollout.finish-waiting'] });
+    expect(waiting.map((e) => e.message).join('\n')).toContain(pinned);
   });
 });

@@ -4,7 +4,7 @@
  * directive is reported, never FORCE-moved; FORCE only out of pushfleet's own older rollout;
  * FAILED is sticky; a version is added to the channel first (512008); both dialects; the
  * window and deadline go to Snowflake instead of UPGRADE_AFTER; drift is seen and restored;
- * the default directive in one wave is SET DEFAULT.
+ * the default directive in one wave is SET DEFAULT, unless git holds back a consumer DEFAULT would move.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRequest } from '../../src/providers/push-types.js';
@@ -133,12 +133,24 @@ describe('snowflake traps', () => {
 
   it('the package default directive in one wave sets the DEFAULT directive', async () => {
     s = await snowflakeFixture();
-    const submitted = await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    const all = [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3];
+    const submitted = await s.provider.submit(request('def', all, { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
     expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0']);
     await s.fake.advance(HOUR);
-    expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded']);
+    expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     // The hand-made directive's account stays where its owner put it.
     expect(s.fake.consumer(ACCOUNTS.held, 'ACME_APP')!.version).toBe('V1');
+  });
+
+  it('the default directive in one wave leaves DEFAULT alone while git holds a consumer back', async () => {
+    s = await snowflakeFixture();
+    // up3 is not in the push: another git directive pins it, or a dependency blocks it. DEFAULT
+    // would move it too, so the push grows a pushfleet directive instead.
+    const submitted = await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_ACME_DEFAULT__V2_P0" ACCOUNTS = ("ORG1"."UP1", "ORG1"."UP2") VERSION = "V2" PATCH = 0']);
+    await s.fake.advance(HOUR);
+    expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded']);
+    expect(s.fake.consumer(ACCOUNTS.up3, 'ACME_APP')!.version).toBe('V1');
   });
 
   it('after a crash mid-submit, find adopts a statement Snowflake applied (SHOW RELEASE DIRECTIVES) without sending it again', async () => {

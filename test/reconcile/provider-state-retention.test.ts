@@ -31,14 +31,16 @@ describe('provider state retention in the controller', () => {
       '2026-11-21T12:00:00Z',
     );
     const kept: { requests: number; jobs: number }[] = [];
+    let pushesPruned = 0;
     for (const version of RELEASES) {
       h.write('d.yaml', directive('billing-default', version));
-      await h.runUntilSettled({ retention: HOUR, maxBatch: 4 });
+      await h.runUntilSettled({ retention: HOUR, maxBatch: 4, onPruned: (p) => (pushesPruned += p.pushes) });
       kept.push({ requests: await count('sim/fleet/requests/'), jobs: await count('sim/fleet/jobs/') });
       h.clock.advance(2 * HOUR); // the release ages past the retention before the next one
     }
     // 12 tenants in requests of 4: three requests of one release, never the history's 3 x 6.
     expect(kept).toEqual(RELEASES.map(() => ({ requests: 3, jobs: 12 })));
+    expect(pushesPruned).toBe(3 * (RELEASES.length - 1)); // reported, for pushfleet_pruned_total{kind="pushes"}
     // Every tenant was pushed once per release, and runs the last one.
     const counters = await readPushCounters(providerStateOf(h.store), 'fleet');
     expect(counters.map((c) => c.count)).toEqual(Array.from({ length: 12 }, () => RELEASES.length));

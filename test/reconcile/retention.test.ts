@@ -10,6 +10,7 @@ import { sampleJob } from '../support/store-contract.js';
 import { baseManifests, directive, fleetFile, tenants } from './fixtures.js';
 import { DEFAULT_RETENTION_MS, parseRetention, resolveRetention } from '../../src/reconcile/retention.js';
 import { readStatus } from '../../src/server/read-status.js';
+import { createServerMetrics } from '../../src/server/metrics.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -50,6 +51,15 @@ describe('retention in the controller', () => {
     const status = await readStatus(h.store);
     expect(status.jobs[PAST]).toEqual({ succeeded: 30, failed: 1 });
     expect(status.jobs[LIVE]).toEqual({ succeeded: 4 });
+  });
+
+  it('counts what it pruned in /metrics', async () => {
+    h = await withHistory();
+    const metrics = createServerMetrics(h.store, { defaults: false });
+    await h.runOnce({ retention: 90 * DAY, onPruned: (p) => metrics.countPruned(p) });
+    const text = await metrics.render();
+    expect(text).toContain('pushfleet_pruned_total{kind="jobs"} 31');
+    expect(text).toContain('pushfleet_pruned_total{kind="events"} 1');
   });
 
   it('keeps everything with retention off, or while the history is younger than the period', async () => {

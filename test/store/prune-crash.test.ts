@@ -6,19 +6,17 @@
  * events) is gone; a last life finishes the pruning. Each batch is one transaction, so a kill
  * keeps a batch whole or untouched. The store process runs dist/: `npm run build` first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { JobRecord, NewEvent, RolloutSummary, Store } from '../../src/store/store.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { prng } from '../support/crash-fleet.js';
+import { expectSqliteIntact, killScripts, startScript, type KillableScript } from '../support/killable-script.js';
 import { sampleJob } from '../support/store-contract.js';
 
 const BUILT = join(packageRoot(), 'dist', 'src');
@@ -31,11 +29,7 @@ const JOBS_EACH = 1_500;
 const SEED = (Date.now() ^ (process.pid << 16)) >>> 0;
 
 const roots: string[] = [];
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-});
+afterEach(killScripts);
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -66,7 +60,7 @@ async function seed(store: Store): Promise<void> {
 }
 
 /** A store process pruning with small batches until done, printing `batch` after each one. */
-function pruner(path: string): { child: ChildProcess; lines: AsyncIterableIterator<string>; exited: Promise<number | null> } {
+function pruner(path: string): KillableScript {
   const code = `
     const { openSqliteStore } = await import(${JSON.stringify(pathToFileURL(join(BUILT, 'store', 'sqlite', 'sqlite-store.js')).href)});
     const store = openSqliteStore({ path: ${JSON.stringify(path)} });
@@ -79,10 +73,7 @@ function pruner(path: string): { child: ChildProcess; lines: AsyncIterableIterat
     await store.close();
     console.log('done');
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator](), exited };
+  return startScript(code);
 }
 
 interface Kept {
@@ -92,12 +83,7 @@ interface Kept {
 }
 
 async function check(path: string, expected: Kept): Promise<{ pastJobs: number }> {
-  const db = new Database(path, { readonly: true });
-  try {
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-  } finally {
-    db.close();
-  }
+  expectSqliteIntact(path);
   const store = openSqliteStore({ path });
   try {
     expect(await store.rolloutSummaries()).toEqual(expected.summaries);

@@ -155,6 +155,7 @@ Examples:
         // A follower runs no pass; its server still serves what the store holds.
         onFollow: () => http?.server.recordFollow(),
         onHealth: (health) => http?.server.recordHealth(health),
+        onPruned: (pruned) => http?.server.recordPruned(pruned),
         // Passes that fail still tell the notifier the revision's Notifications (controller.failing).
         onRevision: (status) => notifications.observe(status),
         onPass: async (result, status, timing) => {

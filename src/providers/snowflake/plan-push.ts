@@ -19,7 +19,8 @@
  *
  * Statements, in order: ADD VERSION to the channel when the version is not in it yet (512008);
  * then SET DEFAULT RELEASE DIRECTIVE when the request is the package's default directive in one
- * wave and no accepted account sits in a custom directive; otherwise SET RELEASE DIRECTIVE (new)
+ * wave, no accepted account sits in a custom directive, and the request names every consumer
+ * DEFAULT would move (none is held back by git); otherwise SET RELEASE DIRECTIVE (new)
  * or MODIFY ... ADD ACCOUNTS (growing), always with VERSION and PATCH so a directive changed by
  * hand is put back to git's version; or MODIFY ... VERSION alone when only the version drifted.
  */
@@ -150,14 +151,36 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
   const timing = timingOf(input, world.now);
   if (input.directive?.isDefault && input.directive.singleWave && !inCustom) {
     const current = world.directives.get('DEFAULT');
-    if (!current || current.version !== version || current.patch !== input.patch) statements.push(setDefaultDirective(target, v, timing));
-    return { directive: 'DEFAULT', accepted, rejected, statements };
+    const defaultAtTarget = current !== undefined && current.version === version && current.patch === input.patch;
+    // DEFAULT moves every consumer outside a custom directive: only when each of them is one git
+    // sends now. One git holds back (another directive pins it, a dependency blocks it, a later
+    // batch) grows a PF_ directive instead, and the finish step moves DEFAULT once that is safe.
+    if (defaultAtTarget || bystanders(world, held, accepted, version, input.patch) === 0) {
+      if (!defaultAtTarget) statements.push(setDefaultDirective(target, v, timing));
+      return { directive: 'DEFAULT', accepted, rejected, statements };
+    }
   }
   const existing = world.directives.get(name);
   if (!existing) statements.push(setCustomDirective(target, name, toAdd, v, timing, force));
   else if (toAdd.length > 0) statements.push(addDirectiveAccounts(target, name, toAdd, v, timing, force));
   else if (existing.version !== version || existing.patch !== input.patch) statements.push(modifyCustomDirective(target, name, v, timing));
   return { directive: name, accepted, rejected, statements };
+}
+
+/**
+ * Consumers that setting DEFAULT to the target would move but the push does not name: upgradable
+ * apps outside every custom directive, not on the target yet, not among the accepted accounts.
+ */
+function bystanders(world: PushWorld, held: ReadonlyMap<string, string>, accepted: readonly string[], version: string, patch: number): number {
+  const named = new Set(accepted.map((t) => t.toUpperCase()));
+  let count = 0;
+  for (const [account, app] of world.apps) {
+    if (held.has(account) || named.has(account)) continue;
+    if (app.state === 'DISABLED' || app.state === 'INSTALLING' || app.state === 'INSTALL_FAILED') continue;
+    if (app.version === version && app.patch >= patch) continue;
+    count++;
+  }
+  return count;
 }
 
 /** UPGRADE_AFTER from a future scheduled start; the window and deadline from the git directive (they exclude UPGRADE_AFTER). */

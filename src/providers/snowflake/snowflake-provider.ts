@@ -7,12 +7,14 @@
  * - versions: SHOW VERSIONS (package-versions.ts);
  * - submit / find: plan-push.ts decides, submit-push.ts journals and sends;
  * - poll: two statements per package per pass, whatever the number of accounts (poll-pushes.ts);
- * - cancel: never hands an account to a version nobody asked for (cancel-push.ts).
+ * - cancel: never hands an account to a version nobody asked for (cancel-push.ts);
+ * - finishRollout: after a staged default rollout, DEFAULT to the target and the PF_ directive
+ *   retired (plan-finish.ts, finish-rollout.ts; docs/decisions/0019).
  *
  * Every statement comes from statements.ts; the SQL API v2 client is sql-api-client.ts.
  */
 import type { CatalogVersion, PackageManifest } from '../../manifest/types.js';
-import type { ProviderContext, ProviderCost, PushProvider } from '../provider.js';
+import type { ProviderContext, ProviderCost, PushProvider, StatePrune, StatePruneResult } from '../provider.js';
 import { memoryStateStore } from '../memory-state-store.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry-policy.js';
 import type { AttemptFailure } from '../retrying-call.js';
@@ -28,6 +30,8 @@ import { snowflakeSettings } from './settings.js';
 import { isSnowflakeName } from './identifiers.js';
 import { submitJournal, submitJournalPruner, answerOf } from './submit-journal.js';
 import { resumePush, submitPush } from './submit-push.js';
+import { finishJournal, finishJournalPruner } from './finish-journal.js';
+import { finishRollout } from './finish-rollout.js';
 
 /** Accounts per push request: one statement lists them all (about 30 bytes each). */
 export const MAX_REQUEST_ACCOUNTS = 5_000;
@@ -86,6 +90,9 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
   const sf: SnowflakeContext = { provider: settings.name, sql, channel: settings.channel, journal: submitJournal(state, settings.name), clock: ctx.clock };
   // The context maps every Package of the repository; only names Snowflake could hold are asked
   // for (a Salesforce 033… id or a dotted name is another provider's package).
+  const finishes = finishJournal(state, settings.name);
+  const pruneSubmits = submitJournalPruner(state, settings.name);
+  const pruneFinishes = finishJournalPruner(state, settings.name);
   const packages = new Map([...(ctx.packages ?? new Map<string, string>())].filter(([, id]) => isSnowflakeName(id)));
   return {
     type: 'snowflake',
@@ -106,6 +113,13 @@ export function createSnowflakeProvider(ctx: ProviderContext, options: Snowflake
       if (!record || record.phase === 'abandoned') return undefined;
       return answerOf(record.phase === 'sending' ? await resumePush(sf, record, signal) : record);
     },
-    pruneState: submitJournalPruner(state, settings.name),
+    finishRollout: (finish, signal) => finishRollout(sf, finishes, finish, signal),
+    // The submit journal first; the finish journal (one record per default rollout) once it is caught up.
+    async pruneState(prune: StatePrune, signal: AbortSignal): Promise<StatePruneResult> {
+      const submits = await pruneSubmits(prune, signal);
+      if (!submits.caughtUp) return submits;
+      const finished = await pruneFinishes(prune, signal);
+      return { removed: submits.removed + finished.removed, caughtUp: finished.caughtUp };
+    },
   };
 }

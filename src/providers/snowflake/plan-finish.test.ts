@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { planFinish, type FinishInput } from './plan-finish.js';
+import type { ConsumerApp, DirectiveState, UpgradeState } from './rows.js';
+
+const TARGET = { pkg: 'ACME_APP', channel: 'DEFAULT' };
+const PF = 'PF_ACME_DEFAULT__V2_P0';
+const HEAD = 'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT';
+const SET_DEFAULT = `${HEAD} SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0`;
+const UNSET = `${HEAD} UNSET RELEASE DIRECTIVE "${PF}"`;
+
+function app(account: string, version: string, patch = 0, state: UpgradeState = 'COMPLETE'): ConsumerApp {
+  return { account, region: null, version, patch, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null };
+}
+
+function directive(name: string, version: string, patch: number, accounts: readonly string[] = []): DirectiveState {
+  return { name, isDefault: name === 'DEFAULT', accounts: new Set(accounts), version, patch, releaseStatus: null };
+}
+
+function plan(apps: readonly ConsumerApp[], directives: readonly DirectiveState[], extra: Partial<FinishInput> = {}, channelVersions: readonly string[] = ['V1', 'V2']) {
+  return planFinish(
+    TARGET,
+    { directive: 'acme-default', version: 'V2', patch: 0, movable: new Set(), ...extra },
+    { apps: new Map(apps.map((a) => [a.account, a])), directives: new Map(directives.map((d) => [d.name, d])), channelVersions: new Set(channelVersions), now: 0 },
+  );
+}
+
+describe('planFinish', () => {
+  it('sets DEFAULT to the target and unsets the PF_ directive when every account in it runs exactly the target', () => {
+    const p = plan([app('O.A', 'V2'), app('O.B', 'V2')], [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A', 'O.B'])]);
+    expect(p.statements.map((s) => s.sql)).toEqual([SET_DEFAULT, UNSET]);
+    expect(p).toMatchObject({ complete: true, released: ['O.A', 'O.B'] });
+  });
+
+  it('only retires the PF_ directive when DEFAULT already points at the target (a resumed finish)', () => {
+    const p = plan([app('O.A', 'V2')], [directive('DEFAULT', 'V2', 0), directive(PF, 'V2', 0, ['O.A'])]);
+    expect(p.statements.map((s) => s.sql)).toEqual([UNSET]);
+  });
+
+  it('sends nothing and is complete once DEFAULT is at the target and the PF_ directive is gone', () => {
+    expect(plan([app('O.A', 'V2')], [directive('DEFAULT', 'V2', 0)])).toMatchObject({ statements: [], complete: true });
+  });
+
+  it('waits, sending nothing, while DEFAULT would move an account git does not assign to the directive', () => {
+    // O.PIN runs V1 under DEFAULT (another git directive pins it there, so no PF_ directive holds it).
+    const p = plan([app('O.A', 'V2'), app('O.PIN', 'V1')], [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])]);
+    expect(p.statements).toEqual([]);
+    expect(p.complete).toBe(false);
+    expect(p.detail).toContain('1 consumer account: O.PIN (V1 patch 0)');
+  });
+
+  it('lets DEFAULT take accounts git wants at the target that waiting cannot move (movable), and accounts in any custom directive are not its business', () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.OFF', 'V1', 0, 'DISABLED'), app('O.HAND', 'V1')],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A']), directive('MANUAL_PIN', 'V1', 0, ['O.HAND'])],
+      { movable: new Set(['O.OFF']) },
+    );
+    expect(p.statements.map((s) => s.sql)).toEqual([SET_DEFAULT, UNSET]);
+  });
+
+  it('never hands an account not exactly at the target to DEFAULT: removes those at the target, keeps the rest', () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.FAIL', 'V1', 0, 'FAILED'), app('O.LATER', 'V2', 1), app('O.RUN', 'V1', 0, 'UPGRADING')],
+      [directive('DEFAULT', 'V2', 0), directive(PF, 'V2', 0, ['O.A', 'O.FAIL', 'O.LATER', 'O.RUN'])],
+    );
+    expect(p.statements.map((s) => s.sql)).toEqual([`${HEAD} MODIFY RELEASE DIRECTIVE "${PF}" REMOVE ACCOUNTS = ("O"."A")`]);
+    expect(p.released).toEqual(['O.A']);
+    // O.RUN is still upgrading: look again later.
+    expect(p.complete).toBe(false);
+    expect(p.detail).toContain('until their upgrades end');
+  });
+
+  it('is complete when the accounts left are pinned for good (FAILED is sticky)', () => {
+    const p = plan([app('O.A', 'V2', 0, 'COMPLETE'), app('O.FAIL', 'V1', 0, 'FAILED')], [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A', 'O.FAIL'])]);
+    expect(p.statements.map((s) => s.kind)).toEqual(['set-default', 'remove-accounts']);
+    expect(p.complete).toBe(true);
+    expect(p.detail).toContain('O.FAIL (FAILED, V1 patch 0)');
+  });
+
+  it('adds the version to the channel first when it is missing (512008), and leaves a drifted PF_ directive alone', () => {
+    const p = plan([app('O.A', 'V1', 1)], [directive('DEFAULT', 'V1', 0), directive(PF, 'V1', 1, ['O.A'])], {}, ['V1']);
+    expect(p.statements.map((s) => s.kind)).toEqual(['add-version', 'set-default']);
+    expect(p.complete).toBe(false);
+    expect(p.detail).toContain('not the target');
+  });
+
+  it('keeps the window and deadline while the deadline is ahead, and drops them once it passed', () => {
+    const later = Date.parse('2026-12-01T00:00:00Z');
+    const ahead = planFinish(TARGET, { directive: 'acme-default', version: 'V2', patch: 0, movable: new Set(), upgradeInMaintenanceWindow: true, upgradeDeadline: later }, { apps: new Map(), directives: new Map(), now: 0 });
+    expect(ahead.statements[0]!.sql).toBe(`${SET_DEFAULT} UPGRADE_IN_MAINTENANCE_WINDOW = TRUE UPGRADE_DEADLINE = '2026-12-01T00:00:00.000Z'`);
+    const past = planFinish(TARGET, { directive: 'acme-default', version: 'V2', patch: 0, movable: new Set(), upgradeInMaintenanceWindow: true, upgradeDeadline: later }, { apps: new Map(), directives: new Map(), now: later + 1 });
+    expect(past.statements[0]!.sql).toBe(SET_DEFAULT);
+  });
+});

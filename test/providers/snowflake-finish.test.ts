@@ -1,0 +1,165 @@
+/**
+ * Finishing a staged rollout of the package's default directive on the fake Snowflake
+ * (docs/decisions/0019): DEFAULT moves to the target, the PF_ directive goes, no account ever
+ * lands on another version, a new install gets the target, and a crash between the two
+ * statements converges without sending anything twice.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PushRequest, RolloutFinish } from '../../src/providers/push-types.js';
+import { RECHECK_MS } from '../../src/providers/snowflake/finish-rollout.js';
+import { snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
+
+const signal = new AbortController().signal;
+const HOUR = 3_600_000;
+const PF = 'PF_ACME_DEFAULT__V2_P0';
+const DEFAULT_DIRECTIVE = { name: 'acme-default', isDefault: true, singleWave: false };
+let s: SnowflakeFixture | undefined;
+afterEach(async () => {
+  await s?.teardown();
+  s = undefined;
+});
+
+function wave(key: string, tenants: readonly string[]): PushRequest {
+  return { idempotencyKey: key, package: 'acme', externalId: 'ACME_APP', version: 'V2', patch: 0, tenants: tenants.map((tenant) => ({ tenant, idempotencyKey: `${key}/${tenant}` })), directive: DEFAULT_DIRECTIVE };
+}
+
+// ORG2.DONE was seeded on V2 but the fake's DEFAULT (V1) took it back: like the disabled app, git wants it at V2.
+const MOVABLE = [ACCOUNTS.disabled, ACCOUNTS.done];
+
+function finish(movable: readonly string[] = MOVABLE): RolloutFinish {
+  return { idempotencyKey: 'acme-default/acme/V2@g1', package: 'acme', externalId: 'ACME_APP', version: 'V2', patch: 0, directive: DEFAULT_DIRECTIVE, movable };
+}
+
+function writes(fx: SnowflakeFixture): { kind: string; text: string; requestId: string | null; replay: boolean }[] {
+  return fx.fake.statements
+    .filter((e) => e.kind && !e.kind.startsWith('show') && e.kind !== 'application-state')
+    .map((e) => ({ kind: e.kind!, text: e.text, requestId: e.requestId, replay: e.replay }));
+}
+
+/** Two waves of the default directive (up1+up2, then up3), upgraded on the fake clock. */
+async function stagedRollout(fx: SnowflakeFixture): Promise<void> {
+  await fx.provider.submit(wave('w1', [ACCOUNTS.up1, ACCOUNTS.up2]), signal);
+  await fx.fake.advance(HOUR);
+  await fx.provider.submit(wave('w2', [ACCOUNTS.up3]), signal);
+  await fx.fake.advance(HOUR);
+  expect(fx.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V1', patch: 0 });
+  expect(fx.fake.directives('ACME_APP').find((d) => d.name === PF)!.accounts).toEqual([ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3]);
+}
+
+/** Every account's history holds only V1.0 (installed) and V2.0 (the target). */
+function neverElsewhere(fx: SnowflakeFixture): void {
+  for (const c of fx.fake.consumers('ACME_APP')) for (const h of c.history) expect(['V1.0', 'V2.0'], c.account).toContain(`${h.version}.${h.patch}`);
+}
+
+describe('snowflake: finishing a staged default rollout', () => {
+  it('moves DEFAULT to the target, unsets the PF_ directive, and a later install gets the target', async () => {
+    s = await snowflakeFixture();
+    await stagedRollout(s);
+    s.fake.resetCounts();
+    const result = await s.provider.finishRollout!(finish(), signal);
+    expect(result).toMatchObject({ state: 'done', news: true });
+    expect(result.sent).toEqual([
+      'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0',
+      `ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT UNSET RELEASE DIRECTIVE "${PF}"`,
+    ]);
+    const directives = s.fake.directives('ACME_APP');
+    expect(directives.find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    expect(directives.find((d) => d.name === PF)).toBeUndefined();
+    // The hand-made directive and its account are untouched.
+    expect(directives.find((d) => d.name === 'MANUAL_PIN')!.accounts).toEqual([ACCOUNTS.held]);
+
+    // A consumer installing now (the fake seeds it on the old version, then applies DEFAULT) ends on the target.
+    s.fake.addConsumer({ account: 'ORG3.NEW', package: 'ACME_APP', version: 'V1', patch: 0 });
+    await s.fake.advance(HOUR);
+    expect(s.fake.consumer('ORG3.NEW', 'ACME_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    for (const a of [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3]) expect(s.fake.consumer(a, 'ACME_APP')!.history).toHaveLength(2);
+    expect(s.fake.consumer(ACCOUNTS.held, 'ACME_APP')!.version).toBe('V1');
+    neverElsewhere(s);
+
+    // Done is final: the next call reads nothing and sends nothing.
+    s.fake.resetCounts();
+    expect(await s.provider.finishRollout!(finish(), signal)).toEqual({ state: 'done', sent: [], news: false });
+    expect(s.fake.statements).toHaveLength(0);
+
+    // State retention forgets the done record (after the submit journal); a later call looks once
+    // more, finds nothing to do, sends nothing and has no news.
+    const prune = { before: s.fake.now() + 1, liveRequestRefs: new Set<string>(), liveRequestKeys: new Set<string>() };
+    let removed = 0;
+    for (;;) {
+      const r = await s.provider.pruneState!(prune, signal);
+      removed += r.removed;
+      if (r.caughtUp) break;
+    }
+    // The two wave pushes and the finish.
+    expect(removed).toBe(3);
+    expect((await s.state.list('snowflake/')).filter((e) => e.key.includes('/finish/rollout/'))).toEqual([]);
+    expect(await s.provider.finishRollout!(finish(), signal)).toEqual({ state: 'done', sent: [], news: false });
+    expect(writes(s)).toEqual([]);
+  });
+
+  it('after a crash between SET DEFAULT and UNSET, a restarted provider sends only the UNSET, with the same requestId and retry=true', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 2 } } });
+    await stagedRollout(s);
+    s.fake.faults.inject({ kind: 'unavailable', statementKind: 'unset', times: 2 });
+    await expect(s.provider.finishRollout!(finish(), signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2' });
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === PF)).toBeDefined();
+
+    const result = await s.restart().finishRollout!(finish(), signal);
+    expect(result).toMatchObject({ state: 'done', news: true });
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === PF)).toBeUndefined();
+    const sent = writes(s);
+    expect(sent.filter((w) => w.kind === 'set-default')).toHaveLength(1);
+    const unsets = sent.filter((w) => w.kind === 'unset');
+    expect(new Set(unsets.map((w) => w.requestId)).size).toBe(1);
+    expect(s.fake.counts().byKind.unset).toBe(1);
+    await s.fake.advance(HOUR);
+    neverElsewhere(s);
+  });
+
+  it('after a crash that lost the answer to SET DEFAULT, the restart sees it applied and does not send it again', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 1 } } });
+    await stagedRollout(s);
+    s.fake.faults.inject({ kind: 'unavailable', afterCommit: true, statementKind: 'set-default' });
+    await expect(s.provider.finishRollout!(finish(), signal)).rejects.toThrow(/HTTP 503/);
+    expect(await s.restart().finishRollout!(finish(), signal)).toMatchObject({ state: 'done' });
+    expect(s.fake.counts().byKind['set-default']).toBe(1);
+    expect(s.fake.counts().byKind.unset).toBe(1);
+    expect(s.fake.directives('ACME_APP').map((d) => d.name).sort()).toEqual(['DEFAULT', 'MANUAL_PIN']);
+  });
+
+  it('waits without sending while DEFAULT would move an account git does not want at the target, and looks again only after RECHECK_MS', async () => {
+    s = await snowflakeFixture();
+    await stagedRollout(s);
+    s.fake.resetCounts();
+    // The disabled account is not movable here (say another git directive keeps it on V1).
+    const first = await s.provider.finishRollout!(finish([ACCOUNTS.done]), signal);
+    expect(first).toMatchObject({ state: 'waiting', sent: [], news: true });
+    expect(first.detail).toContain(`${ACCOUNTS.disabled} (V1 patch 0)`);
+    expect(writes(s)).toEqual([]);
+    // Within the recheck interval: answered from the journal, nothing read, no new event.
+    s.fake.resetCounts();
+    expect(await s.provider.finishRollout!(finish([ACCOUNTS.done]), signal)).toMatchObject({ state: 'waiting', news: false });
+    expect(s.fake.statements).toHaveLength(0);
+    // Later, with the account movable (git now wants it at the target), it finishes.
+    await s.fake.advance(RECHECK_MS);
+    expect(await s.provider.finishRollout!(finish(), signal)).toMatchObject({ state: 'done', news: true });
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2' });
+  });
+
+  it('keeps a FAILED account pinned in the PF_ directive and hands only those at the target to DEFAULT', async () => {
+    s = await snowflakeFixture({ fake: { failures: { accounts: { [ACCOUNTS.up3]: {} } } } });
+    await s.provider.submit(wave('w1', [ACCOUNTS.up1, ACCOUNTS.up2]), signal);
+    await s.fake.advance(HOUR);
+    await s.provider.submit(wave('w2', [ACCOUNTS.up3]), signal);
+    await s.fake.advance(3 * HOUR);
+    expect(s.fake.consumer(ACCOUNTS.up3, 'ACME_APP')!.upgradeState).toBe('FAILED');
+    const result = await s.provider.finishRollout!(finish([...MOVABLE, ACCOUNTS.up3]), signal);
+    expect(result.state).toBe('done');
+    expect(result.sent.at(-1)).toBe(`ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT MODIFY RELEASE DIRECTIVE "${PF}" REMOVE ACCOUNTS = ("ORG1"."UP1", "ORG1"."UP2")`);
+    expect(result.detail).toContain(`${ACCOUNTS.up3} (FAILED, V1 patch 0)`);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === PF)!.accounts).toEqual([ACCOUNTS.up3]);
+    await s.fake.advance(HOUR);
+    neverElsewhere(s);
+  });
+});
