@@ -15,6 +15,7 @@ import { compileMatcher, type MatchableTenant } from './selectors.js';
 import { parseRange, versionComparator, type VersionCompare, type VersionRange, type VersionRef } from './versions.js';
 import { directiveGeneration, rolloutId } from './rollout-id.js';
 import { parseTimestamp } from '../util/time.js';
+import { usesConsumerWindows } from './consumer-windows.js';
 import { parseDuration } from '../util/duration.js';
 import { compilePolicy, type CompiledPolicy } from './schedule/windows.js';
 
@@ -154,11 +155,6 @@ export function compileState(
 }
 
 /** The type of the provider behind a package, when both are declared. */
-function providerTypeOf(desired: DesiredState, pkg: string): string | undefined {
-  const provider = desired.packages.get(pkg)?.spec.provider;
-  return provider === undefined ? undefined : desired.providers.get(provider)?.spec.type;
-}
-
 function compileDirective(
   d: ReleaseDirectiveManifest,
   desired: DesiredState,
@@ -184,7 +180,7 @@ function compileDirective(
     afterMs: effective.upgradeAfter !== undefined ? parseTimestamp(effective.upgradeAfter) : undefined,
     deadlineMs: effective.upgradeDeadline !== undefined ? parseTimestamp(effective.upgradeDeadline) : undefined,
     inWindow: effective.upgradeInMaintenanceWindow === true,
-    consumerWindows: effective.upgradeInMaintenanceWindow === true && providerTypeOf(desired, d.spec.package) === 'snowflake',
+    consumerWindows: usesConsumerWindows(desired, d, effective),
     suspended: d.spec.suspend === true,
     approvals: new Set(d.spec.approvals ?? []),
     strategy: effective.strategy !== undefined ? strategies.get(effective.strategy) : undefined,

@@ -19,7 +19,7 @@
  */
 import type { JobRecord } from '../store/store.js';
 import type { ProviderCost } from '../providers/provider.js';
-import type { ExecutionSettings } from './settings.js';
+import { timeoutSince, type ExecutionSettings } from './settings.js';
 
 /** The part of a provider's cost model the cadence uses. */
 export type PollBounds = Pick<ProviderCost, 'minPollIntervalMs' | 'maxPollIntervalMs'>;
@@ -93,8 +93,8 @@ export function createPollCadence(): PollCadence {
       v.submittedAt = Math.min(v.submittedAt, j.submittedAt ?? j.createdAt);
       if (j.scheduledStart !== undefined) v.starts.add(j.scheduledStart);
       // The instant poll.ts's `transition` first calls the job timed out (strictly after).
-      const since = j.startedAt ?? Math.max(j.submittedAt ?? j.createdAt, j.scheduledStart ?? 0);
-      v.deadlines.add(since + lookups.settingsOf(j.rolloutId).jobTimeoutMs + 1);
+      const settings = lookups.settingsOf(j.rolloutId);
+      v.deadlines.add(timeoutSince(j, j.startedAt, settings) + settings.jobTimeoutMs + 1);
     }
     return [...byRef].map(([ref, v]) => {
       return { ref, pkg: v.pkg, submittedAt: v.submittedAt, starts: [...v.starts], deadlines: [...v.deadlines] };

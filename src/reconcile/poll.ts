@@ -10,7 +10,7 @@ import { failedAttempt, failurePatch, type JobChange } from './job-outcome.js';
 import { JOB_TIMEOUT } from './late-success.js';
 import { checkPollAnswer } from './poll-contract.js';
 import { jobEventMessage } from './job-wording.js';
-import type { ExecutionSettings } from './settings.js';
+import { timeoutSince, type ExecutionSettings } from './settings.js';
 import type { CadenceLookups } from './poll-cadence.js';
 import { pollBounds } from './pacing.js';
 
@@ -83,7 +83,7 @@ export function cadenceLookups(ctx: PassContext, settingsOf: (rolloutId: string)
 export function transition(job: JobRecord, update: JobUpdate | undefined, settings: ExecutionSettings, now: number): JobChange | undefined {
   const startedAt = update?.startedAt ?? job.startedAt;
   if (!update || update.status === 'pending' || update.status === 'running') {
-    const since = startedAt ?? Math.max(job.submittedAt ?? job.createdAt, job.scheduledStart ?? 0);
+    const since = timeoutSince(job, startedAt, settings);
     if (now - since > settings.jobTimeoutMs) {
       const message = `no result after ${Math.round(settings.jobTimeoutMs / 60_000)}m (jobTimeout)`;
       const patch = failurePatch({ ...JOB_TIMEOUT, message, retryable: false }, now);

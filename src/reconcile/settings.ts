@@ -5,6 +5,10 @@
 import type { DesiredState, ReleaseDirectiveManifest, RolloutStrategySpec } from '../manifest/types.js';
 import { parseDuration } from '../util/duration.js';
 import { DEFAULT_MAX_IN_FLIGHT } from '../plan/forecast.js';
+import { usesConsumerWindows } from '../plan/consumer-windows.js';
+import { effectiveDirective } from '../plan/effective.js';
+import type { JobRecord } from '../store/store.js';
+import { parseTimestamp } from '../util/time.js';
 
 /** Resolved settings of one rollout. */
 export interface ExecutionSettings {
@@ -14,6 +18,12 @@ export interface ExecutionSettings {
   readonly retryBackoffMs: number;
   readonly retryFactor: number;
   readonly jobTimeoutMs: number;
+  /**
+   * Epoch ms: a job the platform has not started counts its jobTimeout from here at the earliest.
+   * The deadline of a directive whose consumers' own maintenance windows decide when it runs
+   * (plan/consumer-windows.ts): Snowflake may hold it until then, and that is no sign of a stuck job.
+   */
+  readonly timeoutFromMs?: number;
   /** Undefined: no failure budget, the rollout never halts on its own. */
   readonly budget?: { readonly maxFailures?: number; readonly maxFailureRatio?: number; readonly minSamples: number };
 }
@@ -52,6 +62,17 @@ export function retryDelay(settings: ExecutionSettings, retry: number): number {
  */
 export function directiveSettings(state: DesiredState, directive: ReleaseDirectiveManifest | undefined): ExecutionSettings {
   if (!directive) return DEFAULT_SETTINGS;
-  const name = directive.spec.strategy ?? state.packages.get(directive.spec.package)?.spec.defaults?.strategy;
-  return executionSettings(name ? state.strategies.get(name)?.spec : undefined);
+  const effective = effectiveDirective(directive, state);
+  const settings = executionSettings(effective.strategy !== undefined ? state.strategies.get(effective.strategy)?.spec : undefined);
+  const deadline = usesConsumerWindows(state, directive, effective) && effective.upgradeDeadline !== undefined ? parseTimestamp(effective.upgradeDeadline) : undefined;
+  return deadline === undefined ? settings : { ...settings, timeoutFromMs: deadline };
+}
+
+/**
+ * When a job's jobTimeout starts: when the platform started it (`startedAt`, when it says), else
+ * the latest of its submission, its scheduled start and the settings' `timeoutFromMs`. One rule
+ * for the timeout itself (poll.ts) and for the poll that checks it (poll-cadence.ts).
+ */
+export function timeoutSince(job: Pick<JobRecord, 'submittedAt' | 'createdAt' | 'scheduledStart'>, startedAt: number | undefined, settings: ExecutionSettings): number {
+  return startedAt ?? Math.max(job.submittedAt ?? job.createdAt, job.scheduledStart ?? 0, settings.timeoutFromMs ?? 0);
 }

@@ -294,3 +294,71 @@ spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1
     expect(waiting.map((e) => e.message).join('\n')).toContain(pinned);
   });
 });
+
+describe('controller with consumer maintenance windows on snowflake', () => {
+  it('counts jobTimeout from the deadline while Snowflake waits for a consumer window, and still times out a job stuck past it', async () => {
+    const keyPair = generateKeyPair();
+    const start = Date.parse('2026-11-21T12:00:00Z');
+    const HOUR = 3_600_000;
+    const deadline = new Date(start + 48 * HOUR).toISOString();
+    h = await controllerHarness(
+      {
+        'd.yaml': `apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-default }
+spec: { package: insights, version: V2, patch: 0, strategy: quick, upgradeInMaintenanceWindow: true, upgradeDeadline: ${deadline} }
+---
+apiVersion: pushfleet.dev/v1
+kind: RolloutStrategy
+metadata: { name: quick }
+spec: { waves: [ { name: all } ], jobTimeout: 1h, retry: { attempts: 0 } }
+`,
+      },
+      '2026-11-21T12:00:00Z',
+    );
+    const late = 'ORG1.LATE';
+    const stuck = 'ORG1.STUCK';
+    fake = await startFakeSnowflake({
+      clock: h.clock,
+      keyPair,
+      packages: [{ name: 'INSIGHTS_APP', versions: [{ name: 'V1' }, { name: 'V2' }], channels: { DEFAULT: { versions: ['V1', 'V2'] } }, directives: [{ name: 'DEFAULT', version: 'V1', patch: 0 }] }],
+      consumers: [
+        // Its own window opens 30 hours from now: Snowflake holds the upgrade until then.
+        { account: late, package: 'INSIGHTS_APP', version: 'V1', patch: 0, nextWindowAt: start + 30 * HOUR },
+        { account: stuck, package: 'INSIGHTS_APP', version: 'V1', patch: 0, nextWindowAt: start + 60 * HOUR },
+      ],
+    });
+    h.write(
+      'm.yaml',
+      `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: snowflake }
+spec: { type: snowflake, snowflake: { account: ${fake.account}, user: ${fake.user}, baseUrl: "${fake.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: insights }
+spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
+`,
+    );
+    const env = { SF_KEY: keyPair.privateKeyPem };
+    await h.runPasses(3, { env, pollIntervalMs: 60_000 });
+    h.clock.advance(20 * HOUR);
+    await h.runPasses(2, { env, pollIntervalMs: 60_000 });
+    // 20 hours after the push, with a 1h jobTimeout: nothing failed, both wait for their window.
+    expect((await h.jobs()).map((j) => j.state)).toEqual(['submitted', 'submitted']);
+    h.clock.advance(11 * HOUR);
+    await h.runPasses(3, { env, pollIntervalMs: 60_000 });
+    expect((await h.jobs()).find((j) => j.tenant === late)).toMatchObject({ state: 'succeeded' });
+    // The other one's window is after the deadline, so Snowflake would upgrade it at the deadline;
+    // the directive's rollout is held (regions unhealthy) and nothing starts: past the deadline
+    // plus jobTimeout it times out, as a stuck job should.
+    fake.holdDirective('INSIGHTS_APP', 'DEFAULT', true);
+    await h.runUntilSettled({ env, pollIntervalMs: 60_000, maxDays: 5 });
+    const failed = (await h.jobs()).find((j) => j.tenant === stuck)!;
+    expect(failed).toMatchObject({ state: 'failed', errorType: 'Timeout' });
+    expect(failed.finishedAt! - Date.parse(deadline)).toBeGreaterThan(HOUR);
+    expect(failed.finishedAt! - Date.parse(deadline)).toBeLessThan(HOUR + 10 * 60_000);
+    expect((await h.store.listEvents({ types: ['job.failed'] })).filter((e) => e.tenant === late)).toEqual([]);
+  });
+});

@@ -122,12 +122,15 @@ describe('pruning under kill -9', () => {
       // Kill after the first batch commits, a random moment into the following ones.
       const first = await proc.lines.next();
       if (first.done || first.value === 'done') break;
+      // The job batches are done (only events were left to prune): nothing more to show with jobs.
+      const jobsOfFirstBatch = Number(first.value.split(' ')[1]);
       await sleep(random.int(0, 40));
       proc.child.kill('SIGKILL');
       await proc.exited;
       kills++;
       const { pastJobs } = await check(path, kept);
-      expect(pastJobs, `seed ${SEED}`).toBeLessThan(before);
+      if (jobsOfFirstBatch > 0) expect(pastJobs, `seed ${SEED}`).toBeLessThan(before);
+      else expect(pastJobs, `seed ${SEED}`).toBe(before);
       before = pastJobs;
     }
     expect(kills).toBeGreaterThan(0);

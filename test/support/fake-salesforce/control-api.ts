@@ -106,6 +106,8 @@ export interface FakeRequestLogEntry {
   readonly at: number;
   readonly method: string;
   readonly path: string;
+  /** The raw query string (`?q=…&columns=true`), when there was one. */
+  readonly search?: string;
   readonly endpoint: FakeEndpoint;
   readonly status: number;
   readonly soql?: string;

@@ -129,7 +129,7 @@ export async function startFakeSalesforce(options: StartFakeSalesforceOptions = 
     const rest = routed.kind === 'handler' && routed.rest;
     const fault = faults.choose(info);
     const log = (status: number, kind?: ChosenFault['kind']): void =>
-      counters.record({ at: now(), method, path: url.pathname, endpoint, status, ...(soql !== undefined ? { soql } : {}), ...(kind ? { fault: kind } : {}) });
+      counters.record({ at: now(), method, path: url.pathname, ...(url.search ? { search: url.search } : {}), endpoint, status, ...(soql !== undefined ? { soql } : {}), ...(kind ? { fault: kind } : {}) });
 
     if (!fault) {
       const response = produce(routed, call);

@@ -1,5 +1,6 @@
 /** `GET query?q=` / `queryAll?q=` and `GET query/<locator>` (queryMore). */
 import { MAX_BATCH_SIZE, MIN_BATCH_SIZE } from '../query-cursors.js';
+import { describeQueryColumns } from '../soql/columns.js';
 import { runSoql } from '../soql/evaluate.js';
 import { SoqlError } from '../soql/soql-error.js';
 import type { FakeContext } from './context.js';
@@ -11,6 +12,8 @@ export function handleQuery(ctx: FakeContext, call: FakeCall): FakeResponse {
   ctx.engine.settle();
   try {
     const outcome = runSoql(ctx.store, soql, call.apiVersion);
+    // `columns=true` (undocumented; the sf CLI's `data query` sends it): the columns, not the rows.
+    if (call.search.get('columns') === 'true') return json(200, describeQueryColumns(soql));
     const batch = batchSize(ctx, call);
     if (outcome.aggregate && outcome.records.length > MAX_BATCH_SIZE) {
       return sfError(400, 'EXCEEDED_ID_LIMIT', 'Aggregate query does not support queryMore(), use LIMIT to restrict the results to a single batch');
