@@ -4,8 +4,9 @@
  * allowed intervals, or at any time from the deadline on, while fewer than `maxInFlight` jobs of
  * the rollout run; every job takes the same duration. Pure and event driven: one step per slot
  * release or window opening, never per tenant, so 100k tenants in a few dozen pools stay cheap.
- * A step with more tenants waiting than slots free walks the wave's ranks upward from the
- * smallest waiting one (a typed array lookup per rank) rather than merging the pools in a heap.
+ * A step with more tenants waiting than slots free merges the open pools directly when they are
+ * few, else walks the wave's ranks upward from the smallest waiting one (a typed array lookup
+ * per rank); neither needs a heap.
  */
 import type { Interval } from './schedule/intervals.js';
 
@@ -142,6 +143,7 @@ function crowdedFill(pools: readonly Pool[]): (open: readonly number[], room: nu
   const stamp = new Int32Array(pools.length);
   let fills = 0;
   return (open, room, t, onStart) => {
+    if (open.length <= FEW_POOLS) return mergeFill(pools, open, room, t, onStart);
     owner ??= ownerOfRanks(pools);
     fills++;
     let rank = Number.POSITIVE_INFINITY;
@@ -170,6 +172,41 @@ function crowdedFill(pools: readonly Pool[]): (open: readonly number[], room: nu
     if (run) onStart(run, runFrom, run.next, t);
     return room - left;
   };
+}
+
+/**
+ * Open pools up to which a crowded fill merges the pools directly: with few pools open (most
+ * maintenance windows closed) their heads are compared, where the rank walk would pass over
+ * the ranks of every closed pool.
+ */
+const FEW_POOLS = 8;
+
+/** The crowded fill for a few open pools: take from the pool with the smallest head every rank below the runner-up's head. */
+function mergeFill(pools: readonly Pool[], open: readonly number[], room: number, t: number, onStart: (pool: Pool, from: number, to: number, t: number) => void): number {
+  let left = room;
+  while (left > 0) {
+    let best: Pool | undefined;
+    let bestHead = Number.POSITIVE_INFINITY;
+    let second = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < open.length; k++) {
+      const p = pools[open[k]!]!;
+      if (p.next >= p.ranks.length) continue;
+      const head = p.ranks[p.next]!;
+      if (head < bestHead) {
+        second = bestHead;
+        bestHead = head;
+        best = p;
+      } else if (head < second) second = head;
+    }
+    if (best === undefined) break;
+    const from = best.next;
+    let end = from;
+    while (end < best.ranks.length && end - from < left && best.ranks[end]! < second) end++;
+    onStart(best, from, end, t);
+    left -= end - from;
+    best.next = end;
+  }
+  return room - left;
 }
 
 /** For each rank of a wave, the index of the pool holding it, or -1. */
