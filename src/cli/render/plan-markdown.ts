@@ -10,7 +10,7 @@ import { count, markdownTable, shortTime } from './table.js';
 import { QUEUED_REASONS, blockedCount, describeFrom, rolloutStats, type RolloutStats } from './rollout-stats.js';
 import { forecastSentence } from './forecast-text.js';
 
-/** Renders the plan as markdown; `limit` caps the listed items. */
+/** Renders the plan as markdown; `limit` caps the listed items (0: all). */
 export function renderPlanMarkdown(plan: Plan, limit = 50): string {
   const out: string[] = ['### pushfleet plan', ''];
   const stats = rolloutStats(plan);
@@ -37,8 +37,11 @@ export function renderPlanMarkdown(plan: Plan, limit = 50): string {
 
   const moving = plan.items.filter((i) => i.status !== 'in-sync' && i.status !== 'ahead');
   if (moving.length > 0) {
-    out.push(`<details><summary>First ${count(Math.min(limit, moving.length))} of ${count(moving.length)} affected items</summary>`, '');
-    out.push(markdownTable(ITEM_HEADER.map((h) => h.toLowerCase()), moving.slice(0, limit).map(itemCells)));
+    // `--limit 0` means all, as for text output.
+    const shown = limit === 0 ? moving : moving.slice(0, limit);
+    const summary = limit === 0 ? `All ${count(moving.length)} affected items` : `First ${count(shown.length)} of ${count(moving.length)} affected items`;
+    out.push(`<details><summary>${summary}</summary>`, '');
+    out.push(markdownTable(ITEM_HEADER.map((h) => h.toLowerCase()), shown.map(itemCells)));
     out.push('</details>', '');
   }
   const errors = plan.problems.filter((p) => p.severity === 'error').length;
