@@ -28,6 +28,20 @@ spec: { package: insights, version: V2, patch: 0, strategy: staged${approvals} }
 `;
 }
 
+/** The Provider (the fake Snowflake, key-pair sign-in from SF_KEY) and the `insights` Package. */
+function snowflakeManifests(sf: FakeSnowflake, versions = '{ version: V1, patch: 0 }, { version: V2, patch: 0 }'): string {
+  return `apiVersion: pushfleet.dev/v1
+kind: Provider
+metadata: { name: snowflake }
+spec: { type: snowflake, snowflake: { account: ${sf.account}, user: ${sf.user}, baseUrl: "${sf.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
+---
+apiVersion: pushfleet.dev/v1
+kind: Package
+metadata: { name: insights }
+spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ ${versions} ] }
+`;
+}
+
 describe('controller with the snowflake provider', () => {
   it('rolls 40 consumer accounts through three waves, restores a hand-made drift, and sends each change once', async () => {
     const keyPair = generateKeyPair();
@@ -67,19 +81,7 @@ spec: { tenants: [ ${[...INTERNAL].map((a) => `{ name: ${a}, labels: { internal:
       consumers: ACCOUNTS.map((account) => ({ account, package: 'INSIGHTS_APP', version: 'V1', patch: 0 })),
       failures: { accounts: { [FAILING]: { reason: 'setup script failed: missing grant' } } },
     });
-    h.write(
-      'm.yaml',
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: snowflake }
-spec: { type: snowflake, snowflake: { account: ${fake.account}, user: ${fake.user}, baseUrl: "${fake.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: insights }
-spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V1, patch: 1 }, { version: V2, patch: 0 } ] }
-`,
-    );
+    h.write('m.yaml', snowflakeManifests(fake, '{ version: V1, patch: 0 }, { version: V1, patch: 1 }, { version: V2, patch: 0 }'));
     // Poll every 30 s of virtual time: Snowflake upgrades take minutes, and fewer passes keep the test fast.
     const env = { SF_KEY: keyPair.privateKeyPem };
 
@@ -178,19 +180,7 @@ spec:
         { account: disabled, package: 'INSIGHTS_APP', version: 'V1', patch: 0, disabled: true },
       ],
     });
-    h.write(
-      'm.yaml',
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: snowflake }
-spec: { type: snowflake, snowflake: { account: ${fake.account}, user: ${fake.user}, baseUrl: "${fake.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: insights }
-spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
-`,
-    );
+    h.write('m.yaml', snowflakeManifests(fake));
     const env = { SF_KEY: keyPair.privateKeyPem };
     // The UNSET fails (503 before Snowflake runs it) however often it is retried: the controller stops there.
     const fault = fake.faults.inject({ kind: 'unavailable', statementKind: 'unset', times: 1_000 });
@@ -257,19 +247,7 @@ spec: { package: insights, version: V2, patch: 0 }
       consumers: [...accounts, ...(pin ? [pinned] : [])].map((account) => ({ account, package: 'INSIGHTS_APP', version: 'V1', patch: 0 })),
     });
     fake = sf;
-    h.write(
-      'm.yaml',
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: snowflake }
-spec: { type: snowflake, snowflake: { account: ${sf.account}, user: ${sf.user}, baseUrl: "${sf.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: insights }
-spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
-`,
-    );
+    h.write('m.yaml', snowflakeManifests(sf));
     const env = { SF_KEY: keyPair.privateKeyPem };
     await h.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
     // The finish step runs once every wave is complete: a pass after the last job settles.
@@ -328,19 +306,7 @@ spec: { waves: [ { name: all } ], jobTimeout: 1h, retry: { attempts: 0 } }
         { account: stuck, package: 'INSIGHTS_APP', version: 'V1', patch: 0, nextWindowAt: start + 60 * HOUR },
       ],
     });
-    h.write(
-      'm.yaml',
-      `apiVersion: pushfleet.dev/v1
-kind: Provider
-metadata: { name: snowflake }
-spec: { type: snowflake, snowflake: { account: ${fake.account}, user: ${fake.user}, baseUrl: "${fake.url}", releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
----
-apiVersion: pushfleet.dev/v1
-kind: Package
-metadata: { name: insights }
-spec: { provider: snowflake, externalId: INSIGHTS_APP, versions: [ { version: V1, patch: 0 }, { version: V2, patch: 0 } ] }
-`,
-    );
+    h.write('m.yaml', snowflakeManifests(fake));
     const env = { SF_KEY: keyPair.privateKeyPem };
     await h.runPasses(3, { env, pollIntervalMs: 60_000 });
     h.clock.advance(20 * HOUR);

@@ -11,8 +11,8 @@ import type { RolloutFinish, RolloutFinishResult } from '../push-types.js';
 import { statementRequestId } from './directive-names.js';
 import { SqlInputError } from './identifiers.js';
 import type { FinishJournal, FinishRecord } from './finish-journal.js';
-import { planFinish } from './plan-finish.js';
-import { readApps, readChannelVersions, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
+import { finishInputOf, planFinish } from './plan-finish.js';
+import { readDirectives, readWorld, targetOf, type SnowflakeContext } from './reads.js';
 import type { DirectiveState } from './rows.js';
 import type { PlannedStatement } from './submit-journal.js';
 
@@ -63,25 +63,8 @@ export async function finishRollout(ctx: SnowflakeContext, journal: FinishJourna
 async function planFresh(ctx: SnowflakeContext, finish: RolloutFinish, prior: FinishRecord | undefined, signal: AbortSignal) {
   try {
     const target = targetOf(ctx, finish.externalId);
-    const [apps, directives, channelVersions] = await Promise.all([
-      readApps(ctx, finish.externalId, signal),
-      readDirectives(ctx, finish.externalId, signal),
-      readChannelVersions(ctx, finish.externalId, signal),
-    ]);
     const patch = finish.patch ?? 0;
-    const d = finish.directive;
-    const plan = planFinish(
-      target,
-      {
-        directive: d.name,
-        version: finish.version,
-        patch,
-        movable: new Set(finish.movable.map((t) => t.toUpperCase())),
-        ...(d.upgradeInMaintenanceWindow !== undefined ? { upgradeInMaintenanceWindow: d.upgradeInMaintenanceWindow } : {}),
-        ...(d.upgradeDeadline !== undefined ? { upgradeDeadline: d.upgradeDeadline } : {}),
-      },
-      { apps, directives, ...(channelVersions ? { channelVersions } : {}), now: ctx.clock.now() },
-    );
+    const plan = planFinish(target, finishInputOf(finish), await readWorld(ctx, finish.externalId, signal));
     const now = ctx.clock.now();
     const base: FinishRecord = {
       key: finish.idempotencyKey,

@@ -16,6 +16,7 @@
  * the target and the PF_ directive is gone or holds only accounts that waiting cannot move
  * (FAILED is sticky, a DISABLED app never moves): a new rollout takes those.
  */
+import type { RolloutFinish } from '../push-types.js';
 import { rolloutDirectiveName } from './directive-names.js';
 import { holders } from './reads.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
@@ -40,6 +41,19 @@ export interface FinishInput {
   readonly upgradeInMaintenanceWindow?: boolean;
   /** Epoch ms. */
   readonly upgradeDeadline?: number;
+}
+
+/** The input a finish request gives (patch 0 when it names none). */
+export function finishInputOf(finish: RolloutFinish): FinishInput {
+  const d = finish.directive;
+  return {
+    directive: d.name,
+    version: finish.version,
+    patch: finish.patch ?? 0,
+    movable: new Set(finish.movable.map((t) => t.toUpperCase())),
+    ...(d.upgradeInMaintenanceWindow !== undefined ? { upgradeInMaintenanceWindow: d.upgradeInMaintenanceWindow } : {}),
+    ...(d.upgradeDeadline !== undefined ? { upgradeDeadline: d.upgradeDeadline } : {}),
+  };
 }
 
 /** What Snowflake shows now. */

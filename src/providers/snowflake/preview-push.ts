@@ -12,7 +12,7 @@ import { installedOf } from '../../manifest/snapshot.js';
 import type { ProviderManifest } from '../../manifest/types.js';
 import type { PushRequest, RolloutFinish } from '../push-types.js';
 import { rolloutDirectiveName } from './directive-names.js';
-import { planFinish } from './plan-finish.js';
+import { finishInputOf, planFinish } from './plan-finish.js';
 import { planPush, pushInputOf } from './plan-push.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
 import { snowflakeSettings } from './settings.js';
@@ -50,19 +50,7 @@ export function previewSnowflakeFinish(provider: ProviderManifest, finish: Rollo
   const { apps, directives } = worldOf(observed, finish.package, finish.version, patch);
   const name = rolloutDirectiveName(finish.directive.name, finish.version, patch);
   if (!directives.has(name)) return undefined;
-  const d = finish.directive;
-  const plan = planFinish(
-    { pkg: finish.externalId, ...(settings.channel ? { channel: settings.channel } : {}) },
-    {
-      directive: d.name,
-      version: finish.version,
-      patch,
-      movable: new Set(finish.movable.map((t) => t.toUpperCase())),
-      ...(d.upgradeInMaintenanceWindow !== undefined ? { upgradeInMaintenanceWindow: d.upgradeInMaintenanceWindow } : {}),
-      ...(d.upgradeDeadline !== undefined ? { upgradeDeadline: d.upgradeDeadline } : {}),
-    },
-    { apps, directives, now },
-  );
+  const plan = planFinish({ pkg: finish.externalId, ...(settings.channel ? { channel: settings.channel } : {}) }, finishInputOf(finish), { apps, directives, now });
   // Nothing on the target left in the PF_ directive: the finish happened (only pinned accounts stay) or has nothing to release.
   if (plan.statements.length === 0 || plan.released.length === 0) return undefined;
   return { directive: name, accepted: plan.released.length, rejected: 0, statements: plan.statements.map((s) => s.sql) };

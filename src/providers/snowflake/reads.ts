@@ -44,6 +44,12 @@ export async function readChannelVersions(ctx: SnowflakeContext, pkg: string, si
   return channelVersions(await ctx.sql.execute(statement, signal), ctx.channel, ctx.provider, statement);
 }
 
+/** What a decision (submit, finish) reads first: consumers, directives and channel versions, at once. */
+export async function readWorld(ctx: SnowflakeContext, pkg: string, signal: AbortSignal): Promise<{ apps: Map<string, ConsumerApp>; directives: Map<string, DirectiveState>; channelVersions?: Set<string>; now: number }> {
+  const [apps, directives, channelVersions] = await Promise.all([readApps(ctx, pkg, signal), readDirectives(ctx, pkg, signal), readChannelVersions(ctx, pkg, signal)]);
+  return { apps, directives, ...(channelVersions ? { channelVersions } : {}), now: ctx.clock.now() };
+}
+
 /** The custom directive holding each account (an account belongs to one at most). */
 export function holders(directives: ReadonlyMap<string, DirectiveState>): Map<string, string> {
   const out = new Map<string, string>();

@@ -9,7 +9,7 @@ import type { PushRequest, SubmitResult } from '../push-types.js';
 import { statementRequestId } from './directive-names.js';
 import { SqlInputError } from './identifiers.js';
 import { planPush, pushInputOf } from './plan-push.js';
-import { readApps, readChannelVersions, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
+import { readDirectives, readWorld, targetOf, type SnowflakeContext } from './reads.js';
 import { answerOf, type SubmitRecord } from './submit-journal.js';
 import { SnowflakeSqlError } from './sql-client.js';
 import { SF } from './sql-errors.js';
@@ -35,17 +35,9 @@ async function submitFresh(ctx: SnowflakeContext, request: PushRequest, signal: 
   signal.throwIfAborted();
   const record = await asProviderInput(ctx, async () => {
     const target = targetOf(ctx, request.externalId);
-    const [apps, directives, channelVersions] = await Promise.all([
-      readApps(ctx, request.externalId, signal),
-      readDirectives(ctx, request.externalId, signal),
-      readChannelVersions(ctx, request.externalId, signal),
-    ]);
+    const world = await readWorld(ctx, request.externalId, signal);
     const patch = request.patch ?? 0;
-    const plan = planPush(
-      target,
-      pushInputOf(request),
-      { apps, directives, ...(channelVersions ? { channelVersions } : {}), now: ctx.clock.now() },
-    );
+    const plan = planPush(target, pushInputOf(request), world);
     const out: SubmitRecord = {
       key: request.idempotencyKey,
       phase: plan.statements.length === 0 ? 'done' : 'sending',
