@@ -16,9 +16,10 @@ import type { CallMeter } from '../providers/call-meter.js';
 import { isSettled } from './settled.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InputError, LeaseLostError } from '../util/errors.js';
+import { InputError, LeaseLostError, PushfleetError } from '../util/errors.js';
+import { iso } from '../util/time.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
-import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry } from './pass-health-record.js';
+import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry, passInProgress, type PassInProgress } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import type { Retention } from './retention.js';
 import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
@@ -252,9 +253,12 @@ export function createController(options: ControllerOptions): Controller {
             if (following) log.info({ holder }, 'lease acquired; leading');
             following = false;
             if (!healthRestored) {
-              const saved = parsePassHealth(await store.kvGet(PASS_HEALTH_KEY));
+              const record = await store.kvGet(PASS_HEALTH_KEY);
+              const saved = parsePassHealth(record);
               if (saved) health.restore(saved);
               if (saved?.failedPasses) log.info({ failedPasses: saved.failedPasses, failing: saved.failing }, 'continuing the failed-pass streak recorded before');
+              const interrupted = passInProgress(record);
+              if (interrupted) report(await health.failed(interruptedPass(interrupted), now, saved?.lastError?.revision ?? null));
               healthRestored = true;
             }
             const started = performance.now();
@@ -279,6 +283,8 @@ export function createController(options: ControllerOptions): Controller {
               if (options.once) return false;
             } else {
               everGood = true;
+              // Says a pass is under way until its end writes the health again (pass-health-record.ts).
+              await store.kvPutMany([passHealthEntry(health.current(), { since: now, holder })]);
               const passProviders = providers.forState(status.good.state, status.good.readFile);
               const result = await runPass({
                 store,
@@ -336,4 +342,10 @@ export function createController(options: ControllerOptions): Controller {
       }
     },
   };
+}
+
+/** The failure a pass counts as when the process that began it ended before it did. */
+function interruptedPass(pass: PassInProgress): Error {
+  const who = pass.holder === null ? 'the controller' : `controller ${pass.holder}`;
+  return new PushfleetError('pass-interrupted', `${who} ended during the reconcile pass it began at ${iso(pass.since)} (killed, out of memory, or its host went down)`);
 }

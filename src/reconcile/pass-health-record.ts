@@ -5,7 +5,8 @@
  * writes it in the same kvPutMany as its status record (one transaction, fenced like every
  * leader write), and reads it back each time it starts leading.
  *
- *   { failedPasses, failing, since, failingAt, lastError: { at, message, code, revision } | null }
+ *   { failedPasses, failing, since, failingAt, lastError: { at, message, code, revision } | null,
+ *     inPass: { since, holder } | null }
  *
  * Times are ISO strings, like the status record's. A record that does not parse (written by hand,
  * or by a future version) is ignored: the streak starts at 0, as before this record existed.
@@ -16,8 +17,20 @@ import type { PassHealth } from './pass-health.js';
 /** The kv key of the streak. */
 export const PASS_HEALTH_KEY = 'controller/pass-health';
 
-/** The kv entry that saves `health`, for the status record's kvPutMany. */
-export function passHealthEntry(health: PassHealth): { key: string; value: unknown } {
+/** A pass a leader began and has not ended yet (`inPass` in the record). */
+export interface PassInProgress {
+  readonly since: number;
+  readonly holder: string | null;
+}
+
+/**
+ * The kv entry that saves `health`, for the status record's kvPutMany; with `inPass`, written
+ * as a pass begins: a record still saying so when the next leader starts means the process
+ * that began it ended mid-pass (killed, out of memory, its host gone), which counts as a failed
+ * pass, so a controller that dies in every pass turns red instead of looking healthy between
+ * restarts.
+ */
+export function passHealthEntry(health: PassHealth, inPass?: PassInProgress): { key: string; value: unknown } {
   return {
     key: PASS_HEALTH_KEY,
     value: {
@@ -26,8 +39,17 @@ export function passHealthEntry(health: PassHealth): { key: string; value: unkno
       since: health.since === null ? null : iso(health.since),
       failingAt: health.failingAt === null ? null : iso(health.failingAt),
       lastError: health.lastError ? { ...health.lastError, at: iso(health.lastError.at) } : null,
+      inPass: inPass ? { since: iso(inPass.since), holder: inPass.holder } : null,
     },
   };
+}
+
+/** The pass a stored record says was under way; undefined when none was (or the record does not parse). */
+export function passInProgress(value: unknown): PassInProgress | undefined {
+  if (!isObject(value) || !isObject(value.inPass)) return undefined;
+  const since = time(value.inPass.since);
+  if (since === null) return undefined;
+  return { since, holder: typeof value.inPass.holder === 'string' ? value.inPass.holder : null };
 }
 
 /** The health a stored record describes; undefined when there is none or it does not parse. */

@@ -213,3 +213,64 @@ describe('the failed-pass streak across restarts', () => {
     expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: 0, failing: false, since: null });
   });
 });
+
+describe('a controller that dies in the middle of its passes', () => {
+  it('counts each pass a process began and never ended, so a crash loop turns red and says why', async () => {
+    h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0'), 'fleet.yaml': fleetFile(tenants(3)) }, START);
+    const store = h.store;
+    // A process "dies" inside its pass: its store never answers the pass's job insert again, so
+    // nothing after that point (the pass's end, its failure handling) runs; then its lease runs out.
+    const stuck: { stop: AbortController; release: () => void }[] = [];
+    async function dieMidPass(): Promise<void> {
+      let reached!: () => void;
+      const hit = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const dying = new Proxy(store, {
+        get(target, property, receiver) {
+          if (property !== 'insertJobs') return Reflect.get(target, property, receiver) as unknown;
+          return async () => {
+            reached();
+            await released;
+            throw new Error('the process is gone');
+          };
+        },
+      });
+      const stop = new AbortController();
+      stuck.push({ stop, release });
+      void h!.runUntilStopped(stop, { store: dying }).catch(() => undefined);
+      await hit;
+      h!.clock.advance(13 * 3_600_000); // past the harness's 12h lease: the next process may lead
+    }
+    try {
+      for (let i = 0; i <= FAILING_AFTER; i++) await dieMidPass();
+      const record = parsePassHealth(await store.kvGet(PASS_HEALTH_KEY));
+      expect(record).toMatchObject({ failedPasses: FAILING_AFTER, failing: true });
+      expect(record!.lastError).toMatchObject({ code: 'pass-interrupted' });
+      expect(record!.lastError!.message).toMatch(/ended during the reconcile pass it began at/);
+      const failing = await store.listEvents({ types: ['controller.failing'] });
+      expect(failing).toHaveLength(1);
+      expect(failing[0]!.data).toMatchObject({ failedPasses: FAILING_AFTER, code: 'pass-interrupted' });
+
+      // A process that lives through its pass counts the last death, then recovers.
+      await h.runPasses(1);
+      expect(parsePassHealth(await store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: 0, failing: false });
+      const recovered = await store.listEvents({ types: ['controller.recovered'] });
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0]!.data).toMatchObject({ failedPasses: FAILING_AFTER + 1 });
+    } finally {
+      for (const s of stuck) {
+        s.stop.abort();
+        s.release();
+      }
+    }
+  });
+
+  it('does not count a pass that ended, however it ended', async () => {
+    h = await controllerHarness({ 'm.yaml': baseManifests(), 'd.yaml': directive('billing-default', '2.4.0'), 'fleet.yaml': fleetFile(tenants(3)) }, START);
+    await h.runPasses(2);
+    await h.runPasses(1);
+    expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: 0, failing: false });
+    expect(await h.store.listEvents({ types: ['controller.failing'] })).toEqual([]);
+  });
+});
