@@ -284,7 +284,7 @@ export function createController(options: ControllerOptions): Controller {
             } else {
               everGood = true;
               // Says a pass is under way until its end writes the health again (pass-health-record.ts).
-              await store.kvPutMany([passHealthEntry(health.current(), { since: now, holder })]);
+              await store.kvPutMany([passHealthEntry(health.current(), { since: now, holder })], { durable: false });
               const passProviders = providers.forState(status.good.state, status.good.readFile);
               const result = await runPass({
                 store,

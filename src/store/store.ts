@@ -360,7 +360,12 @@ export interface Store {
   kvGet(key: string): Promise<unknown>;
   /** Entries whose key starts with `prefix`, in key order (by code point); `range` narrows and pages it. */
   kvList(prefix: string, range?: KvRange): Promise<readonly { key: string; value: unknown }[]>;
-  kvPutMany(entries: readonly { key: string; value: unknown }[]): Promise<void>;
+  /**
+   * Writes entries atomically. `durable: false` skips waiting for the disk (SQLite synchronous
+   * NORMAL, PostgreSQL synchronous_commit off): a process crash keeps the write, a power loss may
+   * lose it. For marks whose loss costs nothing but one count (the pass-in-progress mark).
+   */
+  kvPutMany(entries: readonly { key: string; value: unknown }[], options?: { readonly durable?: boolean }): Promise<void>;
   /**
    * Removes the given keys and every key under the given prefixes, in one transaction (fenced
    * like every write of a leader); returns how many entries went. Absent keys are no error.

@@ -436,6 +436,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.kvList('nothing')).toEqual([]);
       });
 
+      it('writes without waiting for the disk when told, with the same result', async () => {
+        await store.kvPutMany([{ key: 'mark', value: { since: 1 } }], { durable: false });
+        expect(await store.kvGet('mark')).toEqual({ since: 1 });
+        await store.kvPutMany([{ key: 'mark', value: null }]);
+        expect(await store.kvGet('mark')).toBeNull();
+      });
+
       it('the last value wins when a batch repeats a key', async () => {
         await store.kvPutMany([
           { key: 'k', value: 1 },
@@ -546,6 +553,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             ['recordRevision', () => store.recordRevision(revision('rev2'))],
             ['kvPutMany', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }])],
             ['kvDeleteMany', () => store.kvDeleteMany({ keys: ['sim/kept'], prefixes: ['sim/'] })],
+            ['kvPutMany, not durable', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }], { durable: false })],
           ];
           for (const [name, write] of refused) await expect(write(), name).rejects.toBeInstanceOf(LeaseLostError);
           expect((await other.listJobs()).map((j) => [j.id, j.state])).toEqual([

@@ -347,12 +347,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const found = (await rows(sql, params)) as readonly { key: string; value: string }[];
       return found.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
-    async kvPutMany(entries) {
+    async kvPutMany(entries, put = {}) {
       if (entries.length === 0) return;
       // One upsert may not touch a row twice: keep each key's last value, as sequential puts would.
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
-      await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]));
+      const params = [[...last.keys()], [...last.values()]];
+      if (put.durable !== false) return void (await withEvents(undefined, (db) => db.query(PUT_KV, params)));
+      await inTransaction(pool, async (client) => {
+        await client.query('SET LOCAL synchronous_commit TO OFF');
+        await checkFence(client);
+        await client.query(PUT_KV, params);
+      });
     },
     async kvDeleteMany(selection) {
       const keys = selection.keys ?? [];

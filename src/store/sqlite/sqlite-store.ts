@@ -396,8 +396,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const rows = stmt(sql).all(...params) as { key: string; value: string }[];
       return rows.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
-    async kvPutMany(entries) {
-      if (entries.length > 0) kvPutMany.immediate(entries);
+    async kvPutMany(entries, put = {}) {
+      if (entries.length === 0) return;
+      if (put.durable !== false) return void kvPutMany.immediate(entries);
+      // Like the lease renewal: a process crash keeps the write (WAL), only a power loss may not.
+      db.pragma('synchronous = NORMAL');
+      try {
+        kvPutMany.immediate(entries);
+      } finally {
+        db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      }
     },
     async kvDeleteMany(selection) {
       return kvDeleteMany.immediate(selection);
