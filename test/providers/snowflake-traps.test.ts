@@ -133,8 +133,10 @@ describe('snowflake traps', () => {
 
   it('the package default directive in one wave sets the DEFAULT directive', async () => {
     s = await snowflakeFixture();
-    const all = [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3];
+    // Every consumer DEFAULT reaches: the disabled one too (it takes DEFAULT's version when re-enabled).
+    const all = [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3, ACCOUNTS.disabled];
     const submitted = await s.provider.submit(request('def', all, { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    expect(submitted.jobs.find((j) => j.tenant === ACCOUNTS.disabled)).toMatchObject({ status: 'rejected', error: expect.objectContaining({ type: 'IneligibleUpgrade' }) });
     expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0']);
     await s.fake.advance(HOUR);
     expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
@@ -142,11 +144,17 @@ describe('snowflake traps', () => {
     expect(s.fake.consumer(ACCOUNTS.held, 'ACME_APP')!.version).toBe('V1');
   });
 
+  it('a disabled consumer git does not name keeps DEFAULT where it is: re-enabled, it would take the new version', async () => {
+    s = await snowflakeFixture();
+    await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.up3], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_ACME_DEFAULT__V2_P0" ACCOUNTS = ("ORG1"."UP1", "ORG1"."UP2", "ORG2"."UP3") VERSION = "V2" PATCH = 0']);
+  });
+
   it('the default directive in one wave leaves DEFAULT alone while git holds a consumer back', async () => {
     s = await snowflakeFixture();
     // up3 is not in the push: another git directive pins it, or a dependency blocks it. DEFAULT
     // would move it too, so the push grows a pushfleet directive instead.
-    const submitted = await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
+    const submitted = await s.provider.submit(request('def', [ACCOUNTS.up1, ACCOUNTS.up2, ACCOUNTS.disabled], { directive: { name: 'acme-default', isDefault: true, singleWave: true } }), signal);
     expect(sent(s)).toEqual(['ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "PF_ACME_DEFAULT__V2_P0" ACCOUNTS = ("ORG1"."UP1", "ORG1"."UP2") VERSION = "V2" PATCH = 0']);
     await s.fake.advance(HOUR);
     expect((await s.provider.poll([submitted.requestRef], signal)).map((u) => u.status)).toEqual(['succeeded', 'succeeded']);

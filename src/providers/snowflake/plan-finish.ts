@@ -18,6 +18,7 @@
  */
 import type { RolloutFinish } from '../push-types.js';
 import { rolloutDirectiveName } from './directive-names.js';
+import { movedByDefault } from './default-reach.js';
 import { holders } from './reads.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
 import {
@@ -91,9 +92,7 @@ export function planFinish(target: PackageTarget, input: FinishInput, world: Fin
 
   const current = world.directives.get('DEFAULT');
   if (!current || current.version !== version || current.patch !== input.patch) {
-    const held = holders(world.directives);
-    const strangers = [...world.apps.values()]
-      .filter((app) => !held.has(app.account) && !atTarget(app) && !input.movable.has(app.account))
+    const strangers = movedByDefault(world.apps, holders(world.directives), version, input.patch, input.movable)
       .map((app) => `${app.account} (${app.version} patch ${app.patch})`)
       .sort();
     if (strangers.length > 0) {

@@ -26,6 +26,8 @@
  */
 import type { PushDirective, PushError, PushRequest } from '../push-types.js';
 import { checkAccount } from './identifiers.js';
+import { movedByDefault } from './default-reach.js';
+import { holders } from './reads.js';
 import { familyOf, isHoldDirective, isOwnDirective, requestDirectiveName, rolloutDirectiveName } from './directive-names.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
 import {
@@ -88,8 +90,7 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
   const version = input.version.toUpperCase();
   const name = input.directive ? rolloutDirectiveName(input.directive.name, input.version, input.patch) : requestDirectiveName(input.key);
   const family = familyOf(name);
-  const held = new Map<string, string>();
-  for (const d of world.directives.values()) if (!d.isDefault) for (const a of d.accounts) held.set(a, d.name);
+  const held = holders(world.directives);
 
   const accepted: string[] = [];
   const toAdd: string[] = [];
@@ -155,7 +156,8 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
     // DEFAULT moves every consumer outside a custom directive: only when each of them is one git
     // sends now. One git holds back (another directive pins it, a dependency blocks it, a later
     // batch) grows a PF_ directive instead, and the finish step moves DEFAULT once that is safe.
-    if (defaultAtTarget || bystanders(world, held, accepted, version, input.patch) === 0) {
+    const named = new Set(input.tenants.map((t) => t.toUpperCase()));
+    if (defaultAtTarget || movedByDefault(world.apps, held, version, input.patch, named).length === 0) {
       if (!defaultAtTarget) statements.push(setDefaultDirective(target, v, timing));
       return { directive: 'DEFAULT', accepted, rejected, statements };
     }
@@ -165,22 +167,6 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
   else if (toAdd.length > 0) statements.push(addDirectiveAccounts(target, name, toAdd, v, timing, force));
   else if (existing.version !== version || existing.patch !== input.patch) statements.push(modifyCustomDirective(target, name, v, timing));
   return { directive: name, accepted, rejected, statements };
-}
-
-/**
- * Consumers that setting DEFAULT to the target would move but the push does not name: upgradable
- * apps outside every custom directive, not on the target yet, not among the accepted accounts.
- */
-function bystanders(world: PushWorld, held: ReadonlyMap<string, string>, accepted: readonly string[], version: string, patch: number): number {
-  const named = new Set(accepted.map((t) => t.toUpperCase()));
-  let count = 0;
-  for (const [account, app] of world.apps) {
-    if (held.has(account) || named.has(account)) continue;
-    if (app.state === 'DISABLED' || app.state === 'INSTALLING' || app.state === 'INSTALL_FAILED') continue;
-    if (app.version === version && app.patch >= patch) continue;
-    count++;
-  }
-  return count;
 }
 
 /** UPGRADE_AFTER from a future scheduled start; the window and deadline from the git directive (they exclude UPGRADE_AFTER). */
