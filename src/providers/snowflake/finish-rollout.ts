@@ -12,6 +12,7 @@ import { statementRequestId } from './directive-names.js';
 import { SqlInputError } from './identifiers.js';
 import type { FinishJournal, FinishRecord } from './finish-journal.js';
 import { finishInputOf, planFinish } from './plan-finish.js';
+import { sendJournaled } from './send-journaled.js';
 import { readDirectives, readWorld, targetOf, type SnowflakeContext } from './reads.js';
 import type { DirectiveState } from './rows.js';
 import type { PlannedStatement } from './submit-journal.js';
@@ -110,21 +111,11 @@ function applied(record: FinishRecord, s: PlannedStatement, directives: Readonly
 }
 
 async function sendFrom(ctx: SnowflakeContext, journal: FinishJournal, record: FinishRecord, resumed: boolean, signal: AbortSignal): Promise<string[]> {
-  const sent: string[] = [];
-  let current = record;
-  for (let n = record.sent; n < record.statements.length; n++) {
-    const planned = record.statements[n]!;
-    try {
-      await ctx.sql.execute({ kind: planned.kind, sql: planned.sql }, signal, { requestId: planned.requestId, resubmission: resumed && n === record.sent });
-    } catch (err) {
-      // Refused for good: rest, and plan afresh at the next look (the error is the detail).
-      if (err instanceof ProviderError && !err.retryable && !signal.aborted)
-        await journal.put({ ...current, phase: 'waiting', checkedAt: ctx.clock.now(), statements: [], sent: 0, detail: err.message });
-      throw err;
-    }
-    sent.push(planned.sql);
-    current = { ...current, sent: n + 1 };
-    await journal.put(current);
-  }
-  return sent;
+  const last = await sendJournaled(ctx, record, resumed, signal, {
+    advance: (r, sent) => ({ ...r, sent }),
+    put: (r) => journal.put(r),
+    // Refused for good: rest, and plan afresh at the next look (the error is the detail).
+    refused: (r, err) => journal.put({ ...r, phase: 'waiting', checkedAt: ctx.clock.now(), statements: [], sent: 0, detail: err.message }),
+  });
+  return record.statements.slice(record.sent, last.sent).map((s) => s.sql);
 }

@@ -11,6 +11,7 @@ import { SqlInputError } from './identifiers.js';
 import { planPush, pushInputOf } from './plan-push.js';
 import { readDirectives, readWorld, targetOf, type SnowflakeContext } from './reads.js';
 import { answerOf, type SubmitRecord } from './submit-journal.js';
+import { sendJournaled } from './send-journaled.js';
 import { SnowflakeSqlError } from './sql-client.js';
 import { SF } from './sql-errors.js';
 
@@ -77,21 +78,13 @@ export async function resumePush(ctx: SnowflakeContext, record: SubmitRecord, si
   return sendFrom(ctx, record, true, signal);
 }
 
-async function sendFrom(ctx: SnowflakeContext, record: SubmitRecord, resumed: boolean, signal: AbortSignal): Promise<SubmitRecord> {
-  let current = record;
-  for (let n = record.sent; n < record.statements.length; n++) {
-    const planned = record.statements[n]!;
-    try {
-      await ctx.sql.execute({ kind: planned.kind, sql: planned.sql }, signal, { requestId: planned.requestId, resubmission: resumed && n === record.sent });
-    } catch (err) {
-      // Refused for good: free the key, so the controller's next try plans afresh.
-      if (err instanceof ProviderError && !err.retryable && !signal.aborted) await ctx.journal.put({ ...current, phase: 'abandoned' });
-      throw err;
-    }
-    current = { ...current, sent: n + 1, ...(n + 1 === record.statements.length ? { phase: 'done' as const } : {}) };
-    await ctx.journal.put(current);
-  }
-  return current;
+function sendFrom(ctx: SnowflakeContext, record: SubmitRecord, resumed: boolean, signal: AbortSignal): Promise<SubmitRecord> {
+  return sendJournaled(ctx, record, resumed, signal, {
+    advance: (r, sent) => ({ ...r, sent, ...(sent === r.statements.length ? { phase: 'done' as const } : {}) }),
+    put: (r) => ctx.journal.put(r),
+    // Refused for good: free the key, so the controller's next try plans afresh.
+    refused: (r) => ctx.journal.put({ ...r, phase: 'abandoned' }),
+  });
 }
 
 /** A name or version that cannot be written as SQL fails the request for good, naming it. */
