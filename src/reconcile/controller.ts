@@ -16,10 +16,9 @@ import type { CallMeter } from '../providers/call-meter.js';
 import { isSettled } from './settled.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InputError, LeaseLostError, PushfleetError } from '../util/errors.js';
-import { iso } from '../util/time.js';
+import { InputError, LeaseLostError } from '../util/errors.js';
 import { createPassHealth, type PassHealth } from './pass-health.js';
-import { PASS_HEALTH_KEY, parsePassHealth, passHealthEntry, passInProgress, type PassInProgress } from './pass-health-record.js';
+import { PASS_HEALTH_KEY, interruptedPass, parsePassHealth, passHealthEntry, passInProgress } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import type { Retention } from './retention.js';
 import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
@@ -342,10 +341,4 @@ export function createController(options: ControllerOptions): Controller {
       }
     },
   };
-}
-
-/** The failure a pass counts as when the process that began it ended before it did. */
-function interruptedPass(pass: PassInProgress): Error {
-  const who = pass.holder === null ? 'the controller' : `controller ${pass.holder}`;
-  return new PushfleetError('pass-interrupted', `${who} ended during the reconcile pass it began at ${iso(pass.since)} (killed, out of memory, or its host went down)`);
 }

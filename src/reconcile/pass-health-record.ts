@@ -12,6 +12,7 @@
  * or by a future version) is ignored: the streak starts at 0, as before this record existed.
  */
 import { iso } from '../util/time.js';
+import { PushfleetError } from '../util/errors.js';
 import type { PassHealth } from './pass-health.js';
 
 /** The kv key of the streak. */
@@ -71,6 +72,12 @@ export function parsePassHealth(value: unknown): PassHealth | undefined {
     };
   }
   return { failedPasses, failing, since: since ?? last?.at ?? null, failingAt: failing ? (failingAt ?? since) : null, lastError: last };
+}
+
+/** The failure a pass counts as when the process that began it ended before it did. */
+export function interruptedPass(pass: PassInProgress): Error {
+  const who = pass.holder === null ? 'the controller' : `controller ${pass.holder}`;
+  return new PushfleetError('pass-interrupted', `${who} ended during the reconcile pass it began at ${iso(pass.since)} (killed, out of memory, or its host went down)`);
 }
 
 function time(value: unknown): number | null {
