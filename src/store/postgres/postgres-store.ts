@@ -161,9 +161,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * Runs `work` with `events` appended in the same transaction (store.ts: a change and its
    * events commit together); without events, `work` runs on the pool as before.
    */
-  async function withEvents(events: readonly NewEvent[] | undefined, work: (db: Pool | PoolClient) => Promise<unknown>): Promise<void> {
-    if ((!events || events.length === 0) && fence === undefined) return void (await work(pool));
+  async function withEvents(events: readonly NewEvent[] | undefined, work: (db: Pool | PoolClient) => Promise<unknown>, durable = true): Promise<void> {
+    if ((!events || events.length === 0) && fence === undefined && durable) return void (await work(pool));
     await inTransaction(pool, async (client) => {
+      // Not durable: the commit does not wait for the WAL flush (Store.kvPutMany's `durable`).
+      if (!durable) await client.query('SET LOCAL synchronous_commit TO OFF');
       await checkFence(client);
       await work(client);
       await insertEvents(client, events ?? []);
@@ -352,13 +354,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       // One upsert may not touch a row twice: keep each key's last value, as sequential puts would.
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
-      const params = [[...last.keys()], [...last.values()]];
-      if (put.durable !== false) return void (await withEvents(undefined, (db) => db.query(PUT_KV, params)));
-      await inTransaction(pool, async (client) => {
-        await client.query('SET LOCAL synchronous_commit TO OFF');
-        await checkFence(client);
-        await client.query(PUT_KV, params);
-      });
+      await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]), put.durable !== false);
     },
     async kvDeleteMany(selection) {
       const keys = selection.keys ?? [];
