@@ -83,6 +83,35 @@ describe.skipIf(!url)('PostgreSQL', () => {
       await Promise.all([a, b, c].map((s) => s.close()));
     });
 
+    it('a replica that loses the race to insert the first lease row does not keep the session lock', async () => {
+      const schema = `pushfleet_test_${runId}_${++count}`;
+      const a = openInSchema(schema);
+      await a.migrate();
+      // Another replica inserts the first lease row and has not committed yet: a sees no row,
+      // takes the session lock, and its own insert waits for the other one to land.
+      const other = new pg.Client({ connectionString: url! });
+      await other.connect();
+      await other.query('BEGIN');
+      await other.query(`INSERT INTO ${schema}.leases (name, holder, expires_at, token, lock_held) VALUES ('controller', 'other', 999999999, 1, FALSE)`);
+      const lost = a.acquireLease!('a', 30_000, 1_000);
+      const lockHolders = async (): Promise<number> =>
+        (
+          await other.query(
+            `SELECT count(*)::int AS n FROM pg_locks
+              WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)`,
+            [0x70666c64, schema],
+          )
+        ).rows[0].n as number;
+      for (let i = 0; i < 100 && (await lockHolders()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await lockHolders()).toBe(1);
+      await other.query('COMMIT');
+      expect(await lost).toBe(false);
+      // The winner leads without the lock; it must be free for its next renewal to take.
+      expect(await lockHolders()).toBe(0);
+      await other.end();
+      await a.close();
+    });
+
     it('keeps leader locks of stores in different schemas apart', async () => {
       const [x, y] = [await makeStore(), await makeStore()];
       await Promise.all([x.migrate(), y.migrate()]);

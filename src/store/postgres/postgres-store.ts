@@ -397,12 +397,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         return token;
       });
       if (granted === undefined) {
-        // Lost it: free the session lock so the new leader can take it. (Another caller of this
-        // store that holds the lease keeps it: tests run two holders in one process.)
-        if (leaderHolder === holder) {
-          leaderHolder = undefined;
-          await leaderLock.release();
-        }
+        // Not leading: free the session lock so the leader can take it. That covers a lease just
+        // lost and a lock taken while racing another replica to insert the first lease row: a
+        // follower keeping it would leave the leader without one, and its death unnoticed until
+        // the lease expires. (Another caller of this store that holds the lease keeps it: tests
+        // run two holders in one process.)
+        if (leaderHolder === holder) leaderHolder = undefined;
+        if (leaderHolder === undefined) await leaderLock.release();
         return false;
       }
       leaderHolder = holder;
