@@ -13,7 +13,18 @@ export interface PgPoolOptions {
   readonly schema?: string;
   /** Connections in the pool; default 10. */
   readonly max?: number;
+  /** How long the server lets a session sit idle inside a transaction; default IDLE_IN_TRANSACTION_MS. */
+  readonly idleInTransactionMs?: number;
 }
+
+/**
+ * pushfleet never waits on anything but the database inside a transaction, so a session idle in
+ * one for seconds belongs to a process that is stopped or hung (SIGSTOP, a frozen VM). Its
+ * transaction would keep the lease row locked (every leader write reads it FOR SHARE), and no
+ * follower could take the lease over, however long expired. The server ends such a session,
+ * rolling the transaction back: the hung leader then finds itself fenced off when it wakes.
+ */
+export const IDLE_IN_TRANSACTION_MS = 5_000;
 
 const INT8 = 20;
 const JSON_OID = 114;
@@ -41,11 +52,10 @@ export function checkSchemaName(schema: string): string {
 /** Creates the pool; no connection is made until the first query. */
 export function createPgPool(options: PgPoolOptions): Pool {
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    ...withSessionOptions(options),
     max: options.max ?? 10,
     application_name: 'pushfleet',
     types,
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${checkSchemaName(options.schema)}` }),
   });
   // An idle connection dropped by the server is removed by the pool; the next query reports
   // the outage to its caller. Without a listener the 'error' event would crash the process.
@@ -53,10 +63,37 @@ export function createPgPool(options: PgPoolOptions): Pool {
   return pool;
 }
 
+/**
+ * The connection string and the server settings of every pooled session (libpq `options`).
+ * node-postgres lets an `options` parameter of the URL replace the config's, so ours go into the
+ * URL ahead of the URL's own: the operator's settings still win where both name one.
+ */
+function withSessionOptions(options: PgPoolOptions): { connectionString: string; options?: string } {
+  const idleMs = Math.max(1, Math.floor(options.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS));
+  const settings = [`-c idle_in_transaction_session_timeout=${idleMs}`];
+  if (options.schema !== undefined) settings.push(`-c search_path=${checkSchemaName(options.schema)}`);
+  let url: URL;
+  try {
+    url = new URL(options.connectionString);
+  } catch {
+    return { connectionString: options.connectionString, options: settings.join(' ') };
+  }
+  const own = url.searchParams.get('options');
+  url.searchParams.set('options', [...settings, ...(own ? [own] : [])].join(' '));
+  return { connectionString: url.toString() };
+}
+
 /** Runs `work` in one transaction on one pooled connection: COMMIT on success, ROLLBACK on error. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for errors of idle clients only. A session ended while this one is checked
+  // out (the idle-in-transaction limit, a server restart) must not become an uncaught exception:
+  // the next statement fails instead, and the broken client is destroyed on release.
+  const onError = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -68,6 +105,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     });
     throw error;
   } finally {
+    client.removeListener('error', onError);
     // A connection that could not roll back is in an unknown state: destroy it.
     client.release(broken);
   }

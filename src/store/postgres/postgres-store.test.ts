@@ -7,7 +7,7 @@ import type { Store } from '../store.js';
 import { StoreConflictError } from '../../util/errors.js';
 import { dropSchemas } from '../../../test/support/postgres.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
-import { createPgPool } from './pg-pool.js';
+import { createPgPool, IDLE_IN_TRANSACTION_MS, inTransaction } from './pg-pool.js';
 import { migratePostgres } from './postgres-migrate.js';
 
 const url = process.env.PUSHFLEET_TEST_POSTGRES_URL;
@@ -110,6 +110,46 @@ describe.skipIf(!url)('PostgreSQL', () => {
       expect(await lockHolders()).toBe(0);
       await other.end();
       await a.close();
+    });
+
+    it("a leader stopped inside a write transaction loses its session, so a follower takes the expired lease over", async () => {
+      const schema = `pushfleet_test_${runId}_${++count}`;
+      const [a, b] = [openInSchema(schema), openInSchema(schema)];
+      await a.migrate();
+      expect(await a.acquireLease!('a', 3_000, 1_000)).toBe(true);
+      // a's process stops (SIGSTOP) in the middle of a fenced write: its transaction holds the
+      // lease row FOR SHARE, and the row would stay locked for as long as the process is stopped.
+      const hung = createPgPool({ connectionString: url!, schema, idleInTransactionMs: 300 });
+      let stopped!: () => void;
+      let locked!: () => void;
+      const woken = new Promise<void>((resolve) => (stopped = resolve));
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const write = inTransaction(hung, async (client) => {
+        await client.query(`SELECT token FROM leases WHERE name = 'controller' FOR SHARE`);
+        locked();
+        await woken;
+        await client.query('SELECT 1');
+      });
+      await holding;
+      // The lease has expired; the server ends the idle session and b's FOR UPDATE goes through.
+      expect(await b.acquireLease!('b', 3_000, 10_000)).toBe(true);
+      expect(await b.readLease!()).toMatchObject({ holder: 'b', token: 2 });
+      // a wakes up: its write fails (rolled back by the server), and nothing crashes the process.
+      stopped();
+      await expect(write).rejects.toThrow();
+      await hung.end();
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('sets the idle-in-transaction limit on every pooled session, beside options given in the URL', async () => {
+      const withOptions = new URL(url!);
+      withOptions.searchParams.set('options', '-c statement_timeout=12345');
+      const pool = createPgPool({ connectionString: withOptions.toString(), schema: 'some_schema' });
+      const shown = await pool.query(
+        `SELECT current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('statement_timeout') AS stmt, current_setting('search_path') AS path`,
+      );
+      await pool.end();
+      expect(shown.rows[0]).toEqual({ idle: `${IDLE_IN_TRANSACTION_MS / 1000}s`, stmt: '12345ms', path: 'some_schema' });
     });
 
     it('keeps leader locks of stores in different schemas apart', async () => {
