@@ -75,7 +75,9 @@ describe('status --store on a database that is not a pushfleet store', () => {
 const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
 
 describe('a read-only SQLite store', () => {
-  it('is read by status and plan --store when neither the file nor its folder is writable', () => {
+  // Three CLI runs, the first of which waits for the quickstart's simulated pushes (about 10 s
+  // alone): a loaded CI machine needs more than the default 30 s.
+  it('is read by status and plan --store when neither the file nor its folder is writable', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(root, 'ro-'));
     chmodSync(root, 0o755);
     const file = quickstartStore(dir);
