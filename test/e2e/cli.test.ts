@@ -199,6 +199,22 @@ describe('pushfleet run, status and plan --store', () => {
     expect(Math.max(...loaded.map((e: { at: string }) => Date.parse(e.at)))).toBeGreaterThanOrEqual(firstLife);
   });
 
+  it("plan --store without --at plans at the store's clock, which a --clock-speed demo runs ahead of the real one", () => {
+    repo('demo-plan', { 'manifests.yaml': BASE + DIRECTIVE, 'fleet.yaml': FLEET });
+    const store = `sqlite:${join(root, 'demo-plan.db')}`;
+    const demo = runBuiltCli(['run', '--dir', 'demo-plan', '--store', store, '--once', '--clock-speed', '28800', '--poll-interval', '1s', '--log-level', 'warn'], root);
+    expect(demo.code, demo.stderr).toBe(0);
+    const events = JSON.parse(runBuiltCli(['status', '--store', store, '--output', 'json'], root).stdout).recentEvents as { at: string }[];
+    const newest = Math.max(...events.map((e) => Date.parse(e.at)));
+    // Planned at the real clock, the demo's jobs and bakes would lie in the plan's future.
+    const plan = runBuiltCli(['plan', 'demo-plan', '--store', store, '--output', 'json'], root);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(Date.parse(JSON.parse(plan.stdout).at)).toBeGreaterThanOrEqual(newest);
+    // --at still pins the instant.
+    const pinned = runBuiltCli(['plan', 'demo-plan', '--store', store, '--at', '2026-11-21T12:00:00Z', '--output', 'json'], root);
+    expect(JSON.parse(pinned.stdout).at).toBe('2026-11-21T12:00:00.000Z');
+  });
+
   it('run --once on invalid manifests exits 1 at once, the folder watch closed', () => {
     // A process that hangs is killed by runBuiltCli's timeout and has no exit code.
     const r = runBuiltCli(['run', '--dir', 'bad', '--store', `sqlite:${join(root, 'bad.db')}`, '--once', '--log-level', 'silent'], root);
