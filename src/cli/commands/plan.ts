@@ -56,6 +56,9 @@ start only because the deadline forces them, and how many are stuck (JSON: rollo
 assuming every job succeeds after the provider's typical duration (5 minutes when it declares
 none) and every approval is given at its gate. See docs/planning.md section 11.
 
+Output: text (counts, a rollout table, the items), --output json (schemas/plan.schema.json;
+with --base schemas/plan-diff.schema.json) or --output markdown (a pull-request comment).
+
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
 With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
 1 error, including a head revision that does not validate (its problems are printed).

@@ -41,7 +41,10 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .addHelpText(
       'after',
       `
-Output: text (progress bars in a terminal) or --output json.
+Output: text (progress bars in a terminal) or --output json; with --failures also csv.
+
+Exit codes: 0 the store or controller answered (failed jobs and halts included: they are data,
+not errors); 1 error (no store there, a controller that does not answer, a bad flag).
 
 Examples:
   $ pushfleet status
