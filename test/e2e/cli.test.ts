@@ -130,6 +130,8 @@ spec: { provider: platform, versions: [ { version: "2.3.0" }, { version: "2.4.0"
       [['plan', 'good', '--observed', 'broken-snapshot.yaml'], /broken-snapshot\.yaml:4:\d+: error: tenants\[0\]\.type must be one of/],
       [['plan', 'good', '--output', 'xml'], /--output "xml" is not supported/],
       [['plan', 'good', '--bogus'], /unknown option '--bogus'/],
+      [['plan', 'good', '--observed', 'good'], /--observed "good" is a folder; give a FleetSnapshot file/],
+      [['history', 'export', '--since', '2026-12-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'], /--since 2026-12-01T00:00:00Z is not before --until 2026-11-01T00:00:00Z: nothing could match/],
     ];
     for (const [args, message] of cases) {
       const r = runBuiltCli(args, root);

@@ -58,6 +58,8 @@ Examples:
       const format = oneOf('--format', opts.format, FORMATS);
       const since = time('--since', opts.since);
       const until = time('--until', opts.until);
+      // An empty export of swapped bounds would pass for "no history there".
+      if (since !== undefined && until !== undefined && since >= until) throw new InputError('bad-flag', `--since ${opts.since} is not before --until ${opts.until}: nothing could match`);
       const store = await openStore(opts.store, { mustExist: true });
       try {
         const options = { kind, format, rollout: opts.rollout, since, until, signal: rt.signal };
