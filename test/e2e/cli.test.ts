@@ -222,6 +222,11 @@ describe('pushfleet run, status and plan --store', () => {
     const r = runBuiltCli(['run', '--dir', 'bad', '--store', `sqlite:${join(root, 'bad.db')}`, '--once', '--log-level', 'silent'], root);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no valid revision of the manifests');
+    // The on-call reads status first: it names the problems, not only their count.
+    const status = runBuiltCli(['status', '--store', `sqlite:${join(root, 'bad.db')}`], root);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/is INVALID and ignored \(2 errors\)/);
+    expect(status.stdout).toMatch(/^ {2}bad\/manifests\.yaml:\d+:\d+: error: unknown kind "Packag"/m);
   });
 
   it('run --once on a revision whose simulator fleet file is missing exits 1: the revision is invalid, as validate says', () => {
