@@ -4,6 +4,8 @@
  * list|report|abort`, CumulusCI's `push_failure_report`), through the Provider manifest's
  * credentials. A request pushfleet made is marked when the store is at hand (`--store`).
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandRuntime } from '../runtime.js';
 import { openWorkspace, providerOfPackage, requireValid } from '../workspace.js';
@@ -67,8 +69,11 @@ Examples:
     const days = opts.scheduledLastDays === undefined ? undefined : Number(opts.scheduledLastDays);
     if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new InputError('bad-flag', `--scheduled-last-days "${opts.scheduledLastDays}" must be a whole number above 0`);
     for (const s of opts.status ?? [])
-      if (!STATUSES.some((k) => k.replace(/\s/g, '').toLowerCase() === s.replace(/\s/g, '').toLowerCase().replace('cancelled', 'canceled')))
+      if (!STATUSES.some((k) => k.replace(/\s/g, '').toLowerCase() === s.replace(/\s/g, '').toLowerCase().replace('cancelled', 'canceled'))) {
+        // --status is variadic: `list --status Pending manifests` reads the folder as a status.
+        if (isFolder(resolve(rt.io.cwd, s))) throw new InputError('bad-flag', `--status "${s}" is a folder, not a push request status: put the manifest folder before --status, which takes every word up to the next flag`);
         throw new InputError('bad-flag', `--status "${s}" is not a push request status (${STATUSES.join(', ')})`);
+      }
     const { admin, packageId } = await adminFor(dir, opts, rt);
     const filter = { ...(opts.status ? { statuses: opts.status } : {}), ...(days ? { scheduledAfter: rt.now() - days * 86_400_000 } : {}) };
     const found = await markOurs(await admin.list(packageId, filter, rt.signal), opts.store, rt.io);
@@ -113,6 +118,14 @@ Examples:
     const after = await admin.abort(request, rt.signal);
     rt.io.out(output === 'json' ? JSON.stringify(after, null, 2) + '\n' : `aborted ${after.id} (${after.version}): now ${after.status}\n`);
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Registers the help text of one `salesforce requests` subcommand on it. */
