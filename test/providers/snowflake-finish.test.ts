@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRequest, RolloutFinish } from '../../src/providers/push-types.js';
 import { RECHECK_MS } from '../../src/providers/snowflake/finish-rollout.js';
-import { snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
+import { contractSeed, snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
 
 const signal = new AbortController().signal;
 const HOUR = 3_600_000;
@@ -156,6 +156,23 @@ describe('snowflake: finishing a staged default rollout', () => {
     await s.fake.advance(RECHECK_MS);
     expect(await s.provider.finishRollout!(finish(), signal)).toMatchObject({ state: 'done', news: true });
     expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2' });
+  });
+
+  it("moves DEFAULT past a consumer installed from another release channel, which stays on that channel's version", async () => {
+    const seed = contractSeed();
+    const QA_APP = 'ORG9.QA_TESTER';
+    s = await snowflakeFixture({
+      fake: {
+        packages: seed.packages!.map((p) => (p.name === 'ACME_APP' ? { ...p, channels: { ...p.channels, QA: { versions: ['V1'] } } } : p)),
+        consumers: [...seed.consumers!, { account: QA_APP, package: 'ACME_APP', version: 'V1', patch: 0, channel: 'QA' }],
+      },
+    });
+    await stagedRollout(s);
+    expect(await s.provider.finishRollout!(finish(), signal)).toMatchObject({ state: 'done', news: true });
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    await s.fake.advance(HOUR);
+    const qa = s.fake.consumers('ACME_APP').find((c) => c.account === QA_APP)!;
+    expect(qa.history.map((h) => `${h.version}.${h.patch}`)).toEqual(['V1.0']);
   });
 
   it('keeps a FAILED account pinned in the PF_ directive and hands only those at the target to DEFAULT', async () => {

@@ -122,13 +122,27 @@ describe('planFinish', () => {
     expect(p.statements.map((s) => s.kind)).toEqual(['add-accounts', 'set-default', 'unset']);
   });
 
-  it('pins nobody and waits while anyone else would move: a stranger, a kept account on another patch, of another channel, or upgrading', () => {
+  it("leaves apps of another release channel alone: that channel's directives reach them, not this DEFAULT", () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.QA', 'V1', 0, 'COMPLETE', 'QA')],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])],
+    );
+    expect(p.statements.map((s) => s.sql)).toEqual([SET_DEFAULT, UNSET]);
+    expect(p.complete).toBe(true);
+    // An app whose channel APPLICATION_STATE does not give is counted as reached: the finish waits.
+    const unknown = { ...app('O.Q2', 'V1'), channel: undefined };
+    const waiting = plan([app('O.A', 'V2'), unknown], [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])]);
+    expect(waiting.statements).toEqual([]);
+    expect(waiting.detail).toContain('O.Q2');
+  });
+
+  it('pins nobody and waits while anyone else would move: a stranger, a kept account on another patch, of unknown channel, or upgrading', () => {
     const world = (extra: ConsumerApp) => plan(
       [app('O.A', 'V2'), app('O.PIN', 'V1'), extra],
       [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])],
       { kept: kept({ 'O.PIN': 'V1.0', 'O.X': 'V1.0' }) },
     );
-    for (const extra of [app('O.STRANGER', 'V1'), app('O.X', 'V1', 1), app('O.X', 'V1', 0, 'COMPLETE', 'QA'), app('O.X', 'V1', 0, 'UPGRADING')]) {
+    for (const extra of [app('O.STRANGER', 'V1'), app('O.X', 'V1', 1), { ...app('O.X', 'V1'), channel: undefined }, app('O.X', 'V1', 0, 'UPGRADING')]) {
       const p = world(extra);
       expect(p.statements, extra.account).toEqual([]);
       expect(p.complete).toBe(false);

@@ -6,7 +6,8 @@
  *   1. SET DEFAULT RELEASE DIRECTIVE to the target, unless DEFAULT is there already. Setting it
  *      moves every consumer no custom directive holds, so it waits while such a consumer is
  *      not at the target and git does not want it there (one without a wave, one ahead of the
- *      target, one of another release channel, one still upgrading): the detail names them.
+ *      target, one whose release channel is unknown, one still upgrading): the detail names
+ *      them. Apps of another release channel follow that channel's directives (default-reach.ts).
  *      When the only such consumers are ones another git directive keeps on exactly the
  *      version they run (`kept`), they are pinned there first, in PF_HOLD_ directives
  *      (holds.ts; no FORCE: they are in no custom directive), and DEFAULT moves after.
@@ -102,7 +103,7 @@ export function planFinish(target: PackageTarget, input: FinishInput, world: Fin
 
   const current = world.directives.get('DEFAULT');
   if (!current || current.version !== version || current.patch !== input.patch) {
-    const moved = movedByDefault(world.apps, holders(world.directives), version, input.patch, input.movable);
+    const moved = movedByDefault(world.apps, holders(world.directives), { version, patch: input.patch, channel: target.channel }, input.movable);
     const holdable = moved.filter((app) => keptWhereItRuns(target, input, app));
     const strangers = moved
       .filter((app) => !holdable.includes(app))

@@ -164,7 +164,7 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
     // sends now. One git holds back (another directive pins it, a dependency blocks it, a later
     // batch) grows a PF_ directive instead, and the finish step moves DEFAULT once that is safe.
     const named = new Set(input.tenants.map((t) => t.toUpperCase()));
-    if (defaultAtTarget || movedByDefault(world.apps, held, version, input.patch, named).length === 0) {
+    if (defaultAtTarget || movedByDefault(world.apps, held, { version, patch: input.patch, channel: target.channel }, named).length === 0) {
       if (!defaultAtTarget) statements.push(setDefaultDirective(target, v, timing));
       return { directive: 'DEFAULT', accepted, rejected, statements };
     }
