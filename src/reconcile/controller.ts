@@ -243,6 +243,8 @@ export function createController(options: ControllerOptions): Controller {
         // to report when it stops, and exits cleanly.
         let judged = false;
         let following = false;
+        // Following, and the lease row did not yet say who leads.
+        let leaderUnknown = false;
         let failures = 0;
         while (!stop.aborted) {
           const now = clock.now();
@@ -252,7 +254,14 @@ export function createController(options: ControllerOptions): Controller {
           try {
             if (store.acquireLease && !(await store.acquireLease(holder, leaseTtlMs, now))) {
               // Another replica leads; look again soon, to take over quickly once it is gone.
-              if (!following) log.info({ replica: holder, leader: (await store.readLease?.())?.holder }, 'another replica holds the lease; following');
+              if (!following || leaderUnknown) {
+                // A replica creating the first lease holds it before its row is visible: name the
+                // leader once the row says who it is.
+                const lease = store.readLease ? await store.readLease() : null; // null: this store cannot say
+                leaderUnknown = lease === undefined;
+                if (!leaderUnknown) log.info({ replica: holder, leader: lease?.holder }, 'another replica holds the lease; following');
+                else if (!following) log.info({ replica: holder }, 'another replica is taking the lease; following');
+              }
               following = true;
               // The leader keeps the count now; this replica reads it back when it leads again.
               health.reset();
@@ -264,6 +273,7 @@ export function createController(options: ControllerOptions): Controller {
             leaseUntil = now + leaseTtlMs;
             if (following) log.info({ holder }, 'lease acquired; leading');
             following = false;
+            leaderUnknown = false;
             if (!healthRestored) {
               const record = await store.kvGet(PASS_HEALTH_KEY);
               const saved = parsePassHealth(record);

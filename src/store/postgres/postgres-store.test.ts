@@ -83,6 +83,23 @@ describe.skipIf(!url)('PostgreSQL', () => {
       await Promise.all([a, b, c].map((s) => s.close()));
     });
 
+    it('creates the first lease row only while holding the session lock, so the first leader is never one without it', async () => {
+      const schema = `pushfleet_test_${runId}_${++count}`;
+      const a = openInSchema(schema);
+      await a.migrate();
+      // Another replica has taken the session lock and is about to insert the row.
+      const other = new pg.Client({ connectionString: url! });
+      await other.connect();
+      await other.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [0x70666c64, schema]);
+      expect(await a.acquireLease!('a', 30_000, 1_000)).toBe(false);
+      expect(await a.readLease!()).toBeUndefined();
+      // It died before inserting: its session, and the lock, are gone; a leads, holding the lock.
+      await other.end();
+      expect(await a.acquireLease!('a', 30_000, 2_000)).toBe(true);
+      expect(await a.readLease!()).toMatchObject({ holder: 'a', lockHeld: true });
+      await a.close();
+    });
+
     it('a replica that loses the race to insert the first lease row does not keep the session lock', async () => {
       const schema = `pushfleet_test_${runId}_${++count}`;
       const a = openInSchema(schema);

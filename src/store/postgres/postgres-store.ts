@@ -384,6 +384,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         const early = held !== undefined && held.lock_held && !leaderLock.held() && (await leaderLock.tryTake());
         const free = held === undefined || renewal || held.expires_at <= now || early;
         if (!free) return undefined;
+        // No lease yet: row locks cannot order replicas racing to create it (there is no row to
+        // lock), so the session lock does. Only its holder inserts the row, which then says the
+        // leader holds the lock, and its death is noticed at once from the first pass on.
+        if (held === undefined && !(leaderLock.held() || (await leaderLock.tryTake()))) return undefined;
         // A leader without the session lock (it was taken over from a hung holder) keeps trying.
         const lockHeld = leaderLock.held() || (await leaderLock.tryTake());
         const token = renewal ? held.token : (held?.token ?? 0) + 1;
