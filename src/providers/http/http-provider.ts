@@ -81,7 +81,15 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
   for (const [pkg, id] of ctx.packages ?? []) if (!names.has(id)) names.set(id, pkg);
 
   async function find(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined> {
-    const list = await client.findPushRequests(idempotencyKey, signal);
+    let list: Awaited<ReturnType<HttpProviderClient['findPushRequests']>>;
+    try {
+      list = await client.findPushRequests(idempotencyKey, signal);
+    } catch (err) {
+      // A look-up answer pushfleet cannot read says nothing about whether the request exists:
+      // permanent, it failed a whole batch the platform may be running. The next pass asks again.
+      if (err instanceof ProviderError && err.code === 'provider-protocol' && !err.retryable) throw new ProviderError(err.code, err.message, true, { cause: err });
+      throw err;
+    }
     const match = list.pushRequests.find((r) => r.idempotencyKey === idempotencyKey);
     return match ? submitResult(match) : undefined;
   }
