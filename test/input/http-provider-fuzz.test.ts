@@ -9,7 +9,7 @@
  * controller's check, reconcile/poll-contract.ts: the provider does not know the request's.)
  *
  * PUSHFLEET_FUZZ_SEED=<n> replays a run (every failure message names its seed and case);
- * PUSHFLEET_FUZZ_CASES=<n> sets how many cases (default 150). A big run:
+ * PUSHFLEET_FUZZ_CASES=<n> sets how many cases (default 400). A big run:
  * `PUSHFLEET_FUZZ_CASES=20000 PUSHFLEET_FUZZ_SEED=1 npx vitest run test/input/http-provider-fuzz.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ import { SPOILERS, TENANTS, validAnswer, type Answer, type Spoiler } from './htt
 import { pick } from './snapshot-mutations.js';
 
 const SEED = Number(process.env.PUSHFLEET_FUZZ_SEED ?? 20261208);
-const CASES = Number(process.env.PUSHFLEET_FUZZ_CASES ?? 150);
+const CASES = Number(process.env.PUSHFLEET_FUZZ_CASES ?? 400);
 /** A call that has not ended by then hangs (each attempt has a 5 s timeout and there are 3). */
 const HANG_MS = 60_000;
 const CODES = new Set(['provider-protocol', 'provider-unavailable', 'provider-throttled', 'provider-timeout', 'provider-connection', 'provider-auth', 'unknown-request', 'provider-not-found', 'provider-rejected']);

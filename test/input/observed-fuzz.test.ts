@@ -7,7 +7,7 @@
  * JSON fast path, parseSnapshotFile) must accept exactly what `--observed` accepts.
  *
  * PUSHFLEET_FUZZ_SEED=<n> replays a run (every failure message names its seed and case);
- * PUSHFLEET_FUZZ_CASES=<n> sets how many cases (default 30). A big run:
+ * PUSHFLEET_FUZZ_CASES=<n> sets how many cases (default 60). A big run:
  * `PUSHFLEET_FUZZ_CASES=5000 PUSHFLEET_FUZZ_SEED=1 npx vitest run test/input/observed-fuzz.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import { packageRoot } from '../../src/util/package-root.js';
 import { pick, STRUCTURAL, TEXTUAL } from './snapshot-mutations.js';
 
 const SEED = Number(process.env.PUSHFLEET_FUZZ_SEED ?? 20261207);
-const CASES = Number(process.env.PUSHFLEET_FUZZ_CASES ?? 30);
+const CASES = Number(process.env.PUSHFLEET_FUZZ_CASES ?? 60);
 const AT = '2026-11-21T12:00:00Z';
 const NOW = Date.parse(AT);
 /** CPU time of this process per case: wall time on a shared machine measures the neighbours. */
@@ -57,12 +57,12 @@ function fleetOf(dir: string): unknown {
 /** Writes the value as JSON or YAML (YAML refuses some strings, e.g. lone surrogates: then JSON). */
 function serialize(value: unknown, random: () => number): { text: string; ext: 'json' | 'yaml' } {
   const r = random();
-  if (r < 0.4) return { text: JSON.stringify(value, null, 2), ext: 'json' };
+  if (r < 0.4 && JSON.stringify(value).length < 1_000_000) return { text: JSON.stringify(value, null, 2), ext: 'json' };
   if (r < 0.6) return { text: JSON.stringify(value), ext: 'json' };
   try {
     return { text: yaml.dump(value, { lineWidth: -1, noRefs: true }), ext: 'yaml' };
   } catch {
-    return { text: JSON.stringify(value, null, 2), ext: 'json' };
+    return { text: JSON.stringify(value), ext: 'json' };
   }
 }
 

@@ -172,7 +172,7 @@ export const STRUCTURAL: readonly StructuralMutation[] = [
     apply(root, random) {
       const list = (root as { tenants?: Json }).tenants;
       if (!Array.isArray(list) || list.length === 0) return;
-      const n = int(random, 100, 3000);
+      const n = int(random, 100, 1500);
       const base = list.slice();
       for (let i = 0; i < n; i++) {
         const t = structuredClone(base[i % base.length]!);
@@ -193,7 +193,7 @@ export const STRUCTURAL: readonly StructuralMutation[] = [
       const all = slots(root);
       if (all.length === 0) return;
       let v: Json = 1;
-      for (let i = int(random, 50, 1500); i > 0; i--) v = random() < 0.5 ? [v] : { k: v };
+      for (let i = int(random, 50, 300); i > 0; i--) v = random() < 0.5 ? [v] : { k: v };
       set(pick(random, all), v);
     },
   },
