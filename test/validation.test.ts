@@ -64,6 +64,8 @@ const ERRORS: readonly Case[] = [
   err('schema/timestamp-without-offset', 'schema', 'directive.yaml', 7, 17, /spec\.upgradeAfter "2026-12-01T00:00:00" is not an ISO-8601 timestamp with an offset/),
   err('schema/percent-above-100', 'schema', 'strategy.yaml', 7, 16, /spec\.waves\[0\]\.percent must be <= 100/),
   err('schema/percent-zero', 'schema', 'strategy.yaml', 7, 16, /spec\.waves\[0\]\.percent must be > 0/),
+  // a misspelled operator is one mistake, not also "values must be empty"
+  err('schema/selector-operator-typo', 'schema', 'directive.yaml', 10, 36, /spec\.targets\.selector\.matchExpressions\[0\]\.operator must be one of: In, NotIn, Exists, DoesNotExist \(did you mean "In"\?\)/),
   err('literal-secret/http-token', 'literal-secret', 'platform.yaml', 8, 12, /spec\.http\.token holds a literal secret.*\{ env: NAME \}/),
   err('literal-secret/webhook-secret', 'literal-secret', 'notification.yaml', 8, 13, /spec\.webhook\.secret holds a literal secret/),
   err('literal-secret/numeric-webhook-secret', 'literal-secret', 'notification.yaml', 6, 64, /spec\.webhook\.secret holds a literal secret/),

@@ -28,7 +28,7 @@ import { redactProcessWarnings } from './process-warnings.js';
 export function buildProgram(rt: CommandRuntime): Command {
   const program = new Command('pushfleet')
     .description(
-      'GitOps rollouts of package versions to a fleet of tenants: release directives, waves,\nmaintenance windows and deadlines, reviewed in pull requests and reconciled by a controller.',
+      'GitOps rollouts of package versions to a fleet of tenants: release directives, waves, maintenance windows and deadlines, reviewed in pull requests and reconciled by a controller.',
     )
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--output <format>', 'output format: text | json | markdown | yaml | csv (per command)'))
@@ -54,8 +54,29 @@ Docs: docs/manifests.md (every field), docs/planning.md (the rules).`,
   registerSimulate(program, rt);
   registerHistory(program, rt);
   registerSalesforce(program, rt);
+  // --output is global so it may come anywhere, but a command without formats would silently
+  // ignore it (`history export --output csv` printed JSON lines): refuse it there instead.
+  program.hook('preAction', (_program, action) => {
+    const path = commandPath(action);
+    const hint = WITHOUT_OUTPUT.get(path);
+    if (hint !== undefined && action.optsWithGlobals().output !== undefined) throw new InputError('bad-flag', `--output does not apply to "${path}"${hint}`);
+  });
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => rt.io.out(s), writeErr: (s) => rt.io.err(redactUrls(s)) });
   return program;
+}
+
+/** Commands that take no --output, with what to use instead. */
+const WITHOUT_OUTPUT: ReadonlyMap<string, string> = new Map([
+  ['run', '; it prints the status as text when --once or --until-settled ends, and logs JSON on stderr'],
+  ['simulate', '; it prints its URL and logs JSON on stderr'],
+  ['history export', '; use --format jsonl|csv'],
+]);
+
+/** `history export` for the export subcommand: the names below the program. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -9,8 +9,7 @@ const NOW = Date.parse('2026-11-21T12:00:00Z');
 const PF = 'PF_INSIGHTS_DEFAULT__V2_P0';
 const HEAD = 'ALTER APPLICATION PACKAGE "INSIGHTS_APP" MODIFY RELEASE CHANNEL DEFAULT';
 
-const desired = desiredFrom({
-  'm.yaml': `apiVersion: pushfleet.dev/v1
+const MANIFESTS = `apiVersion: pushfleet.dev/v1
 kind: Provider
 metadata: { name: snowflake }
 spec: { type: snowflake, snowflake: { account: myorg-provider, user: pushfleet, releaseChannel: DEFAULT, auth: { privateKey: { env: SF_KEY } } } }
@@ -29,13 +28,13 @@ apiVersion: pushfleet.dev/v1
 kind: ReleaseDirective
 metadata: { name: insights-default }
 spec: { package: insights, version: V2, patch: 0, strategy: two-waves }
-`,
-});
+`;
+const desired = desiredFrom({ 'm.yaml': MANIFESTS });
 
-function statementsFor(tenants: readonly TenantSketch[], progress?: Progress): string[][] {
+function statementsFor(tenants: readonly TenantSketch[], progress?: Progress, state = desired): string[][] {
   const observed = fleet(tenants);
-  const plan = computePlan({ desired, observed, now: NOW, ...(progress ? { progress } : {}) });
-  return planStatements(desired, plan, observed, NOW).map((p) => [...p.statements]);
+  const plan = computePlan({ desired: state, observed, now: NOW, ...(progress ? { progress } : {}) });
+  return planStatements(state, plan, observed, NOW).map((p) => [...p.statements]);
 }
 
 const inPf = (id: string, version = 'V2'): TenantSketch => ({ id, labels: { 'snowflake-directive': PF }, packages: { insights: { version, patch: 0 } } });
@@ -62,6 +61,31 @@ describe('planStatements: the end of a staged default rollout', () => {
     expect(statementsFor([inPf('O.FAIL', 'V1')], failed)).toEqual([]);
     expect(statementsFor([inPf('O.A'), inPf('O.FAIL', 'V1')], failed)).toEqual([
       [`${HEAD} SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0`, `${HEAD} MODIFY RELEASE DIRECTIVE "${PF}" REMOVE ACCOUNTS = ("O"."A")`],
+    ]);
+  });
+
+  it('shows the hold of a consumer another directive keeps on V1 before SET DEFAULT', () => {
+    const pinning = desiredFrom({
+      'm.yaml': `${MANIFESTS}---
+apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-pinned }
+spec: { package: insights, version: V1, patch: 0, targets: { tenants: [ O.PIN ] } }
+`,
+    });
+    expect(statementsFor([inPf('O.A'), inPf('O.B'), { id: 'O.PIN', packages: { insights: { version: 'V1', patch: 0 } } }], undefined, pinning)).toEqual([
+      [
+        `${HEAD} SET RELEASE DIRECTIVE "PF_HOLD_V1_P0" ACCOUNTS = ("O"."PIN") VERSION = "V1" PATCH = 0`,
+        `${HEAD} SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0`,
+        `${HEAD} UNSET RELEASE DIRECTIVE "${PF}"`,
+      ],
+    ]);
+  });
+
+  it('shows a push that takes the last account out of a hold moving it with FORCE, then the UNSET of the hold', () => {
+    const held: TenantSketch = { id: 'O.H', labels: { 'snowflake-directive': 'PF_HOLD_V1_P0' }, packages: { insights: { version: 'V1', patch: 0 } } };
+    expect(statementsFor([held])).toEqual([
+      [`${HEAD} SET RELEASE DIRECTIVE "${PF}" ACCOUNTS = ("O"."H") VERSION = "V2" PATCH = 0 FORCE`, `${HEAD} UNSET RELEASE DIRECTIVE "PF_HOLD_V1_P0"`],
     ]);
   });
 });

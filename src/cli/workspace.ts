@@ -70,7 +70,8 @@ export async function readObserved(given: string, io: CliIo, signal: AbortSignal
     if (!res.ok) throw new InputError('observed-unreachable', `--observed ${source}: HTTP ${res.status}`);
     text = await res.text();
   } else {
-    text = await readFile(resolve(io.cwd, given), 'utf8').catch(() => {
+    text = await readFile(resolve(io.cwd, given), 'utf8').catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code === 'EISDIR') throw new InputError('bad-flag', `--observed "${source}" is a folder; give a FleetSnapshot file (pushfleet observe --out FILE writes one)`);
       throw new InputError('bad-flag', `--observed "${source}": file not found`);
     });
   }

@@ -116,6 +116,29 @@ export interface RolloutFinish {
    * other tenant a platform-wide change would move makes the provider wait instead.
    */
   readonly movable: readonly string[];
+  /**
+   * Tenants another directive of git keeps on exactly the version they run (in sync with it, so
+   * no push of pushfleet holds them): a platform-wide change must not move them. A provider may
+   * pin them where they are first (Snowflake: a PF_HOLD_ directive) and then make the change;
+   * absent or empty: none.
+   */
+  readonly kept?: readonly KeptTenant[];
+}
+
+/** A tenant git keeps on the version it runs (RolloutFinish.kept). */
+export interface KeptTenant {
+  readonly tenant: string;
+  readonly version: string;
+  readonly patch?: number;
+}
+
+/** Tenants a finish pinned at the version they run (Snowflake: one PF_HOLD_ directive per version+patch). */
+export interface HeldTenants {
+  /** Where they are pinned (the hold directive). */
+  readonly holder: string;
+  readonly version: string;
+  readonly patch: number;
+  readonly tenants: readonly string[];
 }
 
 /** What one finish call found or did. */
@@ -126,6 +149,8 @@ export interface RolloutFinishResult {
   readonly sent: readonly string[];
   /** Why it waits, or what it left behind; absent when there is nothing to say. */
   readonly detail?: string;
+  /** Tenants this finish pinned where they are so that the platform-wide change could not move them; absent when none. */
+  readonly held?: readonly HeldTenants[];
   /** True when the answer says something the last one did not (it sent something, or a new reason): worth an event. */
   readonly news: boolean;
 }

@@ -17,8 +17,8 @@ import { isSettled } from './settled.js';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { InputError, LeaseLostError } from '../util/errors.js';
-import { createPassHealth, type PassHealth } from './pass-health.js';
-import { PASS_HEALTH_KEY, interruptedPass, parsePassHealth, passHealthEntry, passInProgress } from './pass-health-record.js';
+import { createPassHealth, type HealthChange, type PassHealth } from './pass-health.js';
+import { PASS_HEALTH_KEY, interruptedPass, parsePassHealth, passHealthEntry, passInProgress, type PassInProgress } from './pass-health-record.js';
 import { actingFields, idleRecord, passRecord } from './controller-status.js';
 import type { Retention } from './retention.js';
 import { createPruneAfterPass, type Pruned } from './prune-after-pass.js';
@@ -204,21 +204,34 @@ export function createController(options: ControllerOptions): Controller {
       const providers = createProviderCache(store, clock, options.env, log, options.providerTimeoutMs, options.callMeter);
       // Poll cadence and observe times live in memory: a restart polls and observes soon again.
       const pacing = createPacing(pacingOverrides);
-      const health = createPassHealth(store, log);
+      const health = createPassHealth(log);
       // Whether the streak saved by earlier processes or leaders has been read since this replica
       // started leading (pass-health-record.ts); read again after each time it followed.
       let healthRestored = false;
       let lastStatus: RevisionStatus | undefined;
       const report = (h: PassHealth): void => options.onHealth?.(h);
       await source.start(wake);
+      /**
+       * Writes `entries` with the streak's record (the health `change` leads to, or the current
+       * one) and its unwritten transition events, in one transaction; then applies `change`.
+       */
+      async function saveWithHealth(
+        entries: readonly { key: string; value: unknown }[],
+        change?: HealthChange,
+        mark?: { readonly inPass: PassInProgress },
+      ): Promise<void> {
+        const events = [...health.unwritten(), ...(change?.events ?? [])];
+        const record = passHealthEntry(change?.health ?? health.current(), mark?.inPass);
+        await store.kvPutMany([...entries, record], { events, ...(mark ? { durable: false } : {}) });
+        health.saved(events, change);
+      }
       /** Counts a failed pass and leaves its health in the status record (best effort: the store may be what failed). */
       async function recordFailure(err: unknown, now: number): Promise<void> {
-        const h = await health.failed(err, now, lastStatus?.good?.revision.id ?? null);
+        const h = health.failed(err, now, lastStatus?.good?.revision.id ?? null);
         report(h);
         try {
           const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-          const status = previous ? [{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }] : [];
-          await store.kvPutMany([...status, passHealthEntry(h)]);
+          await saveWithHealth(previous ? [{ key: STATUS_KEY, value: { ...previous, ...actingFields(lastStatus, h) } }] : []);
         } catch (cause) {
           log.warn({ err: (cause as Error).message }, 'could not record the failed pass in the status record');
         }
@@ -257,7 +270,8 @@ export function createController(options: ControllerOptions): Controller {
               if (saved) health.restore(saved);
               if (saved?.failedPasses) log.info({ failedPasses: saved.failedPasses, failing: saved.failing }, 'continuing the failed-pass streak recorded before');
               const interrupted = passInProgress(record);
-              if (interrupted) report(await health.failed(interruptedPass(interrupted), now, saved?.lastError?.revision ?? null));
+              // Its controller.failing, if it turns the streak red, rides with the next write.
+              if (interrupted) report(health.failed(interruptedPass(interrupted), now, saved?.lastError?.revision ?? null));
               healthRestored = true;
             }
             const started = performance.now();
@@ -274,16 +288,16 @@ export function createController(options: ControllerOptions): Controller {
             options.onRevision?.(status);
             if (!status.good) {
               log.error({ revision: status.rejected?.id, reason: status.idle }, 'no valid revision to act on');
-              const h = await health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now, null);
+              const h = health.failed(new InputError('no-valid-revision', status.idle ?? 'no valid revision to act on'), now, null);
               // Say what is true: this process acts on nothing, whatever an earlier process recorded.
               const previous = (await store.kvGet(STATUS_KEY)) as Record<string, unknown> | undefined;
-              await store.kvPutMany([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }, passHealthEntry(h)]);
+              await saveWithHealth([{ key: STATUS_KEY, value: idleRecord(previous, status, h, now, at, source.description) }]);
               report(h);
               if (options.once) return false;
             } else {
               everGood = true;
               // Says a pass is under way until its end writes the health again (pass-health-record.ts).
-              await store.kvPutMany([passHealthEntry(health.current(), { since: now, holder })], { durable: false });
+              await saveWithHealth([], undefined, { inPass: { since: now, holder } });
               const passProviders = providers.forState(status.good.state, status.good.readFile);
               const result = await runPass({
                 store,
@@ -302,8 +316,9 @@ export function createController(options: ControllerOptions): Controller {
               at = wakeInfo.at;
               quiet = !wakeInfo.busy && (!wakeInfo.dueNow || result.created === 0);
               settled = isSettled(result);
-              const h = sourceError === undefined ? await health.succeeded(now, status.good.revision.id) : health.current();
-              await store.kvPutMany([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }, passHealthEntry(h)]);
+              const change = sourceError === undefined ? health.succeeded(now, status.good.revision.id) : undefined;
+              const h = change?.health ?? health.current();
+              await saveWithHealth([{ key: STATUS_KEY, value: passRecord(result, status, h, now, wakeInfo.at, source.description) }], change);
               report(h);
               await options.onPass?.(result, status, { seconds: (performance.now() - started) / 1000 });
               await pruneAfterPass(declaredRollouts(status.good.state), now, passProviders.all);

@@ -11,7 +11,7 @@
  */
 import type { DesiredState } from '../manifest/types.js';
 import type { Plan, PlanItem, PlanRollout } from '../plan/types.js';
-import type { RolloutFinish } from '../providers/push-types.js';
+import type { KeptTenant, RolloutFinish } from '../providers/push-types.js';
 import type { NewEvent } from '../store/store.js';
 import type { PassContext } from './pass-context.js';
 import { pushDirective } from './push-directive.js';
@@ -32,10 +32,12 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
       const result = await provider.finishRollout(finish, ctx.signal);
       if (result.sent.length > 0) changed++;
       if (!result.news) continue;
-      const data = { provider: provider.name, statements: result.sent, ...(result.detail ? { detail: result.detail } : {}) };
+      const data = { provider: provider.name, statements: result.sent, ...(result.detail ? { detail: result.detail } : {}), ...(result.held?.length ? { holds: result.held } : {}) };
+      // Tenants pinned where git keeps them so the platform-wide default could move without them.
+      const held = result.held?.length ? `; kept where git keeps them: ${result.held.map((h) => `${h.holder} holds ${few(h.tenants)}`).join('; ')}` : '';
       const event: NewEvent =
         result.state === 'done'
-          ? { ...base, type: 'rollout.finished', message: `rollout ${rollout.id} finished on ${provider.name}${result.detail ? `: ${result.detail}` : ''}`, data }
+          ? { ...base, type: 'rollout.finished', message: `rollout ${rollout.id} finished on ${provider.name}${result.detail ? `: ${result.detail}` : ''}${held}`, data }
           : { ...base, type: 'rollout.finish-waiting', message: `rollout ${rollout.id} is not finished on ${provider.name} yet${result.detail ? `: ${result.detail}` : ''}`, data };
       ctx.log.info({ rollout: rollout.id, provider: provider.name, state: result.state, sent: result.sent.length, detail: result.detail }, 'rollout finish');
       await ctx.store.appendEvents([event]);
@@ -46,6 +48,12 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
     }
   }
   return changed;
+}
+
+/** A message lists a few tenants; the event's data has them all. */
+function few(tenants: readonly string[]): string {
+  const more = tenants.length - 5;
+  return `${tenants.slice(0, 5).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /**
@@ -68,6 +76,7 @@ export function rolloutFinish(state: DesiredState, plan: Plan, rollout: PlanRoll
     ...(rollout.patch !== undefined ? { patch: rollout.patch } : {}),
     directive,
     movable: movableTenants(plan.items, rollout),
+    kept: keptTenants(plan.items, rollout),
   };
 }
 
@@ -85,4 +94,25 @@ export function movableTenants(items: readonly PlanItem[], rollout: PlanRollout)
         (i.status === 'failed' || (i.status === 'blocked' && (i.reason === 'inactive' || i.reason === 'ineligible'))),
     )
     .map((i) => i.tenant);
+}
+
+/**
+ * Tenants another directive of git keeps on exactly the version they run (in sync with it, by
+ * what is observed: a succeeded job whose result the platform does not show yet does not count).
+ * No push holds them, so a platform-wide default would move them against git; the provider may
+ * pin them where they are before it changes the default (Snowflake: PF_HOLD_ directives).
+ */
+export function keptTenants(items: readonly PlanItem[], rollout: PlanRollout): KeptTenant[] {
+  return items
+    .filter(
+      (i) =>
+        i.package === rollout.package &&
+        i.directive !== null &&
+        i.directive !== rollout.directive &&
+        i.status === 'in-sync' &&
+        i.installed !== null &&
+        i.installed === i.target &&
+        (i.installedPatch ?? 0) === (i.targetPatch ?? 0),
+    )
+    .map((i) => ({ tenant: i.tenant, version: i.installed!, ...(i.installedPatch !== undefined ? { patch: i.installedPatch } : {}) }));
 }

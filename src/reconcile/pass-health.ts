@@ -10,10 +10,11 @@
  *   any     --success--> healthy             [controller.recovered, when it was failing]
  *
  * The streak outlives the process: the controller saves it with its status record
- * (pass-health-record.ts) and `restore`s it when it starts leading, so restarts in the middle of
- * a streak neither reset the count nor announce `controller.failing` twice.
+ * (pass-health-record.ts), the transition events in the same transaction, and `restore`s it when
+ * it starts leading, so restarts in the middle of a streak neither reset the count nor announce
+ * a transition twice.
  */
-import type { Store } from '../store/store.js';
+import type { NewEvent } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { PushfleetError } from '../util/errors.js';
 import { iso } from '../util/time.js';
@@ -36,13 +37,35 @@ export interface PassHealth {
   readonly lastError: { readonly at: number; readonly message: string; readonly code: string | null; readonly revision: string | null } | null;
 }
 
-/** Tracks pass outcomes and writes the transitions to the event log. */
+/** A completed pass's outcome, applied only once its record is written (PassHealthTracker.saved). */
+export interface HealthChange {
+  readonly health: PassHealth;
+  /** `controller.recovered` when the pass ends a failing streak. */
+  readonly events: readonly NewEvent[];
+}
+
+/**
+ * Tracks pass outcomes. The events of its transitions are written in the same transaction as the
+ * saved streak (the controller's kvPutMany with `events`), so a crash between the two can neither
+ * announce a transition twice nor lose one: the record and its event land together or not at all.
+ */
 export interface PassHealthTracker {
   current(): PassHealth;
-  /** Records a failed pass that acted on `revision` (null: none); resolves to the new health. */
-  failed(err: unknown, now: number, revision?: string | null): Promise<PassHealth>;
-  /** Records a pass that completed; resolves to the new health. */
-  succeeded(now: number, revision?: string | null): Promise<PassHealth>;
+  /**
+   * Counts a failed pass that acted on `revision` (null: none) and returns the new health, at
+   * once: readiness turns red even when the store is what fails. The `controller.failing` event of
+   * the turn waits in `unwritten()` until a write carries it.
+   */
+  failed(err: unknown, now: number, revision?: string | null): PassHealth;
+  /**
+   * The health a completed pass leads to, with `controller.recovered` when it ends a failing
+   * streak. Not applied until `saved`: a success the store cannot record is no success.
+   */
+  succeeded(now: number, revision?: string | null): HealthChange;
+  /** Events of applied transitions that no write has carried yet. */
+  unwritten(): readonly NewEvent[];
+  /** A write carried `events` with the record of `change` (or of the current health): forgets them, applies `change`. */
+  saved(events: readonly NewEvent[], change?: HealthChange): void;
   /**
    * Continues a streak saved by an earlier process or leader. The longer streak wins: failures
    * counted in memory while the store could not be read are kept.
@@ -56,8 +79,9 @@ export interface PassHealthTracker {
 export const HEALTHY: PassHealth = Object.freeze({ failedPasses: 0, failing: false, since: null, failingAt: null, lastError: null });
 
 /** Creates a tracker; `threshold` defaults to FAILING_AFTER. */
-export function createPassHealth(store: Store, log: Logger, threshold = FAILING_AFTER): PassHealthTracker {
+export function createPassHealth(log: Logger, threshold = FAILING_AFTER): PassHealthTracker {
   let health: PassHealth = HEALTHY;
+  let pending: readonly NewEvent[] = [];
   return {
     current: () => health,
     restore(saved) {
@@ -65,8 +89,10 @@ export function createPassHealth(store: Store, log: Logger, threshold = FAILING_
     },
     reset() {
       health = HEALTHY;
+      // The next leader judges the streak from the record, which these never reached.
+      pending = [];
     },
-    async failed(err, now, revision = null) {
+    failed(err, now, revision = null) {
       const e = err as Error;
       const code = err instanceof PushfleetError ? err.code : null;
       const failedPasses = health.failedPasses + 1;
@@ -81,32 +107,30 @@ export function createPassHealth(store: Store, log: Logger, threshold = FAILING_
       };
       if (turnsRed) {
         log.error({ failedPasses, err: e.message, code, revision }, 'reconcile passes keep failing; not ready');
-        // Best effort: the store may be what fails; the gauge and readiness still say it.
-        await store
-          .appendEvents([
-            {
-              at: now,
-              type: 'controller.failing',
-              message: `${failedPasses} reconcile passes in a row failed since ${iso(since)}; last: ${e.message}`,
-              ...(revision ? { revision } : {}),
-              data: { failedPasses, code, error: e.message, since: iso(since), revision },
-            },
-          ])
-          .catch((cause: unknown) => log.warn({ err: (cause as Error).message }, 'could not record controller.failing'));
+        pending = [
+          ...pending,
+          {
+            at: now,
+            type: 'controller.failing',
+            message: `${failedPasses} reconcile passes in a row failed since ${iso(since)}; last: ${e.message}`,
+            ...(revision ? { revision } : {}),
+            data: { failedPasses, code, error: e.message, since: iso(since), revision },
+          },
+        ];
       }
       return health;
     },
-    async succeeded(now, revision = null) {
+    succeeded(now, revision = null) {
       const was = health;
-      if (was.failing) {
-        const since = was.since ?? was.failingAt ?? now;
-        const failingFor = formatDuration(now - since);
-        log.info({ failedPasses: was.failedPasses, failingFor }, 'reconcile pass succeeded again; ready');
-        await store.appendEvents([
+      if (!was.failing) return { health: HEALTHY, events: [] };
+      const since = was.since ?? was.failingAt ?? now;
+      return {
+        health: HEALTHY,
+        events: [
           {
             at: now,
             type: 'controller.recovered',
-            message: `a reconcile pass succeeded after ${was.failedPasses} failed in a row over ${failingFor} (since ${iso(since)})`,
+            message: `a reconcile pass succeeded after ${was.failedPasses} failed in a row over ${formatDuration(now - since)} (since ${iso(since)})`,
             ...(revision ? { revision } : {}),
             data: {
               failedPasses: was.failedPasses,
@@ -117,11 +141,17 @@ export function createPassHealth(store: Store, log: Logger, threshold = FAILING_
               revision,
             },
           },
-        ]);
+        ],
+      };
+    },
+    unwritten: () => pending,
+    saved(events, change) {
+      pending = pending.filter((e) => !events.includes(e));
+      if (!change) return;
+      if (health.failing && !change.health.failing) {
+        log.info({ failedPasses: health.failedPasses, failingFor: formatDuration(Number(change.events[0]?.data?.failedForMs ?? 0)) }, 'reconcile pass succeeded again; ready');
       }
-      // Only once recorded: if the event cannot be written, the pass fails and stays red.
-      health = HEALTHY;
-      return health;
+      health = change.health;
     },
   };
 }

@@ -243,6 +243,14 @@ export interface PruneResult {
 }
 
 /** Narrows a kv listing: keys after `after`, below `below` (both exclusive), at most `limit`. */
+/** How Store.kvPutMany writes. */
+export interface KvPutOptions {
+  /** false: do not wait for the disk (see Store.kvPutMany); default true. */
+  readonly durable?: boolean;
+  /** Events appended in the same transaction as the entries. */
+  readonly events?: readonly NewEvent[];
+}
+
 export interface KvRange {
   readonly after?: string;
   readonly below?: string;
@@ -364,8 +372,10 @@ export interface Store {
    * Writes entries atomically. `durable: false` skips waiting for the disk (SQLite synchronous
    * NORMAL, PostgreSQL synchronous_commit off): a process crash keeps the write, a power loss may
    * lose it. For marks whose loss costs nothing but one count (the pass-in-progress mark).
+   * `events` are appended in the same transaction (a state and the event announcing it go
+   * together or not at all).
    */
-  kvPutMany(entries: readonly { key: string; value: unknown }[], options?: { readonly durable?: boolean }): Promise<void>;
+  kvPutMany(entries: readonly { key: string; value: unknown }[], options?: KvPutOptions): Promise<void>;
   /**
    * Removes the given keys and every key under the given prefixes, in one transaction (fenced
    * like every write of a leader); returns how many entries went. Absent keys are no error.

@@ -130,6 +130,8 @@ spec: { provider: platform, versions: [ { version: "2.3.0" }, { version: "2.4.0"
       [['plan', 'good', '--observed', 'broken-snapshot.yaml'], /broken-snapshot\.yaml:4:\d+: error: tenants\[0\]\.type must be one of/],
       [['plan', 'good', '--output', 'xml'], /--output "xml" is not supported/],
       [['plan', 'good', '--bogus'], /unknown option '--bogus'/],
+      [['plan', 'good', '--observed', 'good'], /--observed "good" is a folder; give a FleetSnapshot file/],
+      [['history', 'export', '--since', '2026-12-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'], /--since 2026-12-01T00:00:00Z is not before --until 2026-11-01T00:00:00Z: nothing could match/],
     ];
     for (const [args, message] of cases) {
       const r = runBuiltCli(args, root);
@@ -199,11 +201,32 @@ describe('pushfleet run, status and plan --store', () => {
     expect(Math.max(...loaded.map((e: { at: string }) => Date.parse(e.at)))).toBeGreaterThanOrEqual(firstLife);
   });
 
+  it("plan --store without --at plans at the store's clock, which a --clock-speed demo runs ahead of the real one", () => {
+    repo('demo-plan', { 'manifests.yaml': BASE + DIRECTIVE, 'fleet.yaml': FLEET });
+    const store = `sqlite:${join(root, 'demo-plan.db')}`;
+    const demo = runBuiltCli(['run', '--dir', 'demo-plan', '--store', store, '--once', '--clock-speed', '28800', '--poll-interval', '1s', '--log-level', 'warn'], root);
+    expect(demo.code, demo.stderr).toBe(0);
+    const events = JSON.parse(runBuiltCli(['status', '--store', store, '--output', 'json'], root).stdout).recentEvents as { at: string }[];
+    const newest = Math.max(...events.map((e) => Date.parse(e.at)));
+    // Planned at the real clock, the demo's jobs and bakes would lie in the plan's future.
+    const plan = runBuiltCli(['plan', 'demo-plan', '--store', store, '--output', 'json'], root);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(Date.parse(JSON.parse(plan.stdout).at)).toBeGreaterThanOrEqual(newest);
+    // --at still pins the instant.
+    const pinned = runBuiltCli(['plan', 'demo-plan', '--store', store, '--at', '2026-11-21T12:00:00Z', '--output', 'json'], root);
+    expect(JSON.parse(pinned.stdout).at).toBe('2026-11-21T12:00:00.000Z');
+  });
+
   it('run --once on invalid manifests exits 1 at once, the folder watch closed', () => {
     // A process that hangs is killed by runBuiltCli's timeout and has no exit code.
     const r = runBuiltCli(['run', '--dir', 'bad', '--store', `sqlite:${join(root, 'bad.db')}`, '--once', '--log-level', 'silent'], root);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no valid revision of the manifests');
+    // The on-call reads status first: it names the problems, not only their count.
+    const status = runBuiltCli(['status', '--store', `sqlite:${join(root, 'bad.db')}`], root);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/is INVALID and ignored \(2 errors\)/);
+    expect(status.stdout).toMatch(/^ {2}bad\/manifests\.yaml:\d+:\d+: error: unknown kind "Packag"/m);
   });
 
   it('run --once on a revision whose simulator fleet file is missing exits 1: the revision is invalid, as validate says', () => {

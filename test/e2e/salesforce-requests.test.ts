@@ -104,6 +104,10 @@ describe('pushfleet salesforce requests', () => {
     const bad = await cli(['salesforce', 'requests', 'list', '--status', 'Running']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('--status "Running"');
+    // --status takes every word up to the next flag: a folder after it is no status.
+    const swallowed = await cli(['salesforce', 'requests', 'list', '--status', 'Pending', '.']);
+    expect(swallowed.code).toBe(1);
+    expect(swallowed.err).toContain('--status "." is a folder, not a push request status: put the manifest folder before --status');
   });
 
   it('reports a request with its failed jobs, their errors, org names and Gack ids', async () => {

@@ -223,23 +223,25 @@ describe('controller with a one-wave default directive split into batches on sno
   const accounts = Array.from({ length: 6 }, (_, i) => `ORG1.B${i}`);
   const pinned = 'ORG1.PINNED';
 
+  const KEY_PAIR = generateKeyPair();
+  // One wave (no strategy): the fast path SETs DEFAULT, which moves every consumer outside a
+  // custom directive, the ones of later batches and the pinned one too.
+  const DEFAULTS = `apiVersion: pushfleet.dev/v1
+kind: ReleaseDirective
+metadata: { name: insights-default }
+spec: { package: insights, version: V2, patch: 0 }
+`;
+
   /** Rolls the default directive out in requests of 2; with `pin`, another directive keeps `pinned` on V1. */
   async function rollOut(pin: boolean): Promise<FakeSnowflake> {
-    const keyPair = generateKeyPair();
+    const keyPair = KEY_PAIR;
     const pinning = `---
 apiVersion: pushfleet.dev/v1
 kind: ReleaseDirective
 metadata: { name: insights-pinned }
 spec: { package: insights, version: V1, patch: 0, targets: { tenants: [ "${pinned}" ] } }
 `;
-    // One wave (no strategy): the fast path SETs DEFAULT, which moves every consumer outside a
-    // custom directive, the ones of later batches and the pinned one too.
-    const defaults = `apiVersion: pushfleet.dev/v1
-kind: ReleaseDirective
-metadata: { name: insights-default }
-spec: { package: insights, version: V2, patch: 0 }
-`;
-    h = await controllerHarness({ 'd.yaml': defaults + (pin ? pinning : '') }, '2026-11-21T12:00:00Z');
+    h = await controllerHarness({ 'd.yaml': DEFAULTS + (pin ? pinning : '') }, '2026-11-21T12:00:00Z');
     const sf = await startFakeSnowflake({
       clock: h.clock,
       keyPair,
@@ -264,12 +266,37 @@ spec: { package: insights, version: V2, patch: 0 }
     for (const c of sf.consumers('INSIGHTS_APP')) for (const step of c.history) expect(['V1.0', 'V2.0']).toContain(`${step.version}.${step.patch}`);
   });
 
-  it('never moves a consumer git pins, and says why DEFAULT stays', async () => {
+  it('pins the consumer git keeps on V1 in a hold, moves DEFAULT anyway, and a later git change takes it out of the hold', async () => {
     const sf = await rollOut(true);
+    const env = { SF_KEY: KEY_PAIR.privateKeyPem };
+    // The pinned account never upgraded: DEFAULT moved only after it sat in PF_HOLD_V1_P0.
     for (const step of sf.consumer(pinned, 'INSIGHTS_APP')!.history) expect(`${step.version}.${step.patch}`).toBe('V1.0');
-    expect(sf.statements.filter((e) => e.kind === 'set-default')).toHaveLength(0);
-    const waiting = await h!.store.listEvents({ types: ['rollout.finish-waiting'] });
-    expect(waiting.map((e) => e.message).join('\n')).toContain(pinned);
+    const hold = 'PF_HOLD_V1_P0';
+    expect(sf.directives('INSIGHTS_APP').map((d) => [d.name, d.version, d.patch, d.accounts])).toEqual([
+      ['DEFAULT', 'V2', 0, []],
+      [hold, 'V1', 0, [pinned]],
+    ]);
+    const holdAt = sf.statements.findIndex((e) => e.kind === 'set-custom' && e.text.includes(`"${hold}"`));
+    expect(holdAt).toBeGreaterThanOrEqual(0);
+    expect(holdAt).toBeLessThan(sf.statements.findIndex((e) => e.kind === 'set-default'));
+    const finished = await h!.store.listEvents({ types: ['rollout.finished'] });
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.data).toMatchObject({ holds: [{ holder: hold, version: 'V1', patch: 0, tenants: [pinned] }] });
+    expect(finished[0]!.message).toContain(`${hold} holds ${pinned}`);
+
+    // git now lets the pinned account follow the default directive: the push FORCE-moves it out
+    // of the hold into the default rollout's directive, and the emptied hold is retired.
+    h!.write('d.yaml', DEFAULTS);
+    await h!.runUntilSettled({ env, pollIntervalMs: 30_000, maxBatch: 2 });
+    await sf.advance(3_600_000);
+    expect(sf.consumer(pinned, 'INSIGHTS_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    expect(sf.directives('INSIGHTS_APP').map((d) => d.name)).not.toContain(hold);
+    const moved = sf.statements.filter((e) => e.kind === 'set-custom' && e.text.includes('"ORG1"."PINNED"') && e.text.endsWith('FORCE'));
+    expect(moved).toHaveLength(1);
+    for (const c of sf.consumers('INSIGHTS_APP')) for (const step of c.history) expect(['V1.0', 'V2.0']).toContain(`${step.version}.${step.patch}`);
+    // The finish of this rollout is done and is not asked again: the moved account stays in the
+    // rollout's PF_ directive, at DEFAULT's version (a later default rollout takes it with FORCE).
+    expect(sf.directives('INSIGHTS_APP').find((d) => d.name === 'PF_INSIGHTS_DEFAULT__V2_P0')).toMatchObject({ version: 'V2', accounts: [pinned] });
   });
 });
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRequest, RolloutFinish } from '../../src/providers/push-types.js';
 import { RECHECK_MS } from '../../src/providers/snowflake/finish-rollout.js';
-import { snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
+import { contractSeed, snowflakeFixture, ACCOUNTS, type SnowflakeFixture } from './snowflake-fixture.js';
 
 const signal = new AbortController().signal;
 const HOUR = 3_600_000;
@@ -26,9 +26,20 @@ function wave(key: string, tenants: readonly string[]): PushRequest {
 // ORG2.DONE was seeded on V2 but the fake's DEFAULT (V1) took it back: like the disabled app, git wants it at V2.
 const MOVABLE = [ACCOUNTS.disabled, ACCOUNTS.done];
 
-function finish(movable: readonly string[] = MOVABLE): RolloutFinish {
-  return { idempotencyKey: 'acme-default/acme/V2@g1', package: 'acme', externalId: 'ACME_APP', version: 'V2', patch: 0, directive: DEFAULT_DIRECTIVE, movable };
+function finish(movable: readonly string[] = MOVABLE, kept: readonly string[] = []): RolloutFinish {
+  return {
+    idempotencyKey: 'acme-default/acme/V2@g1',
+    package: 'acme',
+    externalId: 'ACME_APP',
+    version: 'V2',
+    patch: 0,
+    directive: DEFAULT_DIRECTIVE,
+    movable,
+    kept: kept.map((tenant) => ({ tenant, version: 'V1', patch: 0 })),
+  };
 }
+
+const HOLD = 'PF_HOLD_V1_P0';
 
 function writes(fx: SnowflakeFixture): { kind: string; text: string; requestId: string | null; replay: boolean }[] {
   return fx.fake.statements
@@ -147,6 +158,23 @@ describe('snowflake: finishing a staged default rollout', () => {
     expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2' });
   });
 
+  it("moves DEFAULT past a consumer installed from another release channel, which stays on that channel's version", async () => {
+    const seed = contractSeed();
+    const QA_APP = 'ORG9.QA_TESTER';
+    s = await snowflakeFixture({
+      fake: {
+        packages: seed.packages!.map((p) => (p.name === 'ACME_APP' ? { ...p, channels: { ...p.channels, QA: { versions: ['V1'] } } } : p)),
+        consumers: [...seed.consumers!, { account: QA_APP, package: 'ACME_APP', version: 'V1', patch: 0, channel: 'QA' }],
+      },
+    });
+    await stagedRollout(s);
+    expect(await s.provider.finishRollout!(finish(), signal)).toMatchObject({ state: 'done', news: true });
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    await s.fake.advance(HOUR);
+    const qa = s.fake.consumers('ACME_APP').find((c) => c.account === QA_APP)!;
+    expect(qa.history.map((h) => `${h.version}.${h.patch}`)).toEqual(['V1.0']);
+  });
+
   it('keeps a FAILED account pinned in the PF_ directive and hands only those at the target to DEFAULT', async () => {
     s = await snowflakeFixture({ fake: { failures: { accounts: { [ACCOUNTS.up3]: {} } } } });
     await s.provider.submit(wave('w1', [ACCOUNTS.up1, ACCOUNTS.up2]), signal);
@@ -161,5 +189,120 @@ describe('snowflake: finishing a staged default rollout', () => {
     expect(s.fake.directives('ACME_APP').find((d) => d.name === PF)!.accounts).toEqual([ACCOUNTS.up3]);
     await s.fake.advance(HOUR);
     neverElsewhere(s);
+  });
+});
+
+describe('snowflake: finishing while another git directive keeps consumers on the version they run', () => {
+  // ORG2.DONE runs V1.0 under DEFAULT (the fake's DEFAULT took it back), the disabled app too:
+  // say a git directive pins both on V1.0, in sync, so no push of pushfleet holds them.
+  const KEPT = [ACCOUNTS.done, ACCOUNTS.disabled];
+
+  it('pins them at V1.0 in a PF_HOLD_ directive, then moves DEFAULT, and none of them upgrades', async () => {
+    s = await snowflakeFixture();
+    await stagedRollout(s);
+    const before = new Map(KEPT.map((a) => [a, s!.fake.consumer(a, 'ACME_APP')!.history.length]));
+    s.fake.resetCounts();
+    const result = await s.provider.finishRollout!(finish([], KEPT), signal);
+    expect(result).toMatchObject({ state: 'done', news: true, held: [{ holder: HOLD, version: 'V1', patch: 0, tenants: [ACCOUNTS.disabled, ACCOUNTS.done] }] });
+    // The hold is created before DEFAULT moves, without FORCE: they were in no custom directive.
+    expect(result.sent).toEqual([
+      `ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET RELEASE DIRECTIVE "${HOLD}" ACCOUNTS = ("ORG1"."OFF", "ORG2"."DONE") VERSION = "V1" PATCH = 0`,
+      'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0',
+      `ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAULT UNSET RELEASE DIRECTIVE "${PF}"`,
+    ]);
+    const directives = s.fake.directives('ACME_APP');
+    expect(directives.find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2', patch: 0 });
+    expect(directives.find((d) => d.name === HOLD)).toMatchObject({ version: 'V1', patch: 0, accounts: [ACCOUNTS.disabled, ACCOUNTS.done] });
+    expect(directives.find((d) => d.name === 'MANUAL_PIN')!.accounts).toEqual([ACCOUNTS.held]);
+
+    // A day on the fake's upgrade clock: the kept accounts never start an upgrade; a new install gets V2.
+    s.fake.addConsumer({ account: 'ORG3.NEW', package: 'ACME_APP', version: 'V1', patch: 0 });
+    await s.fake.advance(24 * HOUR);
+    for (const a of KEPT) {
+      const c = s.fake.consumer(a, 'ACME_APP')!;
+      expect(c, a).toMatchObject({ version: 'V1', patch: 0 });
+      expect(c.history, a).toHaveLength(before.get(a)!);
+    }
+    expect(s.fake.consumer('ORG3.NEW', 'ACME_APP')).toMatchObject({ version: 'V2', patch: 0 });
+    neverElsewhere(s);
+
+    // Idempotent: the next call answers from the journal, with the holds, and sends nothing.
+    s.fake.resetCounts();
+    expect(await s.provider.finishRollout!(finish([], KEPT), signal)).toMatchObject({ state: 'done', sent: [], news: false, held: [{ holder: HOLD }] });
+    expect(s.fake.statements).toHaveLength(0);
+  });
+
+  it('after a crash that lost the answer to the hold, the restart sees it applied and sends only SET DEFAULT and the UNSET', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 1 } } });
+    await stagedRollout(s);
+    s.fake.resetCounts();
+    s.fake.faults.inject({ kind: 'unavailable', afterCommit: true, statementKind: 'set-custom' });
+    await expect(s.provider.finishRollout!(finish([], KEPT), signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === HOLD)!.accounts).toEqual([ACCOUNTS.disabled, ACCOUNTS.done]);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V1' });
+
+    const result = await s.restart().finishRollout!(finish([], KEPT), signal);
+    expect(result).toMatchObject({ state: 'done', news: true, held: [{ holder: HOLD, tenants: [ACCOUNTS.disabled, ACCOUNTS.done] }] });
+    expect(result.sent.map((q) => q.split(' CHANNEL DEFAULT ')[1])).toEqual(['SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0', `UNSET RELEASE DIRECTIVE "${PF}"`]);
+    const sent = writes(s);
+    expect(sent.filter((w) => w.kind === 'set-custom')).toHaveLength(1);
+    expect(sent.filter((w) => w.kind === 'set-default')).toHaveLength(1);
+    expect(s.fake.counts().duplicateRequestIds).toBe(0);
+    await s.fake.advance(HOUR);
+    for (const a of KEPT) expect(s.fake.consumer(a, 'ACME_APP'), a).toMatchObject({ version: 'V1', patch: 0 });
+  });
+
+  it('after a crash between the hold and SET DEFAULT, the restart resends SET DEFAULT with its requestId and never the hold', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 2 } } });
+    await stagedRollout(s);
+    s.fake.resetCounts();
+    s.fake.faults.inject({ kind: 'unavailable', statementKind: 'set-default', times: 2 });
+    await expect(s.provider.finishRollout!(finish([], KEPT), signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === HOLD)).toBeDefined();
+
+    expect(await s.restart().finishRollout!(finish([], KEPT), signal)).toMatchObject({ state: 'done', held: [{ holder: HOLD }] });
+    const sent = writes(s);
+    expect(sent.filter((w) => w.kind === 'set-custom')).toHaveLength(1);
+    const defaults = sent.filter((w) => w.kind === 'set-default');
+    expect(new Set(defaults.map((w) => w.requestId)).size).toBe(1);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === 'DEFAULT')).toMatchObject({ version: 'V2' });
+  });
+
+  it('waits and pins nobody while one more consumer would move that git does not keep', async () => {
+    s = await snowflakeFixture();
+    await stagedRollout(s);
+    s.fake.resetCounts();
+    const result = await s.provider.finishRollout!(finish([], [ACCOUNTS.done]), signal);
+    expect(result).toMatchObject({ state: 'waiting', sent: [], news: true });
+    expect(result.detail).toContain(ACCOUNTS.disabled);
+    expect(result.detail).not.toContain(ACCOUNTS.done);
+    expect(writes(s)).toEqual([]);
+  });
+
+  it('a later git change moves a held account out with FORCE and retires the emptied hold, also across a crash before the UNSET', async () => {
+    s = await snowflakeFixture({ provider: { retry: { attempts: 1 } } });
+    await stagedRollout(s);
+    await s.provider.finishRollout!(finish([ACCOUNTS.disabled], [ACCOUNTS.done]), signal);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === HOLD)!.accounts).toEqual([ACCOUNTS.done]);
+
+    // git now wants ORG2.DONE on V1 patch 1 (a directive targeting it): the push takes it out of the hold.
+    const gold = { name: 'acme-gold', isDefault: false, singleWave: true };
+    const request: PushRequest = { idempotencyKey: 'gold', package: 'acme', externalId: 'ACME_APP', version: 'V1', patch: 1, tenants: [{ tenant: ACCOUNTS.done, idempotencyKey: 'gold/done' }], directive: gold };
+    s.fake.resetCounts();
+    s.fake.faults.inject({ kind: 'unavailable', statementKind: 'unset' });
+    await expect(s.provider.submit(request, signal)).rejects.toThrow(/HTTP 503/);
+    expect(s.fake.directives('ACME_APP').find((d) => d.name === HOLD)!.accounts).toEqual([]);
+
+    const answer = await s.restart().submit(request, signal);
+    expect(answer.jobs).toEqual([expect.objectContaining({ tenant: ACCOUNTS.done, status: 'accepted' })]);
+    expect(writes(s).map((w) => w.text.split(' CHANNEL DEFAULT ')[1])).toEqual([
+      'SET RELEASE DIRECTIVE "PF_ACME_GOLD__V1_P1" ACCOUNTS = ("ORG2"."DONE") VERSION = "V1" PATCH = 1 FORCE',
+      `UNSET RELEASE DIRECTIVE "${HOLD}"`,
+      `UNSET RELEASE DIRECTIVE "${HOLD}"`,
+    ]);
+    expect(new Set(writes(s).filter((w) => w.kind === 'unset').map((w) => w.requestId)).size).toBe(1);
+    expect(s.fake.directives('ACME_APP').map((d) => d.name).sort()).toEqual(['DEFAULT', 'MANUAL_PIN', 'PF_ACME_GOLD__V1_P1']);
+    await s.fake.advance(HOUR);
+    expect(s.fake.consumer(ACCOUNTS.done, 'ACME_APP')).toMatchObject({ version: 'V1', patch: 1 });
   });
 });

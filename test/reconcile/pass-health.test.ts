@@ -159,6 +159,21 @@ describe('a restart on an invalid folder', () => {
   });
 });
 
+/** Runs one controller process on `h` until it has reported `passes` pass outcomes (like a crash right after). */
+async function runProcess(passes: number): Promise<PassHealth[]> {
+  const seen: PassHealth[] = [];
+  const stop = new AbortController();
+  await h!.runUntilStopped(stop, {
+    onHealth: (x) => {
+      seen.push(x);
+      if (seen.length >= passes) stop.abort();
+    },
+  });
+  return seen;
+}
+
+const events = async (type: string): Promise<readonly EventRecord[]> => (await h!.store.listEvents({ limit: 1000 })).filter((e) => e.type === type);
+
 describe('the failed-pass streak across restarts', () => {
   it('continues on the same SQLite store: two failures, a restart and one more turn it red once; a restart while red stays red; a good pass recovers', async () => {
     h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, START);
@@ -167,20 +182,6 @@ describe('the failed-pass streak across restarts', () => {
     const revision = (await readStatus(h.store)).controller?.actingOn;
     let down = true;
     platform.proxy.handle(async (_req, forward) => (down ? { status: 401, body: '{"error":{"code":"unauthorized","message":"token revoked"}}' } : forward()));
-
-    /** Runs one controller process until it has reported `passes` pass outcomes (like a crash right after). */
-    async function runProcess(passes: number): Promise<PassHealth[]> {
-      const seen: PassHealth[] = [];
-      const stop = new AbortController();
-      await h!.runUntilStopped(stop, {
-        onHealth: (x) => {
-          seen.push(x);
-          if (seen.length >= passes) stop.abort();
-        },
-      });
-      return seen;
-    }
-    const events = async (type: string): Promise<readonly EventRecord[]> => (await h!.store.listEvents({ limit: 1000 })).filter((e) => e.type === type);
 
     const first = await runProcess(FAILING_AFTER - 1);
     expect(first.map((x) => [x.failedPasses, x.failing])).toEqual([
@@ -211,6 +212,37 @@ describe('the failed-pass streak across restarts', () => {
     expect(recovered[0]!.data).toMatchObject({ failedPasses: FAILING_AFTER + 1, since: new Date(since).toISOString(), failedForMs: recovered[0]!.at - since });
     expect(recovered[0]!.message).toMatch(/after 4 failed in a row over \d+[dhms]\S* \(since 2026-11-21T12:00:00.000Z\)/);
     expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: 0, failing: false, since: null });
+  });
+});
+
+describe('the streak and the event announcing its turn', () => {
+  it('are written together: when the write recording the turn to red fails and the process dies, the next process announces it once', async () => {
+    h = await controllerHarness({ 'd.yaml': directive('billing-default', '2.4.0') }, START);
+    platform = await proxiedPlatform(h, fleetFile(tenants(3)));
+    await h.runPasses(1);
+    platform.proxy.handle(async () => ({ status: 401, body: '{"error":{"code":"unauthorized","message":"token revoked"}}' }));
+    // The store refuses the first write of a record that says the streak turned red (the disk
+    // filled up, or the process died right there); everything else goes through.
+    const store = h.store as { kvPutMany: typeof h.store.kvPutMany };
+    const put = store.kvPutMany;
+    let refused = 0;
+    store.kvPutMany = async (entries, options) => {
+      const red = entries.some((e) => e.key === PASS_HEALTH_KEY && parsePassHealth(e.value)?.failing === true);
+      if (red && refused++ === 0) throw new Error('disk full');
+      return put(entries, options);
+    };
+    expect((await runProcess(FAILING_AFTER)).map((x) => x.failing)).toEqual([false, false, true]);
+    expect(refused).toBe(1);
+    // Neither the red record nor its event reached the store: the log does not claim what the record denies.
+    expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: FAILING_AFTER - 1, failing: false });
+    expect(await events('controller.failing')).toHaveLength(0);
+    // The next process continues from the record, turns red at its first failure, and says so once.
+    expect((await runProcess(2)).map((x) => [x.failedPasses, x.failing])).toEqual([
+      [FAILING_AFTER, true],
+      [FAILING_AFTER + 1, true],
+    ]);
+    expect(await events('controller.failing')).toHaveLength(1);
+    expect(parsePassHealth(await h.store.kvGet(PASS_HEALTH_KEY))).toMatchObject({ failedPasses: FAILING_AFTER + 1, failing: true });
   });
 });
 

@@ -443,6 +443,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.kvGet('mark')).toBeNull();
       });
 
+      it('appends events in the same transaction as the entries, or neither', async () => {
+        await store.kvPutMany([{ key: 'health', value: { failing: true } }], { events: [event('controller.failing')] });
+        expect(await store.kvGet('health')).toEqual({ failing: true });
+        expect((await store.listEvents()).map((e) => e.type)).toEqual(['controller.failing']);
+        // Events alone are a write too; a not-durable write carries them the same way.
+        await store.kvPutMany([], { events: [event('controller.recovered')], durable: false });
+        expect((await store.listEvents()).map((e) => e.type)).toEqual(['controller.failing', 'controller.recovered']);
+        // A value that cannot be stored takes the events down with it.
+        await expect(store.kvPutMany([{ key: 'health', value: 1n }], { events: [event('controller.failing')] })).rejects.toThrow();
+        expect(await store.kvGet('health')).toEqual({ failing: true });
+        expect(await store.listEvents()).toHaveLength(2);
+      });
+
       it('the last value wins when a batch repeats a key', async () => {
         await store.kvPutMany([
           { key: 'k', value: 1 },
@@ -554,6 +567,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             ['kvPutMany', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }])],
             ['kvDeleteMany', () => store.kvDeleteMany({ keys: ['sim/kept'], prefixes: ['sim/'] })],
             ['kvPutMany, not durable', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }], { durable: false })],
+            ['kvPutMany with events', () => store.kvPutMany([{ key: 'sim/t1', value: 1 }], { events: [event('controller.failing')] })],
           ];
           for (const [name, write] of refused) await expect(write(), name).rejects.toBeInstanceOf(LeaseLostError);
           expect((await other.listJobs()).map((j) => [j.id, j.state])).toEqual([

@@ -41,7 +41,11 @@ export function registerHistory(program: Command, rt: CommandRuntime): void {
 Retention (pushfleet run --retention, default 90d) removes finished jobs and events of rollouts
 no longer declared once they are older than the period; rollout records and their job summaries
 stay. Export first when an audit may need the detail. Times in the export are ISO-8601 (UTC).
-The store is only read: an export can run beside a running controller.
+The store is only read: an export can run beside a running controller. Output is chosen with
+--format, not --output.
+
+Exit codes: 0 exported (also when nothing matched); 1 error (bad flag, no store there); with --out
+a failed export leaves the previous file as it was.
 
 Examples:
   $ pushfleet history export --out jobs.jsonl
@@ -54,6 +58,8 @@ Examples:
       const format = oneOf('--format', opts.format, FORMATS);
       const since = time('--since', opts.since);
       const until = time('--until', opts.until);
+      // An empty export of swapped bounds would pass for "no history there".
+      if (since !== undefined && until !== undefined && since >= until) throw new InputError('bad-flag', `--since ${opts.since} is not before --until ${opts.until}: nothing could match`);
       const store = await openStore(opts.store, { mustExist: true });
       try {
         const options = { kind, format, rollout: opts.rollout, since, until, signal: rt.signal };

@@ -20,6 +20,9 @@ export function registerObserve(program: Command, rt: CommandRuntime): void {
       `
 Output: --output json (default) or yaml.
 
+Exit codes: 0 the snapshot was printed or written; 1 error (invalid manifests, a provider that
+fails or does not answer within --provider-timeout); nothing is written then.
+
 Examples:
   $ pushfleet observe examples/quickstart --output yaml | head
   $ pushfleet observe manifests/ --out fleet-snapshot.json   # then: pushfleet plan --observed fleet-snapshot.json`,

@@ -17,6 +17,8 @@ import { runPlanDiff } from './plan-diff.js';
 import { openStore } from '../../store/open-store.js';
 import { declaredRollouts, readStoreView } from '../../reconcile/progress.js';
 import { providerStateOf } from '../../reconcile/providers.js';
+import type { DesiredState } from '../../manifest/types.js';
+import { storeNow } from '../store-clock.js';
 
 interface PlanOptions {
   observed?: string;
@@ -36,7 +38,7 @@ export function registerPlan(program: Command, rt: CommandRuntime): void {
     .argument('[dir]', 'manifest folder', '.')
     .description('show who moves to which version, in which wave, when, and who is blocked and why')
     .option('--observed <file|url>', 'FleetSnapshot to plan against (YAML/JSON file or http(s) URL); default: ask the providers')
-    .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z)')
+    .option('--at <time>', 'plan as of this ISO instant instead of now (e.g. 2026-11-21T12:00:00Z); with --store, now is the store\'s newest event when a --clock-speed demo ran ahead of the real clock')
     .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s')
     .option('--detailed-exitcode', 'exit 2 when upgrades are pending, 0 when nothing is left to do')
     .option('--limit <n>', 'items listed in text and markdown output (0: all)', undefined)
@@ -53,6 +55,9 @@ Forecast: every rollout says when it should finish against its deadline, how man
 start only because the deadline forces them, and how many are stuck (JSON: rollouts[].forecast),
 assuming every job succeeds after the provider's typical duration (5 minutes when it declares
 none) and every approval is given at its gate. See docs/planning.md section 11.
+
+Output: text (counts, a rollout table, the items), --output json (schemas/plan.schema.json;
+with --base schemas/plan-diff.schema.json) or --output markdown (a pull-request comment).
 
 Exit codes: 0 ok; with --detailed-exitcode 0 nothing to do, 2 changes pending; 1 error.
 With --base: 0 ok; with --detailed-exitcode 0 the change does not alter the rollout, 2 it does;
@@ -75,21 +80,26 @@ Reviewing a change in a pull request (--base, CI examples): docs/pull-request-re
     .action(async (dir: string, opts: PlanOptions, cmd: Command) => {
       const io = rt.io;
       const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json', 'markdown'], 'text');
-      const now = parseAt(opts.at, rt.now);
+      const at = parseAt(opts.at, rt.now);
       const timeoutMs = parseProviderTimeout(opts.providerTimeout);
       const limit = parseCount('--limit', opts.limit, output === 'markdown' ? 50 : 100);
       if (opts.head !== undefined && opts.base === undefined) throw new InputError('bad-flag', '--head needs --base: pass the revision to compare against, e.g. --base origin/main');
-      if (opts.base !== undefined) return runPlanDiff(dir, { ...opts, base: opts.base, providerTimeoutMs: timeoutMs }, { output, limit, now }, rt);
-      const ws = await openWorkspace(dir, io, now);
-      const state = ws.report.state;
-      if (!state) {
-        if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
-        throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
-      }
+      if (opts.base !== undefined) return runPlanDiff(dir, { ...opts, base: opts.base, providerTimeoutMs: timeoutMs }, { output, limit, now: at }, rt);
       const store = opts.store !== undefined ? await openStore(opts.store, { readOnly: true, signal: rt.signal }) : undefined;
+      let now = at;
       let plan: Plan;
       let observed: FleetSnapshot;
+      let state: DesiredState;
       try {
+        // Without --at, progress is read at the store's time: after a --clock-speed demo the real
+        // clock lies days behind its jobs and bakes (`plan --store` after `npm start`).
+        if (store && opts.at === undefined) now = await storeNow(store, at);
+        const ws = await openWorkspace(dir, io, now);
+        if (!ws.report.state) {
+          if (output === 'json') io.out(JSON.stringify(emptyPlan(now, ws.report.problems), null, 2) + '\n');
+          throw new ProblemsError(ws.report.problems, 'the manifests have errors; nothing was planned');
+        }
+        state = ws.report.state;
         const progress = store ? (await readStoreView(store, declaredRollouts(state))).progress : undefined;
         // --observed asks no provider, so there is no catalog to ask for either: plan as given.
         const view: ProviderView = opts.observed

@@ -16,6 +16,7 @@ import { startRunNotifier } from '../../notify/run-notifier.js';
 import { createCallMeter } from '../../providers/call-meter.js';
 import type { Store } from '../../store/store.js';
 import { parseRetention, resolveRetention } from '../../reconcile/retention.js';
+import { storeNow } from '../store-clock.js';
 
 interface RunOptions {
   repo?: string;
@@ -206,6 +207,5 @@ Examples:
  * December 4th, instead of going back to today with bakes and jobs dated in its future.
  */
 async function demoClock(speed: number, store: Store): Promise<WaitingClock> {
-  const [newest] = await store.listEvents({ newestFirst: true, limit: 1 });
-  return acceleratedClock(speed, Math.max(Date.now(), newest?.at ?? 0));
+  return acceleratedClock(speed, await storeNow(store, Date.now()));
 }

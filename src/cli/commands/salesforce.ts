@@ -4,6 +4,8 @@
  * list|report|abort`, CumulusCI's `push_failure_report`), through the Provider manifest's
  * credentials. A request pushfleet made is marked when the store is at hand (`--store`).
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandRuntime } from '../runtime.js';
 import { openWorkspace, providerOfPackage, requireValid } from '../workspace.js';
@@ -42,11 +44,13 @@ Examples:
   $ pushfleet salesforce requests abort 0DV5g000000AbCdGAK manifests --package billing`,
     );
 
-  const common = (cmd: Command): Command =>
-    cmd
-      .option('--package <name>', 'the Package manifest whose provider and 033… id to use (default: the only Salesforce package)')
-      .option('--store <url>', 'the controller store, to mark the requests pushfleet made (skipped when absent)', DEFAULT_STORE_URL)
-      .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s');
+  const common = (cmd: Command, help: (cmd: Command) => Command): Command =>
+    help(
+      cmd
+        .option('--package <name>', 'the Package manifest whose provider and 033… id to use (default: the only Salesforce package)')
+        .option('--store <url>', 'the controller store, to mark the requests pushfleet made (skipped when absent)', DEFAULT_STORE_URL)
+        .option('--provider-timeout <duration>', PROVIDER_TIMEOUT_HELP, '60s'),
+    );
 
   common(
     requests
@@ -55,13 +59,21 @@ Examples:
       .description('the push requests of the package, newest scheduled first, with job counts')
       .option('--status <status...>', `only these statuses (${STATUSES.join(', ')})`)
       .option('--scheduled-last-days <n>', 'only requests scheduled in the last N days'),
+    subcommandHelp(
+      'text (a table; BY says whether pushfleet made the request) or --output json (the requests array).',
+      '0 listed (also when none matched); 1 error (bad flag, credentials, the org does not answer).',
+      ['pushfleet salesforce requests list manifests --package billing --status Pending --status "In Progress"', 'pushfleet salesforce requests list manifests --scheduled-last-days 7 --output json | jq \'.[] | {id, status}\''],
+    ),
   ).action(async (dir: string, opts: RequestsOptions, cmd: Command) => {
     const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
     const days = opts.scheduledLastDays === undefined ? undefined : Number(opts.scheduledLastDays);
     if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new InputError('bad-flag', `--scheduled-last-days "${opts.scheduledLastDays}" must be a whole number above 0`);
     for (const s of opts.status ?? [])
-      if (!STATUSES.some((k) => k.replace(/\s/g, '').toLowerCase() === s.replace(/\s/g, '').toLowerCase().replace('cancelled', 'canceled')))
+      if (!STATUSES.some((k) => k.replace(/\s/g, '').toLowerCase() === s.replace(/\s/g, '').toLowerCase().replace('cancelled', 'canceled'))) {
+        // --status is variadic: `list --status Pending manifests` reads the folder as a status.
+        if (isFolder(resolve(rt.io.cwd, s))) throw new InputError('bad-flag', `--status "${s}" is a folder, not a push request status: put the manifest folder before --status, which takes every word up to the next flag`);
         throw new InputError('bad-flag', `--status "${s}" is not a push request status (${STATUSES.join(', ')})`);
+      }
     const { admin, packageId } = await adminFor(dir, opts, rt);
     const filter = { ...(opts.status ? { statuses: opts.status } : {}), ...(days ? { scheduledAfter: rt.now() - days * 86_400_000 } : {}) };
     const found = await markOurs(await admin.list(packageId, filter, rt.signal), opts.store, rt.io);
@@ -74,6 +86,11 @@ Examples:
       .argument('<request>', 'the push request id (0DV…)')
       .argument('[dir]', 'manifest folder', '.')
       .description('one push request: status, job counts, and every job that did not succeed with its errors'),
+    subcommandHelp(
+      'text (the request, its job counts, each failed job with its errors) or --output json.',
+      '0 reported (also when jobs failed); 1 error (no such request, credentials, the org does not answer).',
+      ['pushfleet salesforce requests report 0DV5g000000AbCdGAK manifests --package billing', 'pushfleet salesforce requests report 0DV5g000000AbCdGAK manifests --output json | jq \'.failures[] | {tenant, errors}\''],
+    ),
   ).action(async (request: string, dir: string, opts: RequestsOptions, cmd: Command) => {
     const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
     const { admin } = await adminFor(dir, opts, rt);
@@ -90,12 +107,30 @@ Examples:
       .argument('<request>', 'the push request id (0DV…)')
       .argument('[dir]', 'manifest folder', '.')
       .description('abort a push request that is Created or Pending (its jobs are canceled with it)'),
+    subcommandHelp(
+      'text (the request\'s new status) or --output json (the request after the abort).',
+      '0 aborted; 1 error (no such request, a request that is no longer Created or Pending, credentials).',
+      ['pushfleet salesforce requests abort 0DV5g000000AbCdGAK manifests --package billing'],
+    ),
   ).action(async (request: string, dir: string, opts: RequestsOptions, cmd: Command) => {
     const output = parseOutput(cmd.optsWithGlobals().output as string | undefined, ['text', 'json'], 'text');
     const { admin } = await adminFor(dir, opts, rt);
     const after = await admin.abort(request, rt.signal);
     rt.io.out(output === 'json' ? JSON.stringify(after, null, 2) + '\n' : `aborted ${after.id} (${after.version}): now ${after.status}\n`);
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Registers the help text of one `salesforce requests` subcommand on it. */
+function subcommandHelp(output: string, exitCodes: string, examples: readonly string[]): (cmd: Command) => Command {
+  return (cmd) => cmd.addHelpText('after', `\nOutput: ${output}\n\nExit codes: ${exitCodes}\n\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
 }
 
 /** The push-request side of the package's provider, which must be a Salesforce one. */

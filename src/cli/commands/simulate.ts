@@ -49,6 +49,8 @@ GET /push-requests?idempotencyKey=, GET /push-requests/{id} and POST /push-reque
 faults, push counters). Installs run on the real clock. Prints the URL on stdout once listening;
 logs go to stderr. SIGTERM/SIGINT: stop and exit 0.
 
+Exit codes: 0 stopped by SIGTERM/SIGINT; 1 error (bad flag, unreadable fleet, address in use).
+
 Examples:
   $ pushfleet simulate --fleet examples/quickstart --listen 127.0.0.1:8090
   $ pushfleet simulate --fleet fleet.json --listen :0 --install-seconds 1,3 --faults 5xx=0.2,drop=0.05

@@ -13,6 +13,7 @@ import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
 import { moveUserinfoToHeader, redactUrls } from '../../util/url-secrets.js';
 import { failuresCsv, failuresText, readFailures } from './status-failures.js';
+import { formatProblem, type Problem } from '../../manifest/problem.js';
 
 /** Registers the command. */
 export function registerStatus(program: Command, rt: CommandRuntime): void {
@@ -41,7 +42,10 @@ export function registerStatus(program: Command, rt: CommandRuntime): void {
     .addHelpText(
       'after',
       `
-Output: text (progress bars in a terminal) or --output json.
+Output: text (progress bars in a terminal) or --output json; with --failures also csv.
+
+Exit codes: 0 the store or controller answered (failed jobs and halts included: they are data,
+not errors); 1 error (no store there, a controller that does not answer, a bad flag).
 
 Examples:
   $ pushfleet status
@@ -118,13 +122,28 @@ function watchScreen(report: StatusReport, rt: CommandRuntime): string {
   return '\x1b[H\x1b[2J' + renderStatusScreen(report, { ...size, bars: rt.io.color });
 }
 
+/** Most problems of a rejected revision listed under the status header; validate lists them all. */
+const SHOWN_PROBLEMS = 5;
+
+/** The rejected revision's first problems, so the on-call sees what to fix without another command. */
+function rejectedProblems(errors: readonly Problem[]): string[] {
+  const lines = errors.slice(0, SHOWN_PROBLEMS).map((p) => `  ${formatProblem(p)}`);
+  if (errors.length > SHOWN_PROBLEMS) lines.push(`  … and ${errors.length - SHOWN_PROBLEMS} more (pushfleet validate lists every one)`);
+  return lines;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
 export function renderStatus(report: StatusReport, options: BoardOptions = {}): string {
   const c = report.controller;
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
-    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${c.rejectedRevision.errors.length} errors)${actingText(c)}` : '',
+    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${plural(c.rejectedRevision.errors.length, 'error')})${actingText(c)}` : '',
+    ...(c.rejectedRevision ? rejectedProblems(c.rejectedRevision.errors) : []),
     !c.rejectedRevision && c.actingOn === null ? `ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : '',
     c.plannedAt ? `rollouts below are from the last plan, at ${shortTime(c.plannedAt)}` : '',
     c.failing ? `FAILING: ${c.failedPasses} reconcile passes in a row failed; last: ${c.lastError?.message ?? 'unknown error'}` : '',

@@ -15,7 +15,10 @@ export function registerValidate(program: Command, rt: CommandRuntime): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 valid (warnings allowed), 1 invalid.
+Output: text (one file:line:column: severity: message line per problem on stdout, the count on
+stderr) or --output json (the problems array, schemas/plan.schema.json#/$defs/problem).
+
+Exit codes: 0 valid (warnings allowed), 1 invalid (or the folder is missing or holds no manifests).
 
 Examples:
   $ pushfleet validate examples/quickstart

@@ -15,10 +15,10 @@
  * The next rollout that targets a held account FORCE-moves it out of the hold (plan-push.ts).
  */
 import type { CancelResult } from '../push-types.js';
-import { holdDirectiveName } from './directive-names.js';
+import { holdPins, holdStatement } from './holds.js';
 import { STARTED_STATES } from './job-status.js';
 import { readApps, readDirectives, targetOf, type SnowflakeContext } from './reads.js';
-import { addDirectiveAccounts, removeDirectiveAccounts, setCustomDirective, unsetCustomDirective, type Statement } from './statements.js';
+import { removeDirectiveAccounts, unsetCustomDirective, type Statement } from './statements.js';
 import { recordsOf } from './poll-pushes.js';
 import { resumePush } from './submit-push.js';
 
@@ -37,7 +37,7 @@ export async function cancelPush(ctx: SnowflakeContext, ref: string, signal: Abo
   const deflt = directives.get('DEFAULT');
   const notCanceled: { tenant: string; reason: string }[] = [];
   const toRemove: string[] = [];
-  const toHold = new Map<string, { version: string; patch: number; accounts: string[] }>();
+  const toHold: { account: string; version: string; patch: number }[] = [];
   const canceled: string[] = [];
   for (const tenant of open) {
     const account = tenant.toUpperCase();
@@ -52,21 +52,12 @@ export async function cancelPush(ctx: SnowflakeContext, ref: string, signal: Abo
     // Not in our directive (never added, or removed already): nothing to undo in Snowflake.
     if (!ours?.accounts.has(account) || !app) continue;
     if (deflt && deflt.version === app.version && deflt.patch === app.patch) toRemove.push(account);
-    else {
-      const k = `${app.version}\u0000${app.patch}`;
-      const group = toHold.get(k) ?? { version: app.version, patch: app.patch, accounts: [] };
-      group.accounts.push(account);
-      toHold.set(k, group);
-    }
+    else toHold.push({ account, version: app.version, patch: app.patch });
   }
-  const statements: Statement[] = [];
-  for (const g of toHold.values()) {
-    const hold = holdDirectiveName(g.version, g.patch);
-    const v = { version: g.version, patch: g.patch };
-    statements.push(directives.has(hold) ? addDirectiveAccounts(target, hold, g.accounts, v, undefined, true) : setCustomDirective(target, hold, g.accounts, v, undefined, true));
-  }
+  // Out of our rollout directive into a hold: a move between pushfleet's directives, so FORCE (atomic).
+  const statements: Statement[] = holdPins(toHold).map((pin) => holdStatement(target, directives, pin, true));
   if (toRemove.length > 0) {
-    const left = [...(ours?.accounts ?? [])].filter((a) => !toRemove.includes(a) && ![...toHold.values()].some((g) => g.accounts.includes(a)));
+    const left = [...(ours?.accounts ?? [])].filter((a) => !toRemove.includes(a) && !toHold.some((h) => h.account === a));
     statements.push(left.length === 0 ? unsetCustomDirective(target, r.directive) : removeDirectiveAccounts(target, r.directive, toRemove));
   }
   for (const s of statements) await ctx.sql.execute(s, signal);

@@ -7,6 +7,10 @@
  *   done      DEFAULT points at the target and the PF_ directive is gone (or holds only accounts
  *             waiting cannot move): later calls answer from here and read nothing
  *
+ * A plan may start with hold statements (accounts git keeps on their version, pinned in
+ * PF_HOLD_ directives before SET DEFAULT); each carries its accounts, so a resume sees it applied
+ * when SHOW RELEASE DIRECTIVES has them in the hold.
+ *
  * sending -> waiting | done (after fresh reads); waiting -> sending | done. A crash leaves
  * `sending`; the next call checks SHOW RELEASE DIRECTIVES, skips what is applied and resends the
  * rest with the same requestIds and `retry=true`. Each new plan takes the next `attempt`, so a
@@ -18,7 +22,11 @@
  */
 import type { ProviderStateStore, StatePrune, StatePruneResult } from '../provider.js';
 import { journalIndexEntry, journalPruner, type JournalShape } from '../journal-retention.js';
+import type { HoldPin } from './holds.js';
 import type { PlannedStatement } from './submit-journal.js';
+
+/** A journaled statement of a finish; a hold statement carries the accounts it pins. */
+export type FinishPlannedStatement = PlannedStatement & { readonly hold?: HoldPin };
 
 /** Phases of a record (see the file comment). */
 export type FinishPhase = 'sending' | 'waiting' | 'done';
@@ -38,10 +46,12 @@ export interface FinishRecord {
   readonly patch: number;
   /** Plans made so far; salts the requestIds of each new plan. */
   readonly attempt: number;
-  readonly statements: readonly PlannedStatement[];
+  readonly statements: readonly FinishPlannedStatement[];
   readonly sent: number;
   /** Accounts the planned REMOVE ACCOUNTS or UNSET hands to DEFAULT. */
   readonly released: readonly string[];
+  /** Accounts pinned in hold directives so far (answered, or seen applied after a crash), for the report; absent: none. */
+  readonly holds?: readonly HoldPin[];
   readonly detail?: string;
 }
 

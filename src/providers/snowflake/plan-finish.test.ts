@@ -8,8 +8,13 @@ const HEAD = 'ALTER APPLICATION PACKAGE "ACME_APP" MODIFY RELEASE CHANNEL DEFAUL
 const SET_DEFAULT = `${HEAD} SET DEFAULT RELEASE DIRECTIVE VERSION = "V2" PATCH = 0`;
 const UNSET = `${HEAD} UNSET RELEASE DIRECTIVE "${PF}"`;
 
-function app(account: string, version: string, patch = 0, state: UpgradeState = 'COMPLETE'): ConsumerApp {
-  return { account, region: null, version, patch, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null };
+function app(account: string, version: string, patch = 0, state: UpgradeState = 'COMPLETE', channel = 'DEFAULT'): ConsumerApp {
+  return { account, region: null, version, patch, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null, channel };
+}
+
+/** `kept` of a finish: accounts another git directive keeps on a version. */
+function kept(entries: Record<string, string>): Map<string, { version: string; patch: number }> {
+  return new Map(Object.entries(entries).map(([a, vp]) => [a, { version: vp.split('.')[0]!, patch: Number(vp.split('.')[1] ?? 0) }]));
 }
 
 function directive(name: string, version: string, patch: number, accounts: readonly string[] = []): DirectiveState {
@@ -89,5 +94,60 @@ describe('planFinish', () => {
     expect(ahead.statements[0]!.sql).toBe(`${SET_DEFAULT} UPGRADE_IN_MAINTENANCE_WINDOW = TRUE UPGRADE_DEADLINE = '2026-12-01T00:00:00.000Z'`);
     const past = planFinish(TARGET, { directive: 'acme-default', version: 'V2', patch: 0, movable: new Set(), upgradeInMaintenanceWindow: true, upgradeDeadline: later }, { apps: new Map(), directives: new Map(), now: later + 1 });
     expect(past.statements[0]!.sql).toBe(SET_DEFAULT);
+  });
+
+  it('pins accounts another git directive keeps on what they run into PF_HOLD_ directives (no FORCE), then moves DEFAULT', () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.PIN', 'V1'), app('O.OLD', 'V1', 1, 'DISABLED'), app('O.PIN2', 'V1')],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])],
+      { kept: kept({ 'O.PIN': 'V1.0', 'O.PIN2': 'V1.0', 'O.OLD': 'V1.1' }) },
+    );
+    expect(p.statements.map((s) => s.sql)).toEqual([
+      `${HEAD} SET RELEASE DIRECTIVE "PF_HOLD_V1_P1" ACCOUNTS = ("O"."OLD") VERSION = "V1" PATCH = 1`,
+      `${HEAD} SET RELEASE DIRECTIVE "PF_HOLD_V1_P0" ACCOUNTS = ("O"."PIN", "O"."PIN2") VERSION = "V1" PATCH = 0`,
+      SET_DEFAULT,
+      UNSET,
+    ]);
+    expect(p.statements.map((s) => s.hold?.accounts ?? null)).toEqual([['O.OLD'], ['O.PIN', 'O.PIN2'], null, null]);
+    expect(p.complete).toBe(true);
+  });
+
+  it('grows an existing hold directive (a cancel made it) with ADD ACCOUNTS at its version', () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.PIN', 'V1'), app('O.C', 'V1')],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A']), directive('PF_HOLD_V1_P0', 'V1', 0, ['O.C'])],
+      { kept: kept({ 'O.PIN': 'V1.0' }) },
+    );
+    expect(p.statements[0]!.sql).toBe(`${HEAD} MODIFY RELEASE DIRECTIVE "PF_HOLD_V1_P0" ADD ACCOUNTS = ("O"."PIN") VERSION = "V1" PATCH = 0`);
+    expect(p.statements.map((s) => s.kind)).toEqual(['add-accounts', 'set-default', 'unset']);
+  });
+
+  it("leaves apps of another release channel alone: that channel's directives reach them, not this DEFAULT", () => {
+    const p = plan(
+      [app('O.A', 'V2'), app('O.QA', 'V1', 0, 'COMPLETE', 'QA')],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])],
+    );
+    expect(p.statements.map((s) => s.sql)).toEqual([SET_DEFAULT, UNSET]);
+    expect(p.complete).toBe(true);
+    // An app whose channel APPLICATION_STATE does not give is counted as reached: the finish waits.
+    const unknown = { ...app('O.Q2', 'V1'), channel: undefined };
+    const waiting = plan([app('O.A', 'V2'), unknown], [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])]);
+    expect(waiting.statements).toEqual([]);
+    expect(waiting.detail).toContain('O.Q2');
+  });
+
+  it('pins nobody and waits while anyone else would move: a stranger, a kept account on another patch, of unknown channel, or upgrading', () => {
+    const world = (extra: ConsumerApp) => plan(
+      [app('O.A', 'V2'), app('O.PIN', 'V1'), extra],
+      [directive('DEFAULT', 'V1', 0), directive(PF, 'V2', 0, ['O.A'])],
+      { kept: kept({ 'O.PIN': 'V1.0', 'O.X': 'V1.0' }) },
+    );
+    for (const extra of [app('O.STRANGER', 'V1'), app('O.X', 'V1', 1), { ...app('O.X', 'V1'), channel: undefined }, app('O.X', 'V1', 0, 'UPGRADING')]) {
+      const p = world(extra);
+      expect(p.statements, extra.account).toEqual([]);
+      expect(p.complete).toBe(false);
+      expect(p.detail).toContain(`1 consumer account: ${extra.account}`);
+      expect(p.detail).not.toContain('O.PIN');
+    }
   });
 });

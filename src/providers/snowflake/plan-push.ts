@@ -23,6 +23,7 @@
  * DEFAULT would move (none is held back by git); otherwise SET RELEASE DIRECTIVE (new)
  * or MODIFY ... ADD ACCOUNTS (growing), always with VERSION and PATCH so a directive changed by
  * hand is put back to git's version; or MODIFY ... VERSION alone when only the version drifted.
+ * Last, UNSET of each PF_HOLD_ directive the push took the last accounts out of (holds.ts).
  */
 import type { PushDirective, PushError, PushRequest } from '../push-types.js';
 import { checkAccount } from './identifiers.js';
@@ -36,6 +37,7 @@ import {
   modifyCustomDirective,
   setCustomDirective,
   setDefaultDirective,
+  unsetCustomDirective,
   type PackageTarget,
   type Statement,
   type UpgradeTiming,
@@ -79,6 +81,8 @@ export interface PushPlan {
   readonly accepted: readonly string[];
   readonly rejected: Readonly<Record<string, PushError>>;
   readonly statements: readonly Statement[];
+  /** Hold directives (PF_HOLD_) this push empties and UNSETs after moving their accounts; the last statements. */
+  readonly retired?: readonly string[];
 }
 
 function refuse(type: 'Rejected' | 'IneligibleUpgrade', title: string, message: string): PushError {
@@ -94,6 +98,8 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
 
   const accepted: string[] = [];
   const toAdd: string[] = [];
+  // Hold directives this push takes accounts out of, with those accounts.
+  const leavingHolds = new Map<string, Set<string>>();
   let force = false;
   let inCustom = false;
   const rejected: Record<string, PushError> = {};
@@ -137,6 +143,7 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
         continue;
       }
       force = true;
+      if (isHoldDirective(holder)) leavingHolds.set(holder, (leavingHolds.get(holder) ?? new Set()).add(account));
     }
     if (holder !== undefined) inCustom = true;
     accepted.push(tenant);
@@ -157,7 +164,7 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
     // sends now. One git holds back (another directive pins it, a dependency blocks it, a later
     // batch) grows a PF_ directive instead, and the finish step moves DEFAULT once that is safe.
     const named = new Set(input.tenants.map((t) => t.toUpperCase()));
-    if (defaultAtTarget || movedByDefault(world.apps, held, version, input.patch, named).length === 0) {
+    if (defaultAtTarget || movedByDefault(world.apps, held, { version, patch: input.patch, channel: target.channel }, named).length === 0) {
       if (!defaultAtTarget) statements.push(setDefaultDirective(target, v, timing));
       return { directive: 'DEFAULT', accepted, rejected, statements };
     }
@@ -166,7 +173,14 @@ export function planPush(target: PackageTarget, input: PushInput, world: PushWor
   if (!existing) statements.push(setCustomDirective(target, name, toAdd, v, timing, force));
   else if (toAdd.length > 0) statements.push(addDirectiveAccounts(target, name, toAdd, v, timing, force));
   else if (existing.version !== version || existing.patch !== input.patch) statements.push(modifyCustomDirective(target, name, v, timing));
-  return { directive: name, accepted, rejected, statements };
+  // A hold whose last accounts git moves now has nothing left to pin: retired after the move
+  // (UNSET of an empty directive moves nobody), so holds do not pile up.
+  const retired = [...leavingHolds]
+    .filter(([hold, leaving]) => [...(world.directives.get(hold)?.accounts ?? [])].every((a) => leaving.has(a)))
+    .map(([hold]) => hold)
+    .sort();
+  for (const hold of retired) statements.push(unsetCustomDirective(target, hold));
+  return { directive: name, accepted, rejected, statements, ...(retired.length > 0 ? { retired } : {}) };
 }
 
 /** UPGRADE_AFTER from a future scheduled start; the window and deadline from the git directive (they exclude UPGRADE_AFTER). */

@@ -5,7 +5,8 @@
  * holds each account (the `snowflake-directive` label observe sets). What the snapshot cannot
  * show (a directive's current version, the channel's versions) is taken as already right; the
  * controller reads Snowflake again before it sends anything. The end of a staged default rollout
- * (DEFAULT to the target, the PF_ directive retired) is previewed the same way.
+ * (accounts git keeps pinned in PF_HOLD_ directives, DEFAULT to the target, the PF_ directive
+ * retired) is previewed the same way.
  */
 import type { FleetSnapshot } from '../../manifest/snapshot.js';
 import { installedOf } from '../../manifest/snapshot.js';
@@ -28,7 +29,7 @@ export interface PushPreview {
 /** Previews one request of a `type: snowflake` provider against `observed`. */
 export function previewSnowflakePush(provider: ProviderManifest, request: PushRequest, observed: FleetSnapshot, now: number): PushPreview {
   const settings = snowflakeSettings(provider);
-  const { apps, directives } = worldOf(observed, request.package, request.version, request.patch ?? 0);
+  const { apps, directives } = worldOf(observed, request.package, request.version, request.patch ?? 0, settings.channel);
   const plan = planPush(
     { pkg: request.externalId, ...(settings.channel ? { channel: settings.channel } : {}) },
     pushInputOf(request),
@@ -47,7 +48,7 @@ export function previewSnowflakePush(provider: ProviderManifest, request: PushRe
 export function previewSnowflakeFinish(provider: ProviderManifest, finish: RolloutFinish, observed: FleetSnapshot, now: number): PushPreview | undefined {
   const settings = snowflakeSettings(provider);
   const patch = finish.patch ?? 0;
-  const { apps, directives } = worldOf(observed, finish.package, finish.version, patch);
+  const { apps, directives } = worldOf(observed, finish.package, finish.version, patch, settings.channel);
   const name = rolloutDirectiveName(finish.directive.name, finish.version, patch);
   if (!directives.has(name)) return undefined;
   const plan = planFinish({ pkg: finish.externalId, ...(settings.channel ? { channel: settings.channel } : {}) }, finishInputOf(finish), { apps, directives, now });
@@ -56,8 +57,11 @@ export function previewSnowflakeFinish(provider: ProviderManifest, finish: Rollo
   return { directive: name, accepted: plan.released.length, rejected: 0, statements: plan.statements.map((s) => s.sql) };
 }
 
-/** Apps and custom directives as the snapshot shows them; every directive taken to point at the target. */
-function worldOf(observed: FleetSnapshot, pkg: string, targetVersion: string, patch: number): { apps: Map<string, ConsumerApp>; directives: Map<string, DirectiveState> } {
+/**
+ * Apps and custom directives as the snapshot shows them; every directive taken to point at the
+ * target, every app taken to be of the provider's release channel (the snapshot shows neither).
+ */
+function worldOf(observed: FleetSnapshot, pkg: string, targetVersion: string, patch: number, channel: string | undefined): { apps: Map<string, ConsumerApp>; directives: Map<string, DirectiveState> } {
   const apps = new Map<string, ConsumerApp>();
   const directives = new Map<string, { name: string; isDefault: boolean; accounts: Set<string>; version: string; patch: number; releaseStatus: null }>();
   const version = targetVersion.toUpperCase();
@@ -66,7 +70,7 @@ function worldOf(observed: FleetSnapshot, pkg: string, targetVersion: string, pa
     if (!v) continue;
     const account = t.id.toUpperCase();
     const state = t.status === 'inactive' ? 'DISABLED' : 'COMPLETE';
-    apps.set(account, { account, region: null, version: v.version.toUpperCase(), patch: v.patch ?? 0, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null });
+    apps.set(account, { account, region: null, version: v.version.toUpperCase(), patch: v.patch ?? 0, state, targetVersion: null, targetPatch: null, startedAt: undefined, updatedAt: undefined, failureReason: null, disablementReasons: null, ...(channel ? { channel } : {}) });
     const holder = t.labels?.['snowflake-directive'];
     if (holder) {
       const name = holder.toUpperCase();

@@ -28,6 +28,12 @@ export interface ConsumerApp {
   readonly updatedAt: number | undefined;
   readonly failureReason: string | null;
   readonly disablementReasons: string | null;
+  /**
+   * The release channel the app was installed from (CURRENT_RELEASE_CHANNEL_NAME, upper case);
+   * undefined when the row does not say (a legacy package). Only the provider channel's
+   * directives reach the app.
+   */
+  readonly channel?: string;
 }
 
 /** One release directive, its accounts gathered from its rows. */
@@ -93,6 +99,7 @@ export function consumerApps(result: SqlResult, provider: string, statement: Sta
       updatedAt: instant(row.UPGRADE_STATE_UPDATED_ON),
       failureReason: row.UPGRADE_FAILURE_REASON ?? null,
       disablementReasons: row.DISABLEMENT_REASONS ?? null,
+      ...(row.CURRENT_RELEASE_CHANNEL_NAME ? { channel: row.CURRENT_RELEASE_CHANNEL_NAME.toUpperCase() } : {}),
     };
   });
 }

@@ -76,6 +76,7 @@ export const APPLICATION_STATE_COLUMNS = [
   'UPGRADE_STATE_UPDATED_ON',
   'UPGRADE_FAILURE_REASON',
   'DISABLEMENT_REASONS',
+  'CURRENT_RELEASE_CHANNEL_NAME',
 ] as const;
 
 function alter(target: PackageTarget): string {

@@ -53,6 +53,8 @@ export interface SubmitRecord {
   readonly statements: readonly PlannedStatement[];
   readonly sent: number;
   readonly canceled?: readonly string[];
+  /** Hold directives the push empties: its last statements UNSET them, in this order (PushPlan.retired). */
+  readonly retired?: readonly string[];
 }
 
 /** Reads and writes records. */

@@ -55,6 +55,7 @@ async function submitFresh(ctx: SnowflakeContext, request: PushRequest, signal: 
       rejected: plan.rejected,
       statements: plan.statements.map((s, n) => ({ ...s, requestId: statementRequestId(request.idempotencyKey, n, s.sql) })),
       sent: 0,
+      ...(plan.retired ? { retired: plan.retired } : {}),
     };
     return out;
   });
@@ -64,18 +65,25 @@ async function submitFresh(ctx: SnowflakeContext, request: PushRequest, signal: 
   return answerOf(record.phase === 'done' ? record : await sendFrom(ctx, record, false, signal));
 }
 
-/** After a crash: done when SHOW RELEASE DIRECTIVES already has every accepted account at the target, else resend. */
+/**
+ * After a crash: done when SHOW RELEASE DIRECTIVES already has every accepted account at the
+ * target and no hold the push empties is left, else resend what is missing.
+ */
 export async function resumePush(ctx: SnowflakeContext, record: SubmitRecord, signal: AbortSignal): Promise<SubmitRecord> {
   const directives = await readDirectives(ctx, record.pkg, signal);
   const d = directives.get(record.directive);
   const applied =
     d !== undefined && d.version === record.version && d.patch === record.patch && (d.isDefault || record.accepted.every((t) => d.accounts.has(t.toUpperCase())));
-  if (applied) {
-    const done: SubmitRecord = { ...record, phase: 'done', sent: record.statements.length };
-    await ctx.journal.put(done);
-    return done;
-  }
-  return sendFrom(ctx, record, true, signal);
+  if (!applied) return sendFrom(ctx, record, true, signal);
+  // The move is there; left are the UNSETs of emptied holds (the last statements), skipped where the hold is gone.
+  const retired = record.retired ?? [];
+  const first = record.statements.length - retired.length;
+  let sent = Math.max(record.sent, first);
+  while (sent < record.statements.length && !directives.has(retired[sent - first]!)) sent++;
+  if (sent < record.statements.length) return sendFrom(ctx, { ...record, sent }, true, signal);
+  const done: SubmitRecord = { ...record, phase: 'done', sent: record.statements.length };
+  await ctx.journal.put(done);
+  return done;
 }
 
 function sendFrom(ctx: SnowflakeContext, record: SubmitRecord, resumed: boolean, signal: AbortSignal): Promise<SubmitRecord> {

@@ -350,11 +350,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return found.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries, put = {}) {
-      if (entries.length === 0) return;
+      if (entries.length === 0 && (put.events ?? []).length === 0) return;
       // One upsert may not touch a row twice: keep each key's last value, as sequential puts would.
       const last = new Map<string, string>();
       for (const { key, value } of entries) last.set(key, JSON.stringify(value ?? null));
-      await withEvents(undefined, (db) => db.query(PUT_KV, [[...last.keys()], [...last.values()]]), put.durable !== false);
+      await withEvents(put.events, async (db) => (last.size === 0 ? undefined : db.query(PUT_KV, [[...last.keys()], [...last.values()]])), put.durable !== false);
     },
     async kvDeleteMany(selection) {
       const keys = selection.keys ?? [];

@@ -227,10 +227,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return { jobs, events: scoped + unscoped };
   });
 
-  const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
+  const kvPutMany = db.transaction((entries: readonly { key: string; value: unknown }[], events: readonly NewEvent[]) => {
     checkFence();
     const put = stmt(PUT_KV);
     for (const { key, value } of entries) put.run(key, JSON.stringify(value ?? null));
+    insertEvents(events);
   });
 
   const kvDeleteMany = db.transaction((selection: KvSelection): number => {
@@ -397,12 +398,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return rows.map((r) => ({ key: r.key, value: decodeJson(r.value) }));
     },
     async kvPutMany(entries, put = {}) {
-      if (entries.length === 0) return;
-      if (put.durable !== false) return void kvPutMany.immediate(entries);
+      const events = put.events ?? [];
+      if (entries.length === 0 && events.length === 0) return;
+      if (put.durable !== false) return void kvPutMany.immediate(entries, events);
       // Like the lease renewal: a process crash keeps the write (WAL), only a power loss may not.
       db.pragma('synchronous = NORMAL');
       try {
-        kvPutMany.immediate(entries);
+        kvPutMany.immediate(entries, events);
       } finally {
         db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       }
