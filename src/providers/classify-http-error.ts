@@ -9,7 +9,8 @@
  *   unknown-request       404 on a push request                permanent
  *   provider-not-found    other 404s                           permanent
  *   provider-rejected     other 4xx (bad request, conflict)    permanent
- *   provider-protocol     a 2xx answer that is not the contract's JSON   permanent
+ *   provider-protocol     a 2xx answer that is not the contract's JSON,  permanent
+ *                         or a 3xx fetch did not follow
  */
 import { ProviderError } from '../util/errors.js';
 
@@ -27,6 +28,9 @@ export function statusError(site: CallSite, status: number, serverMessage: strin
   if (status === 429) return error(site, 'provider-throttled', detail, true, options);
   if (status === 408) return error(site, 'provider-timeout', detail, true, options);
   if (status >= 500) return error(site, 'provider-unavailable', detail, true, options);
+  // A redirect fetch did not follow is no answer of the contract (which has none), not a refusal:
+  // a POST answered that way may have done its work, so it is read like an unreadable 2xx.
+  if (status < 400) return error(site, 'provider-protocol', `unexpected answer: ${detail}`, false);
   if (status === 401 || status === 403) return error(site, 'provider-auth', detail, false);
   if (status === 404) return error(site, site.path.startsWith('/push-requests/') ? 'unknown-request' : 'provider-not-found', detail, false);
   return error(site, 'provider-rejected', detail, false);

@@ -14,6 +14,10 @@ describe('parseRetryAfter', () => {
     ['-3', undefined],
     ['soon', undefined],
     [null, undefined],
+    // Found by the http provider fuzzer (seed 2 case 1488): Infinity ms, then a notBefore no Date holds.
+    ['9'.repeat(400), 86_400_000],
+    ['99999999999999999999', 86_400_000],
+    ['Fri, 31 Dec 9999 23:59:59 GMT', 86_400_000],
   ] as const)('%j -> %j ms', (header, ms) => {
     expect(parseRetryAfter(header, NOW)).toBe(ms);
   });

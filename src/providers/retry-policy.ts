@@ -27,14 +27,22 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
 }
 
 /**
- * Parses a Retry-After header (RFC 9110: delay-seconds or an HTTP-date) into ms from `now`;
- * undefined when absent or malformed. A date in the past means "now" (0).
+ * The longest wait a Retry-After is read as. A batch waits `now + Retry-After` in the store, and
+ * a time must stay a time: 400 digits of seconds (Infinity) or 10^20 of them put the batch's
+ * notBefore past what a Date can hold, and every reader of it failed. A platform that wants more
+ * than a day is asked again after one.
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * Parses a Retry-After header (RFC 9110: delay-seconds or an HTTP-date) into ms from `now`,
+ * at most MAX_RETRY_AFTER_MS; undefined when absent or malformed. A date in the past means "now" (0).
  */
 export function parseRetryAfter(header: string | null | undefined, now: number): number | undefined {
   if (header === null || header === undefined) return undefined;
   const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return Math.min(MAX_RETRY_AFTER_MS, Number(text) * 1000);
   if (!/[a-z]/i.test(text)) return undefined;
   const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
 }

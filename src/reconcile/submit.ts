@@ -5,6 +5,7 @@
  *
  * What a submit leads to, per job of the batch:
  *   accepted                           created -> submitted
+ *   left out of the answer             created -> submitted (its poll decides; provider.error)
  *   rejected, permanent                created -> failed (job.failed)
  *   rejected, retryable, retries left  created -> created with a new key after the backoff (job.retry)
  *   request failed, permanent          created -> failed, every job of the batch (job.failed)
@@ -164,17 +165,31 @@ async function applySubmitResult(ctx: PassContext, batch: readonly JobRecord[], 
   let retrying = 0;
   for (const job of batch) {
     const answer = byTenant.get(job.tenant);
-    if (answer?.status === 'accepted') {
+    if (answer === undefined) {
+      // The answer leaves out a tenant of the request: it says nothing of whether the platform
+      // took it (an http platform that did and answered garbage failed the job for good). It is
+      // taken as submitted in this request; the poll answer decides, or reports the job missing
+      // and the jobTimeout ends it.
+      events.push({
+        at: ctx.now,
+        type: 'provider.error',
+        rolloutId: job.rolloutId,
+        tenant: job.tenant,
+        message: `submit answer broke the provider contract: request ${result.requestRef} has no job for tenant ${job.tenant}, which is in the request; its poll decides`,
+        data: { package: job.package, requestRef: result.requestRef, tenant: job.tenant, code: 'provider-contract', violation: 'missing-job' },
+      });
+    }
+    if (answer === undefined || answer.status === 'accepted') {
       accepted++;
       updates.push({
         id: job.id,
-        patch: { state: 'submitted', requestRef: result.requestRef, jobRef: answer.jobRef, submittedAt: ctx.now, attempts: job.attempts + 1, updatedAt: ctx.now },
+        patch: { state: 'submitted', requestRef: result.requestRef, jobRef: answer?.jobRef, submittedAt: ctx.now, attempts: job.attempts + 1, updatedAt: ctx.now },
       });
       continue;
     }
     // A rejection is a failed attempt like a failure poll reports: a retryable one (Salesforce's
     // UNKNOWN_EXCEPTION on job insert) is retried with backoff, a permanent one fails at once.
-    const error: PushError = answer?.error ?? { type: 'Rejected', message: 'the provider did not accept this tenant', retryable: false };
+    const error: PushError = answer.error ?? { type: 'Rejected', message: 'the provider rejected this tenant without a reason', retryable: false };
     const attempts = job.attempts + 1;
     const change = failedAttempt({ ...job, attempts }, error, settings, ctx.now, 'rejected at submit');
     const retry = change.patch.state === 'created';

@@ -81,7 +81,15 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
   for (const [pkg, id] of ctx.packages ?? []) if (!names.has(id)) names.set(id, pkg);
 
   async function find(idempotencyKey: string, signal: AbortSignal): Promise<SubmitResult | undefined> {
-    const list = await client.findPushRequests(idempotencyKey, signal);
+    let list: Awaited<ReturnType<HttpProviderClient['findPushRequests']>>;
+    try {
+      list = await client.findPushRequests(idempotencyKey, signal);
+    } catch (err) {
+      // A look-up answer pushfleet cannot read says nothing about whether the request exists:
+      // permanent, it failed a whole batch the platform may be running. The next pass asks again.
+      if (err instanceof ProviderError && err.code === 'provider-protocol' && !err.retryable) throw new ProviderError(err.code, err.message, true, { cause: err });
+      throw err;
+    }
     const match = list.pushRequests.find((r) => r.idempotencyKey === idempotencyKey);
     return match ? submitResult(match) : undefined;
   }
@@ -93,10 +101,20 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
     async observe(signal) {
       const tenants: ObservedTenant[] = [];
       const seen = new Set<string>();
+      const ids = new Set<string>();
       let cursor: string | undefined;
+      let pageNumber = 0;
       do {
         const page = await client.listTenants(cursor, config.pageSize, signal);
-        for (const t of page.tenants) tenants.push(observedTenant(t, names, name));
+        pageNumber++;
+        page.tenants.forEach((t, i) => {
+          // A tenant listed twice (within a page, or on two pages of a listing that shifted while
+          // it was read) would be planned twice: two jobs, one tenant. The listing is refused.
+          if (ids.has(t.id))
+            throw new ProviderError('provider-protocol', `Provider "${name}": GET /tenants: unexpected answer: tenants[${i}].id "${t.id}" on page ${pageNumber} was already listed`, false);
+          ids.add(t.id);
+          tenants.push(observedTenant(t, names, name));
+        });
         cursor = page.nextCursor ?? undefined;
         if (cursor !== undefined && seen.has(cursor))
           throw new ProviderError('provider-protocol', `Provider "${name}": GET /tenants returned cursor "${cursor}" twice`, false);
@@ -124,7 +142,21 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
       }
       // A 2xx the contract cannot read says nothing about whether the platform did the work: the
       // request is looked up by its idempotency key before anything is decided (docs/http-provider.md).
-      const found = await find(request.idempotencyKey, signal);
+      let found: SubmitResult | undefined;
+      try {
+        found = await find(request.idempotencyKey, signal);
+      } catch (err) {
+        // The look-up failing (an unreadable answer included) still says nothing about whether the
+        // request exists: retryable like an empty look-up, or the batch's jobs would fail for good
+        // while the platform may be running them.
+        if (!(err instanceof ProviderError)) throw err;
+        throw new ProviderError(
+          err.code,
+          `Provider "${name}": POST /push-requests gave an answer pushfleet cannot read (${unreadable}), and looking it up by its idempotency key failed: ${err.message}; trying again later`,
+          true,
+          { cause: err, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) },
+        );
+      }
       if (found) return found;
       // Not created (or not findable yet): retryable, so the batch stays and a later pass looks
       // it up again, then resubmits under the same key. Never a permanent failure of its jobs.
@@ -136,7 +168,13 @@ export function createHttpProvider(ctx: ProviderContext, options: HttpProviderOp
     },
     async poll(requestRefs, signal) {
       const refs = [...new Set(requestRefs)];
-      const answers = await mapLimited(refs, POLL_CONCURRENCY, (ref) => client.getPushRequest(ref, signal));
+      const answers = await mapLimited(refs, POLL_CONCURRENCY, async (ref) => {
+        const answer = await client.getPushRequest(ref, signal);
+        // Updates are keyed by the answer's id: another request's id would move that request's jobs.
+        if (answer.id !== ref)
+          throw new ProviderError('provider-protocol', `Provider "${name}": GET /push-requests/${ref}: unexpected answer: id "${answer.id}" is not the request asked for`, false);
+        return answer;
+      });
       const updates: JobUpdate[] = [];
       for (const answer of answers) for (const u of jobUpdates(answer)) updates.push(u);
       return updates;

@@ -99,8 +99,18 @@ export function decodePushRequest(value: unknown, where = 'body'): WirePushReque
     ...(typeof o.submittedAt === 'string' ? { submittedAt: o.submittedAt } : {}),
     ...(o.install === true ? { install: true } : {}),
     status: status as WireRequestStatus,
-    jobs: array(o.jobs, `${where}.jobs`).map((j, i) => decodeJob(j, `${where}.jobs[${i}]`)),
+    jobs: uniqueTenants(array(o.jobs, `${where}.jobs`).map((j, i) => decodeJob(j, `${where}.jobs[${i}]`)), where),
   };
+}
+
+/** One job per tenant (the contract's "one entry per tenant of the body"): two would leave the outcome to their order. */
+function uniqueTenants(jobs: WireJob[], where: string): WireJob[] {
+  const seen = new Set<string>();
+  jobs.forEach((j, i) => {
+    if (seen.has(j.tenant)) fail(`${where}.jobs[${i}].tenant "${j.tenant}" has a job already`);
+    seen.add(j.tenant);
+  });
+  return jobs;
 }
 
 /** `GET /push-requests?idempotencyKey=`. */

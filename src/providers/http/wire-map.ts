@@ -65,8 +65,9 @@ export function catalogVersions(versions: readonly WireVersion[]): CatalogVersio
  */
 export function observedTenant(tenant: WireTenant, names: ReadonlyMap<string, string>, provider: string): ObservedTenant {
   if (!tenant.packages || names.size === 0) return { ...tenant, provider };
-  const packages: Record<string, InstalledPackage> = {};
-  for (const [id, installed] of Object.entries(tenant.packages)) packages[names.get(id) ?? id] = installed;
+  // Built with fromEntries, not by assignment: a platform id "__proto__" assigned would replace the
+  // object's prototype, dropping that package and showing its fields (version, patch) as packages.
+  const packages: Record<string, InstalledPackage> = Object.fromEntries(Object.entries(tenant.packages).map(([id, installed]) => [names.get(id) ?? id, installed]));
   return { ...tenant, packages, provider };
 }
 
@@ -100,8 +101,15 @@ function pushError(error: WireJobError | undefined): PushError | undefined {
   };
 }
 
+/**
+ * The contract's times are ISO-8601 with Z or an offset; anything else is dropped, not guessed:
+ * Date.parse reads "1" as 2001 and "+275760-09-13T00:00:00Z" as the last instant a Date holds,
+ * and a job ended then made its wave's bake end past it (a RangeError in every plan).
+ */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
 function time(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+  if (text === undefined || !ISO_TIME.test(text)) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }
