@@ -68,3 +68,20 @@ describe('job event wording', () => {
     expect(jobEventMessage(job(), { kind: 'succeeded', late: true })).toBe('00D000000000001: upgraded billing to V1_1.1 (reported after its jobTimeout)');
   });
 });
+
+describe('provider times after now', () => {
+  const YEAR_9999 = Date.parse('9999-01-01T00:00:00Z');
+
+  it('an end in the future is taken as now, so the wave bakes from now, not until then', () => {
+    const change = transition(job(), { requestRef: '0DV1', tenant: '00D000000000001', status: 'succeeded', startedAt: NOW - 1_000, endedAt: YEAR_9999 }, DEFAULT_SETTINGS, NOW);
+    expect(change?.patch).toMatchObject({ state: 'succeeded', startedAt: NOW - 1_000, finishedAt: NOW });
+  });
+
+  it('a start in the future is taken as now, so the jobTimeout still fires', () => {
+    const running = transition(job(), { requestRef: '0DV1', tenant: '00D000000000001', status: 'running', startedAt: YEAR_9999 }, DEFAULT_SETTINGS, NOW);
+    expect(running?.patch).toMatchObject({ state: 'running', startedAt: NOW });
+    const later = NOW + DEFAULT_SETTINGS.jobTimeoutMs + 1;
+    const stuck = transition(job({ state: 'running', startedAt: NOW }), { requestRef: '0DV1', tenant: '00D000000000001', status: 'running', startedAt: YEAR_9999 }, DEFAULT_SETTINGS, later);
+    expect(stuck?.patch.state).toBe('failed');
+  });
+});

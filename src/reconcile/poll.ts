@@ -81,7 +81,9 @@ export function cadenceLookups(ctx: PassContext, settingsOf: (rolloutId: string)
 
 /** The store change one provider answer (or its absence, for timeouts) implies. */
 export function transition(job: JobRecord, update: JobUpdate | undefined, settings: ExecutionSettings, now: number): JobChange | undefined {
-  const startedAt = update?.startedAt ?? job.startedAt;
+  // A provider's time after now (a skewed clock, a garbled answer) is taken as now: a start in the
+  // year 9999 would keep the jobTimeout from ever firing, an end there would bake the wave as long.
+  const startedAt = startOf(update?.startedAt, job.startedAt, now);
   if (!update || update.status === 'pending' || update.status === 'running') {
     const since = timeoutSince(job, startedAt, settings);
     if (now - since > settings.jobTimeoutMs) {
@@ -94,7 +96,7 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
   }
   if (update.status === 'succeeded')
     return {
-      patch: { state: 'succeeded', startedAt, finishedAt: update.endedAt ?? now, updatedAt: now },
+      patch: { state: 'succeeded', startedAt, finishedAt: notAfter(update.endedAt, now) ?? now, updatedAt: now },
       event: { type: 'job.succeeded', message: jobEventMessage(job, { kind: 'succeeded' }) },
     };
   if (update.status === 'canceled') return { patch: { state: 'canceled', finishedAt: now, updatedAt: now }, event: { type: 'job.canceled', message: jobEventMessage(job, { kind: 'canceled', reason: 'the provider canceled it' }) } };
@@ -102,4 +104,15 @@ export function transition(job: JobRecord, update: JobUpdate | undefined, settin
   const change = failedAttempt(job, error, settings, now);
   // A final failure keeps when the job started; a retry starts afresh (failedAttempt clears it).
   return change.patch.state === 'failed' ? { ...change, patch: { ...change.patch, startedAt } } : change;
+}
+
+/** The provider's start when it is not after now; else the one recorded before; else now when the provider gave one. */
+function startOf(reported: number | undefined, recorded: number | undefined, now: number): number | undefined {
+  if (reported !== undefined && reported <= now) return reported;
+  if (recorded !== undefined) return Math.min(recorded, now);
+  return reported === undefined ? undefined : now;
+}
+
+function notAfter(at: number | undefined, now: number): number | undefined {
+  return at === undefined ? undefined : Math.min(at, now);
 }
