@@ -11,7 +11,7 @@ import { validateRepository, type ValidationReport } from '../manifest/validate.
 import type { CatalogVersion, DesiredState, PackageManifest } from '../manifest/types.js';
 import type { Problem } from '../manifest/problem.js';
 import type { FleetSnapshot } from '../manifest/snapshot.js';
-import { parseSnapshot } from '../manifest/snapshot-file.js';
+import { parseSnapshotFile } from '../manifest/snapshot-file.js';
 import { createProvider } from '../providers/registry.js';
 import { DEFAULT_PROVIDER_TIMEOUT_MS, lazyDeadline, withDeadlines } from '../providers/deadline.js';
 import { observeFleet } from '../providers/observe-fleet.js';
@@ -75,7 +75,7 @@ export async function readObserved(given: string, io: CliIo, signal: AbortSignal
       throw new InputError('bad-flag', `--observed "${source}": file not found`);
     });
   }
-  const { snapshot, problems } = parseSnapshot(text, source);
+  const { snapshot, problems } = parseSnapshotFile(text, source);
   if (!snapshot) throw new ProblemsError(problems, `--observed ${source} is not a valid FleetSnapshot`);
   return snapshot;
 }
