@@ -120,14 +120,7 @@ const validatePlan: BenchCase = {
 const observedFile: BenchCase = {
   id: 'plan/observed-file',
   title: '`plan --observed FILE` reading a 100k-tenant JSON FleetSnapshot (about 22 MB)',
-  figures: [
-    { key: 'ms', label: 'time (cold)', unit: 'ms', target: SECOND },
-    { key: 'warmMs', label: 'time (warm)', unit: 'ms' },
-    { key: 'cpuMs', label: 'CPU (cold, all threads)', unit: 'ms' },
-    { key: 'peakRssMb', label: 'peak RSS', unit: 'MB' },
-    { key: 'inputRssMb', label: 'RSS before', unit: 'MB' },
-    { key: 'tenants', label: 'tenants read', unit: '' },
-  ],
+  figures: validateFigures.map((f) => (f.key === 'tenants' ? { ...f, label: 'tenants read' } : f)),
   async run({ scale }) {
     const root = mkdtempSync(join(tmpdir(), 'pushfleet-bench-observed-'));
     try {
