@@ -15,6 +15,7 @@ import type { KeptTenant, RolloutFinish } from '../providers/push-types.js';
 import type { NewEvent } from '../store/store.js';
 import type { PassContext } from './pass-context.js';
 import { pushDirective } from './push-directive.js';
+import { firstFew } from '../util/first-few.js';
 
 /** Asks the providers to finish every complete staged default rollout; returns how many calls sent statements. */
 export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<number> {
@@ -34,7 +35,7 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
       if (!result.news) continue;
       const data = { provider: provider.name, statements: result.sent, ...(result.detail ? { detail: result.detail } : {}), ...(result.held?.length ? { holds: result.held } : {}) };
       // Tenants pinned where git keeps them so the platform-wide default could move without them.
-      const held = result.held?.length ? `; kept where git keeps them: ${result.held.map((h) => `${h.holder} holds ${few(h.tenants)}`).join('; ')}` : '';
+      const held = result.held?.length ? `; kept where git keeps them: ${result.held.map((h) => `${h.holder} holds ${firstFew(h.tenants, 5)}`).join('; ')}` : '';
       const event: NewEvent =
         result.state === 'done'
           ? { ...base, type: 'rollout.finished', message: `rollout ${rollout.id} finished on ${provider.name}${result.detail ? `: ${result.detail}` : ''}${held}`, data }
@@ -48,12 +49,6 @@ export async function finishRollouts(ctx: PassContext, plan: Plan): Promise<numb
     }
   }
   return changed;
-}
-
-/** A message lists a few tenants; the event's data has them all. */
-function few(tenants: readonly string[]): string {
-  const more = tenants.length - 5;
-  return `${tenants.slice(0, 5).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { InputError } from '../../util/errors.js';
 import { parseOutput, parseProviderTimeout } from '../options.js';
 import { formatDuration } from '../../util/duration.js';
 import { renderRolloutBoard, type BoardOptions } from '../render/rollout-board.js';
-import { shortTime } from '../render/table.js';
+import { counted, shortTime } from '../render/table.js';
 import { renderStatusScreen } from '../render/status-screen.js';
 import { forecastLines } from '../render/forecast-text.js';
 import { realClock } from '../../util/clock.js';
@@ -132,17 +132,13 @@ function rejectedProblems(errors: readonly Problem[]): string[] {
   return lines;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** The text form of `status`, also printed by `run --once`/`--until-settled` when it ends. */
 export function renderStatus(report: StatusReport, options: BoardOptions = {}): string {
   const c = report.controller;
   if (!c) return 'no controller pass recorded in this store yet (start one with: pushfleet run)\n';
   const head = [
     `last pass ${shortTime(c.at)}, next ${shortTime(c.nextPassAt)}; ${c.tenants} tenants; source ${c.source}; revision ${c.revision ?? '-'}`,
-    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${plural(c.rejectedRevision.errors.length, 'error')})${actingText(c)}` : '',
+    c.rejectedRevision ? `revision ${c.rejectedRevision.id} is INVALID and ignored (${counted(c.rejectedRevision.errors.length, 'error')})${actingText(c)}` : '',
     ...(c.rejectedRevision ? rejectedProblems(c.rejectedRevision.errors) : []),
     !c.rejectedRevision && c.actingOn === null ? `ACTING ON NOTHING: ${c.idleReason ?? 'no valid revision'}` : '',
     c.plannedAt ? `rollouts below are from the last plan, at ${shortTime(c.plannedAt)}` : '',

@@ -4,7 +4,7 @@
  * at the deadline (e.g. 00D…01)". docs/planning.md "Forecast" explains the figures.
  */
 import type { PlanRollout, RolloutForecast } from '../../plan/types.js';
-import { count } from './table.js';
+import { count, counted } from './table.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -88,17 +88,13 @@ function aboutTime(isoText: string, at: string): string {
 
 /** "6 days", "5 hours", "20 minutes" (rounded down; at least one minute). */
 export function span(ms: number): string {
-  if (ms >= DAY) return plural(Math.floor(ms / DAY), 'day');
-  if (ms >= HOUR) return plural(Math.floor(ms / HOUR), 'hour');
-  return plural(Math.max(1, Math.floor(ms / MINUTE)), 'minute');
-}
-
-function plural(n: number, unit: string): string {
-  return `${count(n)} ${unit}${n === 1 ? '' : 's'}`;
+  if (ms >= DAY) return counted(Math.floor(ms / DAY), 'day');
+  if (ms >= HOUR) return counted(Math.floor(ms / HOUR), 'hour');
+  return counted(Math.max(1, Math.floor(ms / MINUTE)), 'minute');
 }
 
 function tenantCount(n: number): string {
-  return `${count(n)} tenant${n === 1 ? '' : 's'}`;
+  return counted(n, 'tenant');
 }
 
 function examples(ids: readonly string[], total: number): string {

@@ -4,6 +4,7 @@
  */
 import type { Plan, PlanItem, PlanRollout } from '../../plan/types.js';
 import { formatVersion } from '../../plan/versions.js';
+import { firstFew } from '../../util/first-few.js';
 
 /** Aggregates of one rollout. */
 export interface RolloutStats {
@@ -79,9 +80,7 @@ export function rolloutStats(plan: Plan): RolloutStats[] {
 export function describeFrom(stats: RolloutStats, fmt: (n: number) => string): string {
   if (stats.fromVersions.length === 0) return '-';
   if (stats.fromVersions.length === 1) return stats.fromVersions[0]![0];
-  const shown = stats.fromVersions.slice(0, 3).map(([v, n]) => `${v} (${fmt(n)})`);
-  const more = stats.fromVersions.length - 3;
-  return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+  return firstFew(stats.fromVersions.map(([v, n]) => `${v} (${fmt(n)})`), 3);
 }
 
 /** Block reasons that only queue an item (plan/pending.ts counts them as pending): not "blocked" in a summary. */

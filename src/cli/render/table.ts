@@ -25,6 +25,11 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** (1, 'error') -> "1 error", (1204, 'tenant') -> "1,204 tenants". */
+export function counted(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** `2026-11-22T02:00:00.000Z` -> `2026-11-22 02:00 UTC`; `-` for null. */
 export function shortTime(isoText: string | null): string {
   if (!isoText) return '-';

@@ -25,6 +25,7 @@ import { rolloutDirectiveName } from './directive-names.js';
 import { movedByDefault } from './default-reach.js';
 import { holders } from './reads.js';
 import { holdPins, holdStatement, type HoldPin } from './holds.js';
+import { firstFew } from '../../util/first-few.js';
 import type { ConsumerApp, DirectiveState } from './rows.js';
 import {
   addVersionToChannel,
@@ -178,8 +179,6 @@ function timingOf(input: FinishInput, now: number): UpgradeTiming | undefined {
 }
 
 function listed(accounts: readonly string[]): string {
-  const head = accounts.slice(0, LISTED).join(', ');
-  const more = accounts.length - LISTED;
   const noun = accounts.length === 1 ? 'consumer account' : 'consumer accounts';
-  return `${accounts.length} ${noun}: ${head}${more > 0 ? ` and ${more} more` : ''}`;
+  return `${accounts.length} ${noun}: ${firstFew(accounts, LISTED)}`;
 }
