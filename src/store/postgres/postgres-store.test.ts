@@ -30,6 +30,12 @@ async function makeStore(): Promise<Store> {
 
 afterAll(() => dropSchemas(url, schemas.values()));
 
+/** The first key of the leader lock (leader-lock.ts); the second is the schema's hash. */
+const LEADER_NAMESPACE = 0x70666c64;
+/** The granted leader lock of schema $2 in pg_locks (other test runs share the database). */
+const LEADER_LOCKS = `FROM pg_locks
+  WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)`;
+
 if (!url) {
   describe('PostgreSQL store', () => {
     console.warn(SKIPPED);
@@ -68,9 +74,8 @@ describe.skipIf(!url)('PostgreSQL', () => {
       await admin.connect();
       // Only the session holding this schema's leader lock: other test runs share the database.
       const ended = await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks
-          WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)`,
-        [0x70666c64, schema],
+        `SELECT pg_terminate_backend(pid) ${LEADER_LOCKS}`,
+        [LEADER_NAMESPACE, schema],
       );
       expect(ended.rowCount).toBe(1);
       await admin.end();
@@ -90,7 +95,7 @@ describe.skipIf(!url)('PostgreSQL', () => {
       // Another replica has taken the session lock and is about to insert the row.
       const other = new pg.Client({ connectionString: url! });
       await other.connect();
-      await other.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [0x70666c64, schema]);
+      await other.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [LEADER_NAMESPACE, schema]);
       expect(await a.acquireLease!('a', 30_000, 1_000)).toBe(false);
       expect(await a.readLease!()).toBeUndefined();
       // It died before inserting: its session, and the lock, are gone; a leads, holding the lock.
@@ -114,9 +119,8 @@ describe.skipIf(!url)('PostgreSQL', () => {
       const lockHolders = async (): Promise<number> =>
         (
           await other.query(
-            `SELECT count(*)::int AS n FROM pg_locks
-              WHERE locktype = 'advisory' AND granted AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)`,
-            [0x70666c64, schema],
+            `SELECT count(*)::int AS n ${LEADER_LOCKS}`,
+            [LEADER_NAMESPACE, schema],
           )
         ).rows[0].n as number;
       for (let i = 0; i < 100 && (await lockHolders()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
